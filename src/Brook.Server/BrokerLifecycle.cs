@@ -1,0 +1,40 @@
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Replication;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server;
+
+/// <summary>
+/// Start-up and shutdown order of the broker's state: replay the metadata log, register this broker, open the hosted
+/// partitions (recovering their logs) before the listeners accept connections; on shutdown close the logs cleanly
+/// after the listeners have stopped.
+/// </summary>
+public sealed class BrokerLifecycle(
+    BrokerConfig config,
+    ClusterController controller,
+    ReplicaManager replicas,
+    ILogger<BrokerLifecycle> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var endpoints = config.AdvertisedListeners
+            .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
+            .ToList();
+        await controller.StartAsync(config.NodeId, endpoints, rack: null, cancellationToken);
+        replicas.DeleteStrayLogs(controller.Image);
+        replicas.Apply(controller.Image);
+        controller.ImagePublished += replicas.Apply;
+        logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
+            controller.Image.ClusterId, controller.Image.TopicsByName.Count, replicas.Partitions.Count());
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        controller.ImagePublished -= replicas.Apply;
+        replicas.Dispose();
+        logger.LogInformation("Logs closed cleanly");
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Brook.Common;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Network;
+
+/// <summary>
+/// The whole life of one Kafka connection: size-prefixed frames read from the pipe, dispatched to handlers in arrival
+/// order, responses written in the same order (several requests may be in flight; a slow one holds back the ones behind
+/// it, as Kafka's per-connection ordering requires). Bad input closes this connection only.
+/// </summary>
+public sealed class KafkaConnectionHandler(
+    ApiRegistry registry,
+    ServerOptions options,
+    ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
+{
+    private readonly record struct Pending(int CorrelationId, short HeaderVersion, short Version, ValueTask<IMessage?> Response, byte[] Frame, ApiKey Key);
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var listener = connection.LocalEndPoint?.ToString() ?? "PLAINTEXT";
+        var pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxInFlightPerConnection)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var writer = WriteResponsesAsync(connection, pending.Reader);
+        try
+        {
+            await ReadRequestsAsync(connection, listener, pending.Writer);
+        }
+        catch (ConnectionResetException) { }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Connection {Connection} from {Remote} failed while reading", connection.ConnectionId, connection.RemoteEndPoint);
+        }
+        finally
+        {
+            pending.Writer.TryComplete();
+        }
+        await writer;
+    }
+
+    private async Task ReadRequestsAsync(ConnectionContext connection, string listener, ChannelWriter<Pending> pending)
+    {
+        var input = connection.Transport.Input;
+        var ct = connection.ConnectionClosed;
+        while (true)
+        {
+            var result = await input.ReadAsync(ct);
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    if (buffer.Length < 4) break;
+                    var size = ReadSize(buffer);
+                    if (size < 0 || size > options.SocketRequestMaxBytes)
+                    {
+                        logger.LogWarning(
+                            "Closing connection {Connection} from {Remote}: request size {Size} is outside 0..{Max} (socket.request.max.bytes)",
+                            connection.ConnectionId, connection.RemoteEndPoint, size, options.SocketRequestMaxBytes);
+                        connection.Abort();
+                        return;
+                    }
+                    if (buffer.Length < 4 + size) break;
+                    var frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+                    buffer.Slice(4, size).CopyTo(frame);
+                    buffer = buffer.Slice(4 + size);
+                    if (!Dispatch(connection, listener, frame, size, out var item))
+                    {
+                        ArrayPool<byte>.Shared.Return(frame);
+                        connection.Abort();
+                        return;
+                    }
+                    if (!pending.TryWrite(item)) await pending.WriteAsync(item, ct);
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+            if (result.IsCompleted || result.IsCanceled) return;
+        }
+    }
+
+    private static int ReadSize(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> four = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(four);
+        return BinaryPrimitives.ReadInt32BigEndian(four);
+    }
+
+    /// <summary>Parses one frame and starts its handler. False means the connection must be closed (Kafka's behaviour for unparsable requests).</summary>
+    private bool Dispatch(ConnectionContext connection, string listener, byte[] frame, int size, out Pending item)
+    {
+        item = default;
+        var memory = frame.AsMemory(0, size);
+        var reader = new ProtocolReader(memory);
+        RequestHeader header;
+        try
+        {
+            header = RequestHeader.ReadPrefix(ref reader);
+        }
+        catch (ProtocolException e)
+        {
+            logger.LogWarning("Closing connection {Connection} from {Remote}: malformed request header ({Reason})", connection.ConnectionId, connection.RemoteEndPoint, e.Message);
+            return false;
+        }
+
+        var handler = registry.Find((short)header.ApiKey);
+        if (handler is null)
+        {
+            logger.LogWarning("Closing connection {Connection} from {Remote}: unknown API key {Key} (correlation id {Correlation})",
+                connection.ConnectionId, connection.RemoteEndPoint, (short)header.ApiKey, header.CorrelationId);
+            return false;
+        }
+
+        var version = header.ApiVersion;
+        if (version < handler.MinVersion || version > handler.MaxVersion)
+        {
+            if (header.ApiKey == ApiKey.ApiVersions)
+            {
+                // KIP-511: answer an unknown ApiVersions version with a v0 body carrying UNSUPPORTED_VERSION and our ranges,
+                // so the client can retry with a version we know.
+                var fallback = ((Handlers.ApiVersionsHandler)handler).Build(ErrorCode.UnsupportedVersion);
+                item = new Pending(header.CorrelationId, 0, 0, ValueTask.FromResult<IMessage?>(fallback), frame, header.ApiKey);
+                return true;
+            }
+            logger.LogWarning("Closing connection {Connection} from {Remote}: {Api} version {Version} is not supported (supported {Min}-{Max})",
+                connection.ConnectionId, connection.RemoteEndPoint, header.ApiKey, version, handler.MinVersion, handler.MaxVersion);
+            return false;
+        }
+
+        IRequestMessage request;
+        try
+        {
+            header.ReadRest(ref reader, handler.Api.RequestHeaderVersion(version));
+            reader.Flexible = handler.Api.IsFlexible(version);
+            request = handler.Parse(ref reader, version);
+        }
+        catch (ProtocolException e)
+        {
+            logger.LogWarning("Closing connection {Connection} from {Remote}: malformed {Api} v{Version} request (correlation id {Correlation}): {Reason}",
+                connection.ConnectionId, connection.RemoteEndPoint, header.ApiKey, version, header.CorrelationId, e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning("Closing connection {Connection} from {Remote}: malformed {Api} v{Version} request: {Reason}",
+                connection.ConnectionId, connection.RemoteEndPoint, header.ApiKey, version, e.Message);
+            return false;
+        }
+
+        var context = new RequestContext
+        {
+            Header = header,
+            ListenerName = listener,
+            ConnectionId = connection.ConnectionId,
+            RemoteEndPoint = connection.RemoteEndPoint,
+        };
+        ValueTask<IMessage?> response;
+        try
+        {
+            response = handler.HandleAsync(context, request);
+        }
+        catch (Exception e)
+        {
+            response = ValueTask.FromException<IMessage?>(e);
+        }
+        item = new Pending(header.CorrelationId, handler.Api.ResponseHeaderVersion(version), version, response, frame, header.ApiKey);
+        return true;
+    }
+
+    private async Task WriteResponsesAsync(ConnectionContext connection, ChannelReader<Pending> pending)
+    {
+        var output = connection.Transport.Output;
+        using var buffer = new PooledBufferWriter(64 * 1024);
+        var broken = false;
+        var unflushed = false;
+        await foreach (var item in pending.ReadAllAsync())
+        {
+            try
+            {
+                if (broken) continue;
+                IMessage? response;
+                try
+                {
+                    response = await item.Response;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "{Api} v{Version} handler failed on connection {Connection}; closing it", item.Key, item.Version, connection.ConnectionId);
+                    broken = true;
+                    connection.Abort();
+                    continue;
+                }
+                if (response is not null)
+                {
+                    buffer.Reset();
+                    buffer.GetSpan(4);
+                    buffer.Advance(4);
+                    var w = new ProtocolWriter(buffer);
+                    ResponseHeader.Write(w, item.CorrelationId, item.HeaderVersion);
+                    w.Flexible = FlexibleFor(item);
+                    response.Write(w, item.Version);
+                    BinaryPrimitives.WriteInt32BigEndian(buffer.WrittenSpanMutable, buffer.WrittenCount - 4);
+                    output.Write(buffer.WrittenSpan);
+                    unflushed = true;
+                }
+                // Flush only when nothing else is ready, so pipelined responses leave in one write.
+                if (unflushed && !pending.TryPeek(out _))
+                {
+                    unflushed = false;
+                    await output.FlushAsync();
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ConnectionResetException or OperationCanceledException or IOException)
+            {
+                broken = true;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Frame);
+            }
+        }
+        await output.CompleteAsync();
+    }
+
+    private bool FlexibleFor(Pending item) =>
+        registry.Find((short)item.Key) is { } h && h.Api.IsFlexible(item.Version);
+}

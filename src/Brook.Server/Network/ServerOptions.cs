@@ -1,0 +1,10 @@
+namespace Brook.Server.Network;
+
+/// <summary>Network limits the connection handler enforces (Kafka names in comments).</summary>
+public sealed class ServerOptions
+{
+    /// <summary>socket.request.max.bytes: a larger size prefix closes the connection before anything is buffered.</summary>
+    public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
+    /// <summary>Requests of one connection being handled or waiting to be answered before reading pauses (back-pressure).</summary>
+    public int MaxInFlightPerConnection { get; init; } = 64;
+}
