@@ -124,7 +124,8 @@ public ref struct ProtocolReader
     {
         var len = ReadLength(int16Length: false);
         if (len < -1) throw new ProtocolException($"invalid bytes length {len}");
-        return len == -1 ? null : TakeMemory(len);
+        // The cast matters: without it the conditional is typed ReadOnlyMemory<byte> and null becomes empty memory.
+        return len == -1 ? null : (ReadOnlyMemory<byte>?)TakeMemory(len);
     }
 
     /// <summary>A record set (Produce/Fetch "records" field): nullable bytes, kept as a slice of the frame.</summary>
