@@ -1,0 +1,89 @@
+using Brook.Common;
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Protocol.Records;
+using Brook.Replication;
+using Brook.Server.Api;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>
+/// Produce v3-13, advertised from v0: Kafka 4 refuses v0-2 (magic v0/v1 message sets) yet keeps v0 in ApiVersions
+/// because older librdkafka switched compression off otherwise (KAFKA-18659). v13 names topics by id (KIP-516).
+/// acks=0 gets no response; acks=all waits for the group-committed fsync when brook.log.flush.on.ack is true.
+/// </summary>
+public sealed class ProduceHandler(
+    ClusterController controller,
+    ReplicaManager replicas,
+    BrokerConfig config,
+    ILogger<ProduceHandler> logger) : ApiHandler<ProduceRequest>
+{
+    public override short MinVersion => 3;
+    public override short AdvertisedMinVersion => 0;
+
+    protected override ValueTask<IMessage?> HandleAsync(RequestContext context, ProduceRequest request)
+    {
+        var response = new ProduceResponse();
+        var acks = request.Acks;
+        var validAcks = acks is -1 or 0 or 1;
+        List<(Partition Partition, long LastOffset)>? durable = null;
+        var image = controller.Image;
+
+        foreach (var topic in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name, TopicId = topic.TopicId };
+            response.Responses.Add(topicResponse);
+            string? name = topic.Name;
+            var unknownCode = ErrorCode.UnknownTopicOrPartition;
+            if (context.ApiVersion >= 13)
+            {
+                name = image.TopicsById.TryGetValue(topic.TopicId, out var t) ? t.Name : null;
+                unknownCode = ErrorCode.UnknownTopicId;
+            }
+            foreach (var p in topic.PartitionData)
+            {
+                var pr = new ProduceResponse.PartitionProduceResponse { Index = p.Index, BaseOffset = -1 };
+                topicResponse.PartitionResponses.Add(pr);
+                if (!validAcks) { pr.ErrorCode = (short)ErrorCode.InvalidRequiredAcks; continue; }
+                if (name is null || !replicas.TryGetPartition(new TopicPartition(name, p.Index), out var partition))
+                {
+                    pr.ErrorCode = (short)unknownCode;
+                    continue;
+                }
+                if (p.Records is not MemoryRecordSet records || records.SizeInBytes == 0)
+                {
+                    pr.ErrorCode = (short)ErrorCode.CorruptMessage;
+                    pr.ErrorMessage = "produce request carried no record batch";
+                    continue;
+                }
+                var result = partition.AppendAsLeader(records.Data);
+                pr.LogStartOffset = partition.LogStartOffset;
+                if (result.Error != ErrorCode.None)
+                {
+                    pr.ErrorCode = (short)result.Error;
+                    pr.ErrorMessage = result.ErrorMessage;
+                    logger.LogDebug("Produce to {Partition} from {Client} rejected: {Error} {Message}", partition.Id, context.ClientId, result.Error, result.ErrorMessage);
+                    continue;
+                }
+                pr.BaseOffset = result.FirstOffset;
+                pr.LogAppendTimeMs = partition.Settings.LogAppendTime ? result.LogAppendTime : -1;
+                if (acks == -1 && config.FlushOnAck && !result.Duplicate)
+                    (durable ??= []).Add((partition, result.LastOffset));
+            }
+        }
+
+        if (acks == 0) return ValueTask.FromResult<IMessage?>(null);
+        if (durable is null) return Done(response);
+        return WaitDurableAsync(response, durable);
+    }
+
+    private async ValueTask<IMessage?> WaitDurableAsync(ProduceResponse response, List<(Partition Partition, long LastOffset)> durable)
+    {
+        foreach (var (partition, lastOffset) in durable)
+            await replicas.Flusher.WaitForDurabilityAsync(partition.Log, lastOffset, CancellationToken.None);
+        return response;
+    }
+}
