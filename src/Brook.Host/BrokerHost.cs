@@ -33,7 +33,16 @@ public static class BrokerHost
             foreach (var listener in config.Listeners)
             {
                 var endpoint = ToEndPoint(listener.Host, listener.Port);
-                kestrel.Listen(endpoint, o => o.UseConnectionHandler<KafkaConnectionHandler>());
+                var name = listener.Name;
+                kestrel.Listen(endpoint, o =>
+                {
+                    o.Use(next => connection =>
+                    {
+                        connection.Items[KafkaConnectionHandler.ListenerNameItem] = name;
+                        return next(connection);
+                    });
+                    o.UseConnectionHandler<KafkaConnectionHandler>();
+                });
             }
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));

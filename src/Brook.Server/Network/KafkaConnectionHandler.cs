@@ -21,11 +21,14 @@ public sealed class KafkaConnectionHandler(
     ServerOptions options,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
+    /// <summary>Key under which the listener set-up stores the listener name in <see cref="ConnectionContext.Items"/>.</summary>
+    public const string ListenerNameItem = "brook.listener";
+
     private readonly record struct Pending(int CorrelationId, short HeaderVersion, short Version, ValueTask<IMessage?> Response, byte[] Frame, ApiKey Key);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var listener = connection.LocalEndPoint?.ToString() ?? "PLAINTEXT";
+        var listener = connection.Items.TryGetValue(ListenerNameItem, out var name) && name is string s ? s : "PLAINTEXT";
         var pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxInFlightPerConnection)
         {
             SingleReader = true,

@@ -1,0 +1,50 @@
+using Brook.Common;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>
+/// CreateTopics v2-7 (v0-1 were removed in Kafka 4, KIP-896). v4+ may ask for broker defaults with -1 partitions or
+/// replication factor (Kafka Streams does). v5+ returns the effective configs, partitions and replication factor; v7 the topic id.
+/// </summary>
+public sealed class CreateTopicsHandler(ClusterController controller) : ApiHandler<CreateTopicsRequest>
+{
+    public override short MinVersion => 2;
+
+    protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
+    {
+        var specs = request.Topics.Select(t => new CreateTopicSpec(
+            t.Name,
+            t.NumPartitions,
+            t.ReplicationFactor,
+            t.Configs.ToDictionary(c => c.Name, c => c.Value),
+            t.Assignments.Count == 0 ? null : t.Assignments.ToDictionary(a => a.PartitionIndex, a => (IReadOnlyList<int>)a.BrokerIds))).ToList();
+        var results = await controller.CreateTopicsAsync(specs, request.ValidateOnly, CancellationToken.None);
+        var response = new CreateTopicsResponse();
+        foreach (var r in results)
+        {
+            var ok = r.ErrorCode == ErrorCode.None;
+            response.Topics.Add(new CreateTopicsResponse.CreatableTopicResult
+            {
+                Name = r.Name,
+                TopicId = ok ? r.TopicId : Uuid.Zero,
+                ErrorCode = (short)r.ErrorCode,
+                ErrorMessage = r.ErrorMessage,
+                NumPartitions = ok ? r.NumPartitions : -1,
+                ReplicationFactor = ok ? r.ReplicationFactor : (short)-1,
+                Configs = ok
+                    ? r.Configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
+                    {
+                        Name = c.Key,
+                        Value = c.Value,
+                        ConfigSource = 5, // DEFAULT_CONFIG unless overridden below
+                    }).ToList()
+                    : null,
+            });
+        }
+        return response;
+    }
+}

@@ -1,0 +1,42 @@
+using Brook.Common;
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>DeleteTopics v1-6 (v0 removed in Kafka 4). v6 may name topics by id. delete.topic.enable=false refuses with TOPIC_DELETION_DISABLED.</summary>
+public sealed class DeleteTopicsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<DeleteTopicsRequest>
+{
+    public override short MinVersion => 1;
+
+    protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
+    {
+        var response = new DeleteTopicsResponse();
+        if (!config.GetBool("delete.topic.enable"))
+        {
+            foreach (var t in request.Topics)
+                response.Responses.Add(new DeleteTopicsResponse.DeletableTopicResult
+                {
+                    Name = t.Name,
+                    TopicId = t.TopicId,
+                    ErrorCode = (short)ErrorCode.TopicDeletionDisabled,
+                    ErrorMessage = "Topic deletion is disabled (delete.topic.enable=false)",
+                });
+            return response;
+        }
+        var targets = request.Topics.Select(t => (t.Name, t.TopicId.IsZero ? (Uuid?)null : t.TopicId)).ToList();
+        var results = await controller.DeleteTopicsAsync(targets, CancellationToken.None);
+        foreach (var r in results)
+            response.Responses.Add(new DeleteTopicsResponse.DeletableTopicResult
+            {
+                Name = r.Name,
+                TopicId = r.TopicId,
+                ErrorCode = (short)r.ErrorCode,
+                ErrorMessage = r.ErrorMessage,
+            });
+        return response;
+    }
+}

@@ -1,0 +1,35 @@
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>DescribeCluster v0-2: the Java AdminClient's source of cluster id, controller and brokers.</summary>
+public sealed class DescribeClusterHandler(ClusterController controller, BrokerConfig config) : ApiHandler<DescribeClusterRequest>
+{
+    protected override ValueTask<IMessage?> HandleAsync(RequestContext context, DescribeClusterRequest request)
+    {
+        var image = controller.Image;
+        var response = new DescribeClusterResponse
+        {
+            ClusterId = image.ClusterId ?? "",
+            ControllerId = config.NodeId,
+            EndpointType = request.EndpointType,
+        };
+        foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
+        {
+            var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();
+            if (endpoint is null) continue;
+            response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
+            {
+                BrokerId = broker.Id,
+                Host = endpoint.Host,
+                Port = endpoint.Port,
+                Rack = broker.Rack,
+            });
+        }
+        return Done(response);
+    }
+}

@@ -1,0 +1,107 @@
+using Brook.Common;
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>
+/// Metadata v0-13. v0 is kept because kafka-python 2.0.2 probes with it; v10+ carries topic ids; v13 adds a top-level
+/// error code. Unknown topics are created when auto.create.topics.enable is on and the request allows it (always
+/// allowed before v4, where the flag did not exist). controller_id is this broker: kafkajs sends its idempotent
+/// InitProducerId there, so it must be a real broker id.
+/// </summary>
+public sealed class MetadataHandler(ClusterController controller, BrokerConfig config) : ApiHandler<MetadataRequest>
+{
+    protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, MetadataRequest request)
+    {
+        var image = controller.Image;
+        var version = context.ApiVersion;
+        var allowAutoCreate = config.AutoCreateTopicsEnable && (version < 4 || request.AllowAutoTopicCreation);
+
+        if (request.Topics is { } wanted && allowAutoCreate)
+        {
+            var missing = wanted
+                .Where(t => t.Name is { } n && !image.TopicsByName.ContainsKey(n) && TopicNames.IsValid(n))
+                .Select(t => new CreateTopicSpec(t.Name!, -1, -1, new Dictionary<string, string?>()))
+                .DistinctBy(s => s.Name)
+                .ToList();
+            if (missing.Count > 0)
+            {
+                await controller.CreateTopicsAsync(missing, validateOnly: false, CancellationToken.None);
+                image = controller.Image;
+            }
+        }
+
+        var response = new MetadataResponse
+        {
+            ClusterId = image.ClusterId,
+            ControllerId = config.NodeId,
+        };
+        foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
+        {
+            var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();
+            if (endpoint is null) continue;
+            response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
+            {
+                NodeId = broker.Id,
+                Host = endpoint.Host,
+                Port = endpoint.Port,
+                Rack = broker.Rack,
+            });
+        }
+
+        if (request.Topics is null)
+        {
+            foreach (var topic in image.TopicsByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+                response.Topics.Add(Describe(topic));
+            return response;
+        }
+
+        foreach (var wanted in request.Topics)
+        {
+            TopicImage? topic = null;
+            if (wanted.Name is { } name) image.TopicsByName.TryGetValue(name, out topic);
+            else if (!wanted.TopicId.IsZero) image.TopicsById.TryGetValue(wanted.TopicId, out topic);
+            if (topic is not null)
+            {
+                response.Topics.Add(Describe(topic));
+                continue;
+            }
+            var error = wanted.Name is null ? ErrorCode.UnknownTopicId
+                : !TopicNames.IsValid(wanted.Name) ? ErrorCode.InvalidTopicException
+                : ErrorCode.UnknownTopicOrPartition;
+            response.Topics.Add(new MetadataResponse.MetadataResponseTopic
+            {
+                ErrorCode = (short)error,
+                Name = wanted.Name,
+                TopicId = wanted.TopicId,
+            });
+        }
+        return response;
+    }
+
+    private static MetadataResponse.MetadataResponseTopic Describe(TopicImage topic)
+    {
+        var t = new MetadataResponse.MetadataResponseTopic
+        {
+            Name = topic.Name,
+            TopicId = topic.Id,
+            IsInternal = topic.IsInternal,
+        };
+        foreach (var p in topic.Partitions)
+        {
+            t.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+            {
+                PartitionIndex = p.Index,
+                LeaderId = p.Leader,
+                LeaderEpoch = p.LeaderEpoch,
+                ReplicaNodes = [.. p.Replicas],
+                IsrNodes = [.. p.Isr],
+            });
+        }
+        return t;
+    }
+}
