@@ -1,0 +1,76 @@
+using Brook.Common;
+using Brook.Metadata.Records;
+using Brook.Protocol;
+
+namespace Brook.Metadata.Tests;
+
+public class MetadataRecordSerdeTests
+{
+    private static MetadataRecord RoundTrip(MetadataRecord record)
+    {
+        using var buffer = new PooledBufferWriter();
+        MetadataRecordSerde.Write(new ProtocolWriter(buffer, flexible: true), record);
+        var reader = new ProtocolReader(buffer.WrittenMemory.ToArray(), flexible: true);
+        var read = MetadataRecordSerde.Read(ref reader);
+        Assert.True(reader.End);
+        return read;
+    }
+
+    [Fact]
+    public void Scalar_records_round_trip()
+    {
+        var id = Uuid.NewRandom();
+        MetadataRecord[] records =
+        [
+            new ClusterIdRecord("abc"),
+            new TopicRecord("orders", id),
+            new RemoveTopicRecord(id),
+            new ProducerIdsRecord(3, 123_456_789_012),
+            new ConfigRecord(ConfigResourceType.Topic, "orders", "retention.ms", "1000"),
+            new ConfigRecord(ConfigResourceType.Broker, "", "log.retention.hours", null),
+        ];
+        foreach (var r in records) Assert.Equal(r, RoundTrip(r));
+    }
+
+    [Fact]
+    public void Broker_registration_round_trips()
+    {
+        var r = new RegisterBrokerRecord(7,
+            [new BrokerEndpoint("PLAINTEXT", "host-a", 9092, SecurityProtocol.Plaintext), new BrokerEndpoint("SSL", "host-b", 9093, SecurityProtocol.Ssl)],
+            "rack-1");
+        var read = Assert.IsType<RegisterBrokerRecord>(RoundTrip(r));
+        Assert.Equal(7, read.BrokerId);
+        Assert.Equal(r.Endpoints, read.Endpoints);
+        Assert.Equal("rack-1", read.Rack);
+        Assert.Null(Assert.IsType<RegisterBrokerRecord>(RoundTrip(r with { Rack = null })).Rack);
+    }
+
+    [Fact]
+    public void Partition_record_round_trips()
+    {
+        var r = new PartitionRecord(Uuid.NewRandom(), 4, [1, 2, 3], [1, 3], 1, 5, 9);
+        var read = Assert.IsType<PartitionRecord>(RoundTrip(r));
+        Assert.Equal((r.TopicId, r.PartitionIndex, r.Leader, r.LeaderEpoch, r.PartitionEpoch),
+            (read.TopicId, read.PartitionIndex, read.Leader, read.LeaderEpoch, read.PartitionEpoch));
+        Assert.Equal(r.Replicas, read.Replicas);
+        Assert.Equal(r.Isr, read.Isr);
+    }
+
+    [Fact]
+    public void Unknown_type_and_newer_version_are_refused()
+    {
+        foreach (var (type, version) in new (short, short)[] { (999, 0), ((short)MetadataRecordType.Topic, 1) })
+        {
+            using var buffer = new PooledBufferWriter();
+            var w = new ProtocolWriter(buffer, flexible: true);
+            w.WriteInt16(type);
+            w.WriteInt16(version);
+            var bytes = buffer.WrittenMemory.ToArray();
+            Assert.Throws<InvalidDataException>(() =>
+            {
+                var reader = new ProtocolReader(bytes, flexible: true);
+                MetadataRecordSerde.Read(ref reader);
+            });
+        }
+    }
+}
