@@ -5,10 +5,10 @@ using Brook.Host;
 BrokerConfig config;
 try
 {
-    var parsed = BrokerCommandLine.Parse(args);
-    if (parsed.ShowHelp) { Console.WriteLine(BrokerConfigDefs.HelpText()); return 0; }
-    if (parsed.ShowVersion) { Console.WriteLine($"brook {typeof(BrokerHost).Assembly.GetName().Version}"); return 0; }
-    config = BrokerConfig.Load(parsed.ConfigFile, Environment.GetEnvironmentVariables(), parsed.Overrides);
+    var commandLine = BrokerCommandLine.Parse(args);
+    if (commandLine.HelpRequested) { Console.WriteLine(BrokerConfigDefs.HelpText()); return 0; }
+    if (commandLine.VersionRequested) { Console.WriteLine(BrokerCommandLine.VersionText()); return 0; }
+    config = BrokerConfig.Load(commandLine);
 }
 catch (ConfigException e)
 {

@@ -1,0 +1,57 @@
+using Brook.Common.Config;
+using Brook.Metadata;
+using Brook.Replication;
+using Brook.Server.Api;
+using Brook.Server.Handlers;
+using Brook.Server.Network;
+using Brook.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server;
+
+/// <summary>Registers the broker's services and API handlers: the one place that wires the layers together.</summary>
+public static class BrokerServices
+{
+    public static IServiceCollection AddBrookBroker(this IServiceCollection services, BrokerConfig config)
+    {
+        var logDir = Path.GetFullPath(config.LogDirs[0]);
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new ServerOptions { SocketRequestMaxBytes = config.SocketRequestMaxBytes });
+
+        services.AddSingleton<IMetadataQuorum>(sp => new MetadataLog(logDir, sp.GetRequiredService<ILogger<MetadataLog>>()));
+        services.AddSingleton(sp => new ClusterController(
+            sp.GetRequiredService<IMetadataQuorum>(),
+            new ClusterControllerOptions
+            {
+                DefaultNumPartitions = config.NumPartitions,
+                DefaultReplicationFactor = (short)config.DefaultReplicationFactor,
+            },
+            new TopicConfigValidator(),
+            sp.GetRequiredService<ILogger<ClusterController>>()));
+        services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
+        services.AddSingleton(sp => new ReplicaManager(
+            logDir,
+            config.NodeId,
+            topic => PartitionSettingsResolver.Resolve(config, topic),
+            sp.GetRequiredService<GroupCommitFlusher>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ProducerIdManager>();
+        services.AddHostedService<BrokerLifecycle>();
+
+        services.AddSingleton<IApiHandler, ApiVersionsHandler>();
+        services.AddSingleton<IApiHandler, MetadataHandler>();
+        services.AddSingleton<IApiHandler, ProduceHandler>();
+        services.AddSingleton<IApiHandler, FetchHandler>();
+        services.AddSingleton<IApiHandler, ListOffsetsHandler>();
+        services.AddSingleton<IApiHandler, CreateTopicsHandler>();
+        services.AddSingleton<IApiHandler, DeleteTopicsHandler>();
+        services.AddSingleton<IApiHandler, DescribeClusterHandler>();
+        services.AddSingleton<IApiHandler, InitProducerIdHandler>();
+        services.AddSingleton<IApiHandler, FindCoordinatorHandler>();
+        services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
+        return services;
+    }
+}

@@ -1,0 +1,126 @@
+using Brook.Common;
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Replication;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>
+/// Fetch v4-18 for consumers. Reads whole batches below the high watermark (or the last stable offset for
+/// read_committed), within the per-partition and response byte limits; the first partition with data may exceed them
+/// by one batch so a consumer can always progress. When fewer than min.bytes are ready it long-polls until data arrives
+/// or max.wait.ms passes. Fetch sessions (KIP-227) are answered sessionless: session id 0 tells the client every fetch
+/// is a full one. v13+ names topics by id.
+/// </summary>
+public sealed class FetchHandler(ClusterController controller, ReplicaManager replicas, TimeProvider time) : ApiHandler<FetchRequest>
+{
+    private const sbyte ReadCommitted = 1;
+
+    protected override ValueTask<IMessage?> HandleAsync(RequestContext context, FetchRequest request)
+    {
+        if (request.SessionId != 0)
+            return Done(new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound, SessionId = 0 });
+
+        var (response, bytes, waitable) = Read(context.ApiVersion, request);
+        if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0 || bytes > 0 && request.MinBytes <= 1)
+            return Done(response);
+        return LongPollAsync(context.ApiVersion, request, waitable);
+    }
+
+    private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable)
+    {
+        var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
+        while (true)
+        {
+            var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero) break;
+            var signals = new Task[waitable.Count + 1];
+            for (var i = 0; i < waitable.Count; i++) signals[i] = waitable[i].HighWatermarkMoved.WaitTask;
+            signals[^1] = Task.Delay(remaining, time);
+            await Task.WhenAny(signals);
+            // Reading is cheap: record sets are file regions copied only when the response is written.
+            var (next, bytes, nextWaitable) = Read(version, request);
+            if (bytes >= request.MinBytes || nextWaitable.Count == 0) return next;
+            waitable = nextWaitable;
+        }
+        var (response, _, _) = Read(version, request);
+        return response;
+    }
+
+    private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request)
+    {
+        var image = controller.Image;
+        var response = new FetchResponse { SessionId = 0 };
+        var waitable = new List<Partition>();
+        long budget = request.MaxBytes;
+        long total = 0;
+        var anyError = false;
+        foreach (var topic in request.Topics)
+        {
+            var name = ResolveName(version, topic, image);
+            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = name ?? topic.Topic, TopicId = topic.TopicId };
+            if (name is not null && image.TopicsByName.TryGetValue(name, out var ti)) topicResponse.TopicId = ti.Id;
+            response.Responses.Add(topicResponse);
+            foreach (var p in topic.Partitions)
+            {
+                var pd = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1 };
+                topicResponse.Partitions.Add(pd);
+                if (name is null)
+                {
+                    pd.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    anyError = true;
+                    continue;
+                }
+                if (!replicas.TryGetPartition(new TopicPartition(name, p.Partition), out var partition))
+                {
+                    pd.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    anyError = true;
+                    continue;
+                }
+                var hw = partition.HighWatermark;
+                var lso = partition.LastStableOffset;
+                pd.HighWatermark = hw;
+                pd.LastStableOffset = lso;
+                pd.LogStartOffset = partition.LogStartOffset;
+                var epochError = LeaderEpochCheck.Validate(p.CurrentLeaderEpoch, partition.LeaderEpoch);
+                if (epochError != ErrorCode.None)
+                {
+                    pd.ErrorCode = (short)epochError;
+                    anyError = true;
+                    continue;
+                }
+                if (p.FetchOffset < partition.LogStartOffset || p.FetchOffset > partition.Log.LogEndOffset)
+                {
+                    pd.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
+                    anyError = true;
+                    continue;
+                }
+                var end = request.IsolationLevel == ReadCommitted ? lso : hw;
+                var maxBytes = (int)Math.Min(p.PartitionMaxBytes, Math.Max(budget, 0));
+                if (p.FetchOffset >= end || (maxBytes <= 0 && total > 0))
+                {
+                    pd.Records = EmptyRecords;
+                    waitable.Add(partition);
+                    continue;
+                }
+                var read = partition.Log.Read(p.FetchOffset, maxBytes, end, minOneBatch: total == 0);
+                pd.Records = read.Records ?? EmptyRecords;
+                var size = pd.Records.SizeInBytes;
+                total += size;
+                budget -= size;
+                if (size == 0) waitable.Add(partition);
+            }
+        }
+        return (response, anyError ? long.MaxValue : total, anyError ? [] : waitable);
+    }
+
+    private static readonly Brook.Protocol.Records.MemoryRecordSet EmptyRecords = new(ReadOnlyMemory<byte>.Empty);
+
+    private static string? ResolveName(short version, FetchRequest.FetchTopic topic, MetadataImage image)
+    {
+        if (version < 13) return topic.Topic;
+        return image.TopicsById.TryGetValue(topic.TopicId, out var t) ? t.Name : null;
+    }
+}
