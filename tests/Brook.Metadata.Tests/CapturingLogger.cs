@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Metadata.Tests;

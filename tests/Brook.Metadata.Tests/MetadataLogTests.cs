@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 using Brook.Common;
 using Brook.Metadata.Records;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 namespace Brook.Metadata.Tests;
 
 /// <summary>A fresh directory per test, deleted afterwards.</summary>

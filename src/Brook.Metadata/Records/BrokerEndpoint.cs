@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 namespace Brook.Metadata.Records;
 
 /// <summary>One listener a broker accepts connections on, as advertised to clients.</summary>

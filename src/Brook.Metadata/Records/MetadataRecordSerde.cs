@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 using Brook.Protocol;
 
 namespace Brook.Metadata.Records;

@@ -1,0 +1,543 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Brook.Common.Config;
+
+/// <summary>The effective, typed, immutable broker configuration (defaults ← properties file ← BROOK_* environment ← command line).</summary>
+/// <remarks>
+/// Build it with <see cref="Load(BrokerCommandLine, IEnumerable{KeyValuePair{string, string}}?)"/> at start-up, or with
+/// <see cref="BrokerConfigBuilder"/> / <see cref="FromProperties"/> in tests. Construction validates every value and the
+/// cross-key rules (listeners, aliases) and throws <see cref="ConfigException"/> on the first problem.
+/// </remarks>
+public sealed class BrokerConfig
+{
+    private const string HiddenValue = "[hidden]";
+    private const string DefaultSourceName = "default";
+
+    private readonly Dictionary<string, Setting> _settings;
+    private readonly List<string> _warnings;
+
+    internal BrokerConfig(Dictionary<string, Setting> settings, List<string> warnings)
+    {
+        _settings = settings;
+        _warnings = warnings;
+
+        WarnAboutShadowedAliases();
+        NodeId = ResolveNodeId();
+        ProcessRoles = GetList("process.roles");
+        if (!ProcessRoles.Contains("broker") || !ProcessRoles.Contains("controller"))
+        {
+            _warnings.Add($"process.roles={string.Join(",", ProcessRoles)} (from {SourceOf("process.roles")}) is ignored: Brook always runs as a combined broker and controller");
+        }
+
+        ClusterId = GetString("cluster.id");
+        LogDirs = IsSet("log.dirs") || !IsSet("log.dir") ? GetList("log.dirs") : GetList("log.dir");
+        ControllerListenerNames = GetList("controller.listener.names").Select(n => n.ToUpperInvariant()).ToArray();
+        ListenerSecurityProtocolMap = ParseSecurityProtocolMap();
+        Listeners = ParseListeners("listeners");
+        AdvertisedListeners = ResolveAdvertisedListeners();
+        InterBrokerListenerName = GetString("inter.broker.listener.name")?.ToUpperInvariant();
+        if (InterBrokerListenerName is not null && !Listeners.Any(l => l.Name == InterBrokerListenerName))
+        {
+            throw Invalid("inter.broker.listener.name", "must be the name of one of the listeners");
+        }
+
+        if (GetInt("group.min.session.timeout.ms") > GetInt("group.max.session.timeout.ms"))
+        {
+            throw Invalid("group.max.session.timeout.ms", "must not be less than group.min.session.timeout.ms");
+        }
+
+        long retention = GetLongOrNull("log.retention.ms")
+            ?? (GetIntOrNull("log.retention.minutes") is int minutes ? minutes * 60_000L : GetInt("log.retention.hours") * 3_600_000L);
+        LogRetentionMs = retention < 0 ? -1 : retention; // any negative value means "keep forever", reported as -1
+        LogRollMs = GetLongOrNull("log.roll.ms") ?? GetInt("log.roll.hours") * 3_600_000L;
+        LogRollJitterMs = GetLongOrNull("log.roll.jitter.ms") ?? GetInt("log.roll.jitter.hours") * 3_600_000L;
+        LogFlushIntervalMs = GetLongOrNull("log.flush.interval.ms") ?? GetLong("log.flush.scheduler.interval.ms");
+        LogMessageTimestampType = GetString("log.message.timestamp.type") == "LogAppendTime"
+            ? MessageTimestampType.LogAppendTime
+            : MessageTimestampType.CreateTime;
+    }
+
+    /// <summary>Everything at its default (no file, no environment, no flags).</summary>
+    public static BrokerConfig Default { get; } = new BrokerConfigBuilder().Build();
+
+    /// <summary>The start-up path: the command line's properties file, then the process's (or the given) BROOK_* environment, then the command line's overrides.</summary>
+    /// <param name="commandLine">Parsed arguments; --help/--version must have been handled by the caller.</param>
+    /// <param name="environment">Environment variables to use instead of the process environment (tests).</param>
+    public static BrokerConfig Load(BrokerCommandLine commandLine, IEnumerable<KeyValuePair<string, string>>? environment = null)
+    {
+        var builder = new BrokerConfigBuilder();
+        if (commandLine.ConfigFile is not null)
+        {
+            builder.AddPropertiesFile(commandLine.ConfigFile);
+        }
+
+        return builder.AddEnvironment(environment).AddCommandLine(commandLine).Build();
+    }
+
+    /// <summary>A configuration from plain key/value pairs over the defaults (tests, embedding).</summary>
+    public static BrokerConfig FromProperties(IEnumerable<KeyValuePair<string, string>> properties, string source = "code")
+    {
+        var builder = new BrokerConfigBuilder();
+        foreach (KeyValuePair<string, string> pair in properties)
+        {
+            builder.Set(pair.Key, pair.Value, source);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Non-fatal problems: unknown keys (with their source), ignored aliases, derived advertised hosts. Log them at start-up.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>Every known key with its effective value and source ("default", "path:line", "environment variable BROOK_X", "command line"); passwords masked. Sorted by key.</summary>
+    public IEnumerable<(string Key, string Value, string Source)> Effective
+    {
+        get
+        {
+            foreach (ConfigDef def in BrokerConfigDefs.All.OrderBy(d => d.Name, StringComparer.Ordinal))
+            {
+                if (_settings.TryGetValue(def.Name, out Setting setting))
+                {
+                    yield return (def.Name, def.IsSensitive ? HiddenValue : ConfigDef.Format(setting.Value) ?? "null", setting.Source);
+                }
+                else
+                {
+                    yield return (def.Name, def.IsSensitive && def.DefaultValue is not null ? HiddenValue : def.DefaultText, DefaultSourceName);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- typed accessors
+
+    /// <summary>node.id (or broker.id when only that is set); default 1.</summary>
+    public int NodeId { get; }
+
+    /// <summary>process.roles as given (Brook always acts as both roles).</summary>
+    public IReadOnlyList<string> ProcessRoles { get; }
+
+    /// <summary>cluster.id, or null when the broker should use/create the id kept in its data directory.</summary>
+    public string? ClusterId { get; }
+
+    /// <summary>Every endpoint to bind, controller listeners included, in configuration order.</summary>
+    public IReadOnlyList<ListenerEndpoint> Listeners { get; }
+
+    /// <summary>
+    /// The client-facing endpoint of every non-controller listener, in listener order: the advertised.listeners entry of the
+    /// same name when there is one, otherwise the listener itself with a wildcard host (empty, 0.0.0.0, ::) replaced by
+    /// this machine's host name (127.0.0.1 if it has none) — Kafka likewise advertises the canonical host name, and clients
+    /// cannot connect to 0.0.0.0. A port of 0 means "ephemeral": the server must substitute the port it actually bound.
+    /// </summary>
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners { get; }
+
+    /// <summary>listener.security.protocol.map, names upper-cased.</summary>
+    public IReadOnlyDictionary<string, SecurityProtocol> ListenerSecurityProtocolMap { get; }
+
+    /// <summary>controller.listener.names, upper-cased (never advertised to clients).</summary>
+    public IReadOnlyList<string> ControllerListenerNames { get; }
+
+    /// <summary>inter.broker.listener.name upper-cased, or null.</summary>
+    public string? InterBrokerListenerName { get; }
+
+    /// <summary>log.dirs (or log.dir when only that is set); Brook stores data in the first.</summary>
+    public IReadOnlyList<string> LogDirs { get; }
+
+    public int MessageMaxBytes => GetInt("message.max.bytes");
+
+    public int SocketRequestMaxBytes => GetInt("socket.request.max.bytes");
+
+    /// <summary>SO_SNDBUF, or -1 for the OS default.</summary>
+    public int SocketSendBufferBytes => GetInt("socket.send.buffer.bytes");
+
+    /// <summary>SO_RCVBUF, or -1 for the OS default.</summary>
+    public int SocketReceiveBufferBytes => GetInt("socket.receive.buffer.bytes");
+
+    public int SocketListenBacklogSize => GetInt("socket.listen.backlog.size");
+
+    public int QueuedMaxRequests => GetInt("queued.max.requests");
+
+    public long ConnectionsMaxIdleMs => GetLong("connections.max.idle.ms");
+
+    public int NumPartitions => GetInt("num.partitions");
+
+    public int DefaultReplicationFactor => GetInt("default.replication.factor");
+
+    public bool AutoCreateTopicsEnable => GetBool("auto.create.topics.enable");
+
+    public bool DeleteTopicEnable => GetBool("delete.topic.enable");
+
+    public bool UnstableApiVersionsEnable => GetBool("unstable.api.versions.enable");
+
+    public int LogSegmentBytes => GetInt("log.segment.bytes");
+
+    /// <summary>log.roll.ms, else log.roll.hours in ms.</summary>
+    public long LogRollMs { get; }
+
+    /// <summary>log.roll.jitter.ms, else log.roll.jitter.hours in ms.</summary>
+    public long LogRollJitterMs { get; }
+
+    /// <summary>log.retention.ms, else log.retention.minutes, else log.retention.hours, in ms; -1 = unlimited.</summary>
+    public long LogRetentionMs { get; }
+
+    /// <summary>-1 = unlimited.</summary>
+    public long LogRetentionBytes => GetLong("log.retention.bytes");
+
+    public long LogRetentionCheckIntervalMs => GetLong("log.retention.check.interval.ms");
+
+    public int LogIndexIntervalBytes => GetInt("log.index.interval.bytes");
+
+    public int LogIndexSizeMaxBytes => GetInt("log.index.size.max.bytes");
+
+    public long LogSegmentDeleteDelayMs => GetLong("log.segment.delete.delay.ms");
+
+    public long LogFlushIntervalMessages => GetLong("log.flush.interval.messages");
+
+    /// <summary>log.flush.interval.ms, else log.flush.scheduler.interval.ms (long.MaxValue: never flush by time).</summary>
+    public long LogFlushIntervalMs { get; }
+
+    /// <summary>"delete", "compact" or both.</summary>
+    public IReadOnlyList<string> LogCleanupPolicy => GetList("log.cleanup.policy");
+
+    public MessageTimestampType LogMessageTimestampType { get; }
+
+    public long LogMessageTimestampBeforeMaxMs => GetLong("log.message.timestamp.before.max.ms");
+
+    public long LogMessageTimestampAfterMaxMs => GetLong("log.message.timestamp.after.max.ms");
+
+    /// <summary>producer, uncompressed, gzip, snappy, lz4 or zstd.</summary>
+    public string CompressionType => GetString("compression.type")!;
+
+    public int MinInsyncReplicas => GetInt("min.insync.replicas");
+
+    public bool UncleanLeaderElectionEnable => GetBool("unclean.leader.election.enable");
+
+    public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions");
+
+    public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor");
+
+    public int OffsetsTopicSegmentBytes => GetInt("offsets.topic.segment.bytes");
+
+    /// <summary>offsets.retention.minutes in ms.</summary>
+    public long OffsetsRetentionMs => GetInt("offsets.retention.minutes") * 60_000L;
+
+    public long OffsetsRetentionCheckIntervalMs => GetLong("offsets.retention.check.interval.ms");
+
+    public int OffsetMetadataMaxBytes => GetInt("offset.metadata.max.bytes");
+
+    public int GroupInitialRebalanceDelayMs => GetInt("group.initial.rebalance.delay.ms");
+
+    public int GroupMinSessionTimeoutMs => GetInt("group.min.session.timeout.ms");
+
+    public int GroupMaxSessionTimeoutMs => GetInt("group.max.session.timeout.ms");
+
+    public int GroupMaxSize => GetInt("group.max.size");
+
+    public int TransactionStateLogNumPartitions => GetInt("transaction.state.log.num.partitions");
+
+    public short TransactionStateLogReplicationFactor => (short)GetInt("transaction.state.log.replication.factor");
+
+    public int TransactionStateLogMinIsr => GetInt("transaction.state.log.min.isr");
+
+    public int TransactionStateLogSegmentBytes => GetInt("transaction.state.log.segment.bytes");
+
+    public int TransactionMaxTimeoutMs => GetInt("transaction.max.timeout.ms");
+
+    public int TransactionalIdExpirationMs => GetInt("transactional.id.expiration.ms");
+
+    public int TransactionAbortTimedOutTransactionCleanupIntervalMs => GetInt("transaction.abort.timed.out.transaction.cleanup.interval.ms");
+
+    public int ProducerIdExpirationMs => GetInt("producer.id.expiration.ms");
+
+    /// <summary>brook.log.flush.on.ack: acks=all produces are acknowledged only after a (group-committed) fsync.</summary>
+    public bool FlushOnAck => GetBool("brook.log.flush.on.ack");
+
+    /// <summary>The advertised endpoint for requests that arrived on listener <paramref name="listenerName"/>, or null (e.g. a controller listener).</summary>
+    public ListenerEndpoint? AdvertisedListenerFor(string listenerName)
+    {
+        foreach (ListenerEndpoint endpoint in AdvertisedListeners)
+        {
+            if (string.Equals(endpoint.Name, listenerName, StringComparison.OrdinalIgnoreCase))
+            {
+                return endpoint;
+            }
+        }
+
+        return null;
+    }
+
+    // ---------------------------------------------------------------- generic accessors
+
+    /// <summary>True if <paramref name="key"/> was set by the file, environment or command line (false for defaults and unknown keys).</summary>
+    public bool IsSet(string key) => _settings.ContainsKey(key);
+
+    /// <summary>Where the value of <paramref name="key"/> came from ("default" when not set).</summary>
+    public string SourceOf(string key) => _settings.TryGetValue(key, out Setting s) ? s.Source : DefaultSourceName;
+
+    /// <summary>The parsed value (see <see cref="ConfigDef"/> for the CLR types), or null if unset without default. Unknown keys throw <see cref="KeyNotFoundException"/>.</summary>
+    public object? Get(string key) =>
+        _settings.TryGetValue(key, out Setting s) ? s.Value : BrokerConfigDefs.Get(key).DefaultValue;
+
+    /// <summary>The value in configuration spelling (any type; lists comma-joined; passwords in clear), or null if unset.</summary>
+    public string? GetString(string key) => ConfigDef.Format(Get(key));
+
+    /// <summary>An Int or Short key's value; throws if it has no value.</summary>
+    public int GetInt(string key) => GetIntOrNull(key) ?? throw NoValue(key);
+
+    /// <summary>An Int or Short key's value, or null if unset without default.</summary>
+    public int? GetIntOrNull(string key) => Get(key) switch
+    {
+        null => null,
+        int i => i,
+        short s => s,
+        _ => throw WrongType(key, "INT"),
+    };
+
+    /// <summary>A Long (or Int/Short) key's value; throws if it has no value.</summary>
+    public long GetLong(string key) => GetLongOrNull(key) ?? throw NoValue(key);
+
+    /// <summary>A Long (or Int/Short) key's value, or null if unset without default.</summary>
+    public long? GetLongOrNull(string key) => Get(key) switch
+    {
+        null => null,
+        long l => l,
+        int i => i,
+        short s => s,
+        _ => throw WrongType(key, "LONG"),
+    };
+
+    public bool GetBool(string key) => Get(key) switch
+    {
+        bool b => b,
+        null => throw NoValue(key),
+        _ => throw WrongType(key, "BOOLEAN"),
+    };
+
+    public double GetDouble(string key) => Get(key) switch
+    {
+        double d => d,
+        null => throw NoValue(key),
+        _ => throw WrongType(key, "DOUBLE"),
+    };
+
+    /// <summary>A List key's items (empty when unset).</summary>
+    public IReadOnlyList<string> GetList(string key) => Get(key) switch
+    {
+        IReadOnlyList<string> list => list,
+        null => [],
+        _ => throw WrongType(key, "LIST"),
+    };
+
+    /// <summary>The broker resource as DescribeConfigs reports it: every key, read-only, passwords withheld, alias synonyms included. Sorted by key.</summary>
+    public IReadOnlyList<ConfigEntry> Describe()
+    {
+        var entries = new List<ConfigEntry>();
+        foreach (ConfigDef def in BrokerConfigDefs.All.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var synonyms = new List<ConfigSynonym>();
+            AddBrokerSynonyms(def.Name, synonyms);
+            foreach (string alias in BrokerConfigDefs.AliasGroupOf(def.Name))
+            {
+                if (alias != def.Name)
+                {
+                    AddBrokerSynonyms(alias, synonyms);
+                }
+            }
+
+            entries.Add(new ConfigEntry(
+                def.Name,
+                def.IsSensitive ? null : GetString(def.Name),
+                IsSet(def.Name) ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig,
+                def.IsSensitive,
+                IsReadOnly: true,
+                def.Type,
+                def.Documentation,
+                synonyms));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Appends the static and default layers of broker key <paramref name="key"/> as synonyms (used by topic resolution too).</summary>
+    internal void AddBrokerSynonyms(string key, List<ConfigSynonym> synonyms)
+    {
+        ConfigDef def = BrokerConfigDefs.Get(key);
+        if (_settings.TryGetValue(key, out Setting setting))
+        {
+            synonyms.Add(new ConfigSynonym(key, def.IsSensitive ? null : ConfigDef.Format(setting.Value), ConfigSource.StaticBrokerConfig));
+        }
+
+        if (def.DefaultValue is not null)
+        {
+            synonyms.Add(new ConfigSynonym(key, def.IsSensitive ? null : ConfigDef.Format(def.DefaultValue), ConfigSource.DefaultConfig));
+        }
+    }
+
+    // ---------------------------------------------------------------- construction helpers
+
+    internal readonly record struct Setting(object Value, string Raw, string Source);
+
+    private static InvalidOperationException NoValue(string key) => new($"Configuration '{key}' has no value");
+
+    private static InvalidCastException WrongType(string key, string wanted) =>
+        new($"Configuration '{key}' is of type {BrokerConfigDefs.Get(key).Type.ToString().ToUpperInvariant()}, not {wanted}");
+
+    private ConfigException Invalid(string key, string reason)
+    {
+        _settings.TryGetValue(key, out Setting s);
+        string? raw = _settings.ContainsKey(key) ? s.Raw : ConfigDef.Format(BrokerConfigDefs.Get(key).DefaultValue);
+        return new ConfigException(key, raw, SourceOf(key), reason);
+    }
+
+    private void WarnAboutShadowedAliases()
+    {
+        foreach (ConfigDef def in BrokerConfigDefs.All)
+        {
+            IReadOnlyList<string> group = BrokerConfigDefs.AliasGroupOf(def.Name);
+            if (group[0] != def.Name || def.Name == "node.id")
+            {
+                continue; // visit each group once; node.id/broker.id is checked for equality instead
+            }
+
+            string? winner = group.FirstOrDefault(IsSet);
+            if (winner is null)
+            {
+                continue;
+            }
+
+            foreach (string loser in group.SkipWhile(k => k != winner).Skip(1).Where(IsSet))
+            {
+                _warnings.Add($"'{loser}' (from {SourceOf(loser)}) is ignored because '{winner}' is set (from {SourceOf(winner)}), which takes precedence");
+            }
+        }
+    }
+
+    private int ResolveNodeId()
+    {
+        int? nodeId = IsSet("node.id") ? GetInt("node.id") : null;
+        int? brokerId = GetIntOrNull("broker.id");
+        if (nodeId is not null && brokerId is not null && nodeId != brokerId)
+        {
+            throw Invalid("broker.id", $"must equal node.id ({nodeId}) when both are set");
+        }
+
+        return nodeId ?? brokerId ?? GetInt("node.id");
+    }
+
+    private Dictionary<string, SecurityProtocol> ParseSecurityProtocolMap()
+    {
+        const string key = "listener.security.protocol.map";
+        var map = new Dictionary<string, SecurityProtocol>(StringComparer.Ordinal);
+        foreach (string item in GetList(key))
+        {
+            int colon = item.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !SecurityProtocolNames.TryParse(item[(colon + 1)..], out SecurityProtocol protocol))
+            {
+                throw Invalid(key, $"'{item}' is not NAME:PROTOCOL with PROTOCOL one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
+            }
+
+            string name = item[..colon].Trim().ToUpperInvariant();
+            if (!map.TryAdd(name, protocol))
+            {
+                throw Invalid(key, $"listener name '{name}' appears more than once");
+            }
+        }
+
+        // Kafka maps controller listeners missing from an unset (default) map to PLAINTEXT, so the stock KRaft
+        // server.properties, whose CONTROLLER listener is not a protocol name, works without spelling out the map.
+        if (!IsSet(key))
+        {
+            foreach (string controller in ControllerListenerNames)
+            {
+                map.TryAdd(controller, SecurityProtocol.Plaintext);
+            }
+        }
+
+        return map;
+    }
+
+    private List<ListenerEndpoint> ParseListeners(string key)
+    {
+        var result = new List<ListenerEndpoint>();
+        foreach (string item in GetList(key))
+        {
+            string? error = ListenerEndpoint.TryParse(item, out string name, out string host, out int port);
+            if (error is not null)
+            {
+                throw Invalid(key, error);
+            }
+
+            if (!ListenerSecurityProtocolMap.TryGetValue(name, out SecurityProtocol protocol))
+            {
+                throw Invalid(key, $"no security protocol is defined for listener {name}; add {name}:<protocol> to listener.security.protocol.map");
+            }
+
+            if (result.Any(l => l.Name == name))
+            {
+                throw Invalid(key, $"listener name {name} appears more than once");
+            }
+
+            var endpoint = new ListenerEndpoint(name, host, port, protocol);
+            if (key == "listeners" && port != 0 && result.Any(l => l.Port == port && (l.Host == host || l.IsWildcardHost || endpoint.IsWildcardHost)))
+            {
+                throw Invalid(key, $"listener {name} uses port {port}, which another listener already binds");
+            }
+
+            result.Add(endpoint);
+        }
+
+        return result;
+    }
+
+    private List<ListenerEndpoint> ResolveAdvertisedListeners()
+    {
+        const string key = "advertised.listeners";
+        List<ListenerEndpoint> explicitly = IsSet(key) ? ParseListeners(key) : [];
+        foreach (ListenerEndpoint endpoint in explicitly)
+        {
+            if (!Listeners.Any(l => l.Name == endpoint.Name))
+            {
+                throw Invalid(key, $"listener {endpoint.Name} is not one of the listeners; advertised listener names must be a subset of those in listeners");
+            }
+
+            if (endpoint.Host is "0.0.0.0" or "::")
+            {
+                throw Invalid(key, $"listener {endpoint.Name} advertises the non-routable meta-address {endpoint.Host}; use a host name or IP clients can reach");
+            }
+        }
+
+        var result = new List<ListenerEndpoint>();
+        foreach (ListenerEndpoint listener in Listeners)
+        {
+            if (ControllerListenerNames.Contains(listener.Name))
+            {
+                continue;
+            }
+
+            ListenerEndpoint advertised = explicitly.FirstOrDefault(e => e.Name == listener.Name) ?? listener;
+            if (advertised.IsWildcardHost)
+            {
+                string host = MachineHostName();
+                _warnings.Add($"Listener {listener.Name} has no advertisable host ('{advertised.Host}'); advertising '{host}' (set advertised.listeners to choose)");
+                advertised = advertised with { Host = host };
+            }
+
+            result.Add(advertised);
+        }
+
+        return result;
+    }
+
+    private static string MachineHostName()
+    {
+        try
+        {
+            string name = Dns.GetHostName();
+            return string.IsNullOrWhiteSpace(name) ? "127.0.0.1" : name;
+        }
+        catch (SocketException)
+        {
+            return "127.0.0.1";
+        }
+    }
+}
