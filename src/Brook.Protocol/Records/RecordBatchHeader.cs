@@ -13,6 +13,10 @@ public readonly ref struct RecordBatchHeader
     public const int Size = 61;
     /// <summary>Bytes before BatchLength's counted region: BaseOffset + BatchLength. Whole batch = LogOverhead + BatchLength.</summary>
     public const int LogOverhead = 12;
+    /// <summary>Smallest legal BatchLength (49): the header fields it counts, with no records after them.</summary>
+    public const int MinBatchLength = Size - LogOverhead;
+    /// <summary>The only magic this broker reads or writes: RecordBatch v2 (KIP-98).</summary>
+    public const sbyte CurrentMagic = 2;
     public const int BaseOffsetPosition = 0;
     public const int BatchLengthPosition = 8;
     public const int PartitionLeaderEpochPosition = 12;
