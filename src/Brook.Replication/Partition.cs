@@ -42,11 +42,18 @@ public sealed class Partition : IDisposable
     /// Validates and appends a produced record set. Runs synchronously so appends keep request order per connection.
     /// The record set is stamped in place (offsets, leader epoch), so it must be a private copy (the request frame is).
     /// </summary>
-    public AppendResult AppendAsLeader(ReadOnlyMemory<byte> records)
+    /// <param name="records">The produced record set.</param>
+    /// <param name="allowZstd">False for Produce below v7, which predates zstd (KIP-110): such clients get UNSUPPORTED_COMPRESSION_TYPE.</param>
+    public AppendResult AppendAsLeader(ReadOnlyMemory<byte> records, bool allowZstd = true)
     {
         var validation = RecordBatchValidator.Validate(records.Span, Settings.MaxMessageBytes);
         if (validation.Error != ErrorCode.None)
-            return new AppendResult(validation.Error, -1, -1, -1, Log.LogStartOffset, validation.ErrorMessage, false);
+            return Rejected(validation.Error, validation.ErrorMessage);
+        // Produce v3+ carries exactly one batch per partition (Kafka rejects anything else the same way).
+        if (validation.BatchCount != 1)
+            return Rejected(ErrorCode.InvalidRecord, $"a produce request must carry exactly one record batch per partition, got {validation.BatchCount}");
+        if (!allowZstd && validation.FirstBatch.Compression == CompressionType.Zstd)
+            return Rejected(ErrorCode.UnsupportedCompressionType, "zstd needs Produce v7 or later");
 
         var writable = MemoryMarshal.AsMemory(records).Span;
         long? appendTime = Settings.LogAppendTime ? _time.GetUtcNow().ToUnixTimeMilliseconds() : null;
@@ -54,6 +61,9 @@ public sealed class Partition : IDisposable
         if (result.Error == ErrorCode.None && !result.Duplicate) HighWatermarkMoved.Pulse();
         return result;
     }
+
+    private AppendResult Rejected(ErrorCode error, string? message) =>
+        new(error, -1, -1, -1, Log.LogStartOffset, message, false);
 
     public void Dispose() => Log.Dispose();
 }

@@ -59,7 +59,7 @@ public sealed class ProduceHandler(
                     pr.ErrorMessage = "produce request carried no record batch";
                     continue;
                 }
-                var result = partition.AppendAsLeader(records.Data);
+                var result = partition.AppendAsLeader(records.Data, allowZstd: context.ApiVersion >= 7);
                 pr.LogStartOffset = partition.LogStartOffset;
                 if (result.Error != ErrorCode.None)
                 {
