@@ -1,0 +1,23 @@
+using Brook.Common;
+
+namespace Brook.Storage;
+
+/// <summary>
+/// Outcome of <see cref="PartitionLog.Append"/>. On success FirstOffset..LastOffset are the offsets assigned; for a
+/// <see cref="Duplicate"/> they are the offsets the original batch got. LogAppendTime is -1 unless the broker stamped
+/// LogAppendTime. On error the offsets are -1.
+/// </summary>
+public readonly record struct AppendResult(
+    ErrorCode Error,
+    long FirstOffset,
+    long LastOffset,
+    long LogAppendTime,
+    long LogStartOffset,
+    string? ErrorMessage,
+    bool Duplicate)
+{
+    public bool IsSuccess => Error == ErrorCode.None;
+
+    internal static AppendResult Failed(ErrorCode error, string message, long logStartOffset) =>
+        new(error, -1, -1, -1, logStartOffset, message, false);
+}

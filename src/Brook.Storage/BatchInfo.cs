@@ -1,0 +1,71 @@
+using Brook.Common;
+using Brook.Protocol.Records;
+
+namespace Brook.Storage;
+
+/// <summary>What an append needs to know about one batch of the record set: where it is and the header fields.</summary>
+internal struct BatchInfo
+{
+    /// <summary>Position of the batch inside the appended record set.</summary>
+    public int Position;
+    public int Size;
+    /// <summary>Offset assigned to the batch's first record.</summary>
+    public long BaseOffset;
+    public int LastOffsetDelta;
+    /// <summary>Max timestamp as it will be stored (the LogAppendTime when the broker stamps it).</summary>
+    public long MaxTimestamp;
+    public long ProducerId;
+    public short ProducerEpoch;
+    public int BaseSequence;
+    public int LastSequence;
+    public bool IsControl;
+    public bool IsTransactional;
+
+    public readonly long LastOffset => BaseOffset + LastOffsetDelta;
+
+    public static BatchInfo FromHeader(RecordBatchHeader header, int position, long baseOffset, long maxTimestamp) => new()
+    {
+        Position = position,
+        Size = header.TotalSize,
+        BaseOffset = baseOffset,
+        LastOffsetDelta = header.LastOffsetDelta,
+        MaxTimestamp = maxTimestamp,
+        ProducerId = header.ProducerId,
+        ProducerEpoch = header.ProducerEpoch,
+        BaseSequence = header.BaseSequence,
+        LastSequence = header.LastSequence,
+        IsControl = header.IsControl,
+        IsTransactional = header.IsTransactional,
+    };
+
+    /// <summary>
+    /// Splits a record set into batches and assigns offsets from <paramref name="firstOffset"/>. Checks only framing
+    /// (the full record validation happens before the log); returns the error for a set that cannot be appended.
+    /// </summary>
+    public static (ErrorCode Error, string? Message) Frame(ReadOnlySpan<byte> recordSet, long firstOffset, long? logAppendTimeMs,
+        int maxBatchBytes, List<BatchInfo> batches)
+    {
+        batches.Clear();
+        var position = 0;
+        var next = firstOffset;
+        while (position < recordSet.Length)
+        {
+            var remaining = recordSet.Length - position;
+            if (remaining < RecordBatchHeader.Size)
+                return (ErrorCode.CorruptMessage, $"{remaining} trailing bytes are not a whole record batch");
+            var header = new RecordBatchHeader(recordSet[position..]);
+            if (header.Magic != 2)
+                return (ErrorCode.CorruptMessage, $"record batch magic {header.Magic} is not supported, only 2");
+            if (header.BatchLength < BatchScanner.MinBatchLength || header.BatchLength > remaining - RecordBatchHeader.LogOverhead)
+                return (ErrorCode.CorruptMessage, $"record batch length {header.BatchLength} does not fit the {remaining} bytes left");
+            if (header.TotalSize > maxBatchBytes)
+                return (ErrorCode.MessageTooLarge, $"record batch of {header.TotalSize} bytes exceeds max.message.bytes {maxBatchBytes}");
+            if (header.LastOffsetDelta < 0)
+                return (ErrorCode.CorruptMessage, $"record batch last offset delta {header.LastOffsetDelta} is negative");
+            batches.Add(FromHeader(header, position, next, logAppendTimeMs ?? header.MaxTimestamp));
+            next += header.LastOffsetDelta + 1L;
+            position += header.TotalSize;
+        }
+        return (ErrorCode.None, null);
+    }
+}

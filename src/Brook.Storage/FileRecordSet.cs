@@ -1,0 +1,35 @@
+using Brook.Protocol.Records;
+using Brook.Storage.IO;
+
+namespace Brook.Storage;
+
+/// <summary>
+/// A region of a segment file holding whole record batches. Copies straight from the file into the destination
+/// (a response buffer) with positional reads: no intermediate buffer, and no lock, since a segment's written bytes
+/// never change.
+/// </summary>
+public sealed class FileRecordSet : RecordSet
+{
+    private readonly ILogFile _file;
+
+    internal FileRecordSet(ILogFile file, long position, int size, long firstBatchOffset)
+    {
+        _file = file;
+        Position = position;
+        SizeInBytes = size;
+        FirstBatchOffset = firstBatchOffset;
+    }
+
+    public long Position { get; }
+    public override int SizeInBytes { get; }
+
+    /// <summary>Base offset of the first batch in the region (may be below the offset that was asked for).</summary>
+    public long FirstBatchOffset { get; }
+
+    public override void CopyTo(Span<byte> destination)
+    {
+        if (destination.Length < SizeInBytes)
+            throw new ArgumentException($"destination holds {destination.Length} bytes, the record set {SizeInBytes}", nameof(destination));
+        DurableFile.ReadFully(_file, destination[..SizeInBytes], Position);
+    }
+}

@@ -1,0 +1,269 @@
+using Brook.Protocol.Records;
+using Brook.Storage.Index;
+using Brook.Storage.IO;
+
+namespace Brook.Storage;
+
+/// <summary>
+/// One segment of a partition log: the <c>.log</c> file of whole record batches starting at <see cref="BaseOffset"/>,
+/// its sparse offset and time indexes, and the running facts (size, next offset, largest timestamp) readers need.
+/// Appends come from one thread at a time (the log's lock); readers use the published <see cref="Size"/> without locking.
+/// </summary>
+internal sealed class LogSegment : IDisposable
+{
+    private const int RecoveryReadBufferSize = 1 << 20;
+    private const int TailReadBufferSize = 64 * 1024;
+
+    private readonly ILogFileSystem _fs;
+    private readonly LogConfig _config;
+    private long _size;
+    private long _nextOffset;
+    private long _maxTimestamp = RecordBatchHeader.NoTimestamp;
+    private long _offsetOfMaxTimestamp = -1;
+    private int _bytesSinceLastIndexEntry;
+
+    private LogSegment(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, bool create)
+    {
+        _fs = fs;
+        _config = config;
+        BaseOffset = baseOffset;
+        LogPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.LogSuffix));
+        IndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.IndexSuffix));
+        TimeIndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TimeIndexSuffix));
+        OffsetIndex = new OffsetIndex(baseOffset, config.MaxOffsetIndexEntries);
+        TimeIndex = new TimeIndex(baseOffset, config.MaxTimeIndexEntries);
+        Log = fs.OpenFile(LogPath, createIfMissing: create);
+        _nextOffset = baseOffset;
+    }
+
+    /// <summary>A new, empty segment (stale index files of the same name are removed).</summary>
+    public static LogSegment Create(ILogFileSystem fs, string directory, long baseOffset, LogConfig config)
+    {
+        var segment = new LogSegment(fs, directory, baseOffset, config, create: true);
+        if (segment.Log.Length != 0)
+        {
+            segment.Dispose();
+            throw new IOException($"cannot create segment {segment.LogPath}: a non-empty file is already there");
+        }
+        fs.DeleteFile(segment.IndexPath);
+        fs.DeleteFile(segment.TimeIndexPath);
+        segment.IndexesDirty = true;
+        return segment;
+    }
+
+    /// <summary>An existing segment; call <see cref="TryLoad"/> or <see cref="Recover"/> next.</summary>
+    public static LogSegment OpenExisting(ILogFileSystem fs, string directory, long baseOffset, LogConfig config) =>
+        new(fs, directory, baseOffset, config, create: false);
+
+    public long BaseOffset { get; }
+    public ILogFile Log { get; }
+    public OffsetIndex OffsetIndex { get; }
+    public TimeIndex TimeIndex { get; }
+    public string LogPath { get; }
+    public string IndexPath { get; }
+    public string TimeIndexPath { get; }
+
+    /// <summary>Bytes of whole batches in the log file; everything below is readable.</summary>
+    public long Size => Volatile.Read(ref _size);
+
+    /// <summary>Offset after the segment's last batch (its base offset while empty).</summary>
+    public long NextOffset => Volatile.Read(ref _nextOffset);
+
+    /// <summary>Largest batch max-timestamp in the segment, -1 when none.</summary>
+    public long MaxTimestamp => Volatile.Read(ref _maxTimestamp);
+
+    /// <summary>Wall-clock time segment.ms counts from: the first append, or the first batch's timestamp for a reopened segment; -1 while empty.</summary>
+    public long RollBaseTimeMs { get; set; } = -1;
+
+    /// <summary>The in-memory indexes differ from the files.</summary>
+    public bool IndexesDirty { get; private set; }
+
+    public bool IsEmpty => Size == 0;
+
+    /// <summary>Writes stamped batches at the end of the file and indexes them.</summary>
+    public void Append(ReadOnlySpan<byte> records, List<BatchInfo> batches)
+    {
+        var start = _size;
+        Log.Write(records, start);
+        foreach (var b in batches) Track(b.BaseOffset, b.LastOffset, b.MaxTimestamp, start + b.Position, b.Size);
+        Volatile.Write(ref _size, start + records.Length);
+    }
+
+    /// <summary>Per-batch bookkeeping shared by appends and index rebuilds.</summary>
+    private void Track(long baseOffset, long lastOffset, long maxTimestamp, long position, int size)
+    {
+        if (maxTimestamp > _maxTimestamp)
+        {
+            _offsetOfMaxTimestamp = baseOffset;
+            Volatile.Write(ref _maxTimestamp, maxTimestamp);
+        }
+        // The first batch of a segment needs no entry: a lookup below every entry starts at position 0.
+        if (_bytesSinceLastIndexEntry > _config.IndexIntervalBytes)
+        {
+            OffsetIndex.Append(baseOffset, checked((int)position));
+            TimeIndex.MaybeAppend(_maxTimestamp, _offsetOfMaxTimestamp);
+            _bytesSinceLastIndexEntry = 0;
+            IndexesDirty = true;
+        }
+        _bytesSinceLastIndexEntry += size;
+        Volatile.Write(ref _nextOffset, lastOffset + 1);
+    }
+
+    private void ResetState()
+    {
+        OffsetIndex.Clear();
+        TimeIndex.Clear();
+        Volatile.Write(ref _size, 0);
+        Volatile.Write(ref _nextOffset, BaseOffset);
+        Volatile.Write(ref _maxTimestamp, RecordBatchHeader.NoTimestamp);
+        _offsetOfMaxTimestamp = -1;
+        _bytesSinceLastIndexEntry = 0;
+    }
+
+    /// <summary>
+    /// Validates every batch (header sanity, increasing offsets, CRC-32C), rebuilds both indexes and truncates the file
+    /// at the first batch that fails. Returns the number of bytes cut off and why.
+    /// </summary>
+    public (long TruncatedBytes, string? Problem) Recover()
+    {
+        ResetState();
+        var fileLength = Log.Length;
+        string? problem = null;
+        using (var scanner = new BatchScanner(Log, 0, fileLength, (int)Math.Min(RecoveryReadBufferSize, Math.Max(fileLength, RecordBatchHeader.Size))))
+        {
+            var expected = BaseOffset;
+            while (true)
+            {
+                var status = scanner.MoveNext(wholeBatch: true);
+                if (status == ScanStatus.End) break;
+                if (status != ScanStatus.Batch)
+                {
+                    problem = scanner.Problem;
+                    break;
+                }
+                var header = scanner.Header;
+                if (header.BaseOffset < expected || header.LastOffsetDelta < 0 || header.LastOffset - BaseOffset > int.MaxValue)
+                {
+                    problem = $"batch at position {scanner.Position} has offsets {header.BaseOffset}..{header.LastOffset}, expected from {expected}";
+                    break;
+                }
+                var crc = RecordBatchHeader.ComputeCrc(scanner.Batch);
+                if (crc != header.Crc)
+                {
+                    problem = $"batch at offset {header.BaseOffset} (position {scanner.Position}) has CRC {header.Crc:x8}, computed {crc:x8}";
+                    break;
+                }
+                Track(header.BaseOffset, header.LastOffset, header.MaxTimestamp, scanner.Position, scanner.Size);
+                expected = header.LastOffset + 1;
+            }
+            var valid = scanner.Position;
+            if (valid < fileLength) Log.SetLength(valid);
+            Volatile.Write(ref _size, valid);
+            IndexesDirty = true;
+            return (fileLength - valid, problem);
+        }
+    }
+
+    /// <summary>
+    /// Loads the persisted indexes of a segment that needs no recovery and finds its end by walking the few batches
+    /// after the last offset-index entry. False when an index file is missing or not sane, or the tail does not parse:
+    /// the caller then recovers (and so rebuilds) the segment.
+    /// </summary>
+    public bool TryLoad()
+    {
+        ResetState();
+        var length = Log.Length;
+        if (!OffsetIndex.TryLoad(_fs, IndexPath, length) || !TimeIndex.TryLoad(_fs, TimeIndexPath))
+        {
+            ResetState();
+            return false;
+        }
+        if (TimeIndex.Last is { } lastTime)
+        {
+            _maxTimestamp = lastTime.Timestamp;
+            _offsetOfMaxTimestamp = lastTime.Offset;
+        }
+        var lastEntry = OffsetIndex.Last;
+        using var scanner = new BatchScanner(Log, lastEntry?.Position ?? 0, length, TailReadBufferSize);
+        var expected = lastEntry?.Offset ?? BaseOffset;
+        var first = true;
+        while (true)
+        {
+            var status = scanner.MoveNext(wholeBatch: false);
+            if (status == ScanStatus.End) break;
+            if (status != ScanStatus.Batch) return Fail();
+            var header = scanner.Header;
+            if (header.BaseOffset < expected || header.LastOffsetDelta < 0) return Fail();
+            if (first && lastEntry is { } entry)
+            {
+                // The indexed batch itself: it must be where the index says, and it is already indexed.
+                if (header.BaseOffset != entry.Offset) return Fail();
+                if (header.MaxTimestamp > _maxTimestamp)
+                {
+                    _maxTimestamp = header.MaxTimestamp;
+                    _offsetOfMaxTimestamp = header.BaseOffset;
+                }
+                _bytesSinceLastIndexEntry = scanner.Size;
+                _nextOffset = header.LastOffset + 1;
+            }
+            else
+            {
+                Track(header.BaseOffset, header.LastOffset, header.MaxTimestamp, scanner.Position, scanner.Size);
+            }
+            first = false;
+            expected = header.LastOffset + 1;
+        }
+        if (TimeIndex.Last is { } t && t.Offset >= _nextOffset) return Fail();
+        Volatile.Write(ref _size, length);
+        return true;
+
+        bool Fail()
+        {
+            ResetState();
+            return false;
+        }
+    }
+
+    /// <summary>MaxTimestamp of the first batch, or null when the segment is empty.</summary>
+    public long? FirstBatchMaxTimestamp()
+    {
+        if (Size < RecordBatchHeader.Size) return null;
+        Span<byte> header = stackalloc byte[RecordBatchHeader.Size];
+        DurableFile.ReadFully(Log, header, 0);
+        return new RecordBatchHeader(header).MaxTimestamp;
+    }
+
+    public void WriteIndexes()
+    {
+        OffsetIndex.WriteTo(_fs, IndexPath);
+        TimeIndex.WriteTo(_fs, TimeIndexPath);
+        IndexesDirty = false;
+    }
+
+    /// <summary>
+    /// Makes the segment complete on disk, for a roll or a clean close: the last largest timestamp gets its time-index
+    /// entry, index files are written, bytes of a failed write beyond <see cref="Size"/> are cut, and all is fsynced.
+    /// </summary>
+    public void Seal()
+    {
+        var entries = TimeIndex.Count;
+        TimeIndex.MaybeAppend(_maxTimestamp, _offsetOfMaxTimestamp);
+        if (TimeIndex.Count != entries) IndexesDirty = true;
+        if (IndexesDirty) WriteIndexes();
+        if (Log.Length > Size) Log.SetLength(Size);
+        Log.Flush();
+    }
+
+    /// <summary>fsync of the log file (indexes are rebuilt after a crash, so they need not be synced here).</summary>
+    public void Flush() => Log.Flush();
+
+    public void Dispose() => Log.Dispose();
+
+    public void DeleteFiles()
+    {
+        Log.Dispose();
+        _fs.DeleteFile(LogPath);
+        _fs.DeleteFile(IndexPath);
+        _fs.DeleteFile(TimeIndexPath);
+    }
+}

@@ -1,0 +1,396 @@
+using Brook.Common;
+using Brook.Protocol.Records;
+using Brook.Storage.IO;
+using Brook.Storage.Producers;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Storage;
+
+/// <summary>
+/// The durable log of one partition (Kafka's UnifiedLog): a directory of segments named by base offset, of which only the
+/// last is appended to. Appends are serialized by one lock; reads, timestamp lookups and the bounds are lock-free, using
+/// the segment array and sizes the appender publishes after the bytes are written; fsync runs under its own lock so
+/// appends continue while a flush is in progress.
+/// </summary>
+public sealed partial class PartitionLog : IDisposable
+{
+    private const int ReadBufferSize = 8 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly Lock _flushLock = new();
+    private readonly ILogFileSystem _fs;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly List<BatchInfo> _batches = [];
+    private readonly List<PendingProducerBatch> _pendingProducers = [];
+    private LogConfig _config;
+    private LogSegment[] _segments = [];
+    private long _logEndOffset;
+    private long _recoveryPoint;
+    private long _lastFlushMs;
+    private bool _closed;
+
+    private PartitionLog(string directory, LogConfig config, ILogger logger, TimeProvider time, ILogFileSystem fs)
+    {
+        Directory = directory;
+        _config = config;
+        _logger = logger;
+        _time = time;
+        _fs = fs;
+        ProducerState = new ProducerStateManager(_lock);
+        _lastFlushMs = NowMs();
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Settings; a new value applies to later appends (index sizes to segments created afterwards).</summary>
+    public LogConfig Config
+    {
+        get => Volatile.Read(ref _config);
+        set => Volatile.Write(ref _config, value);
+    }
+
+    /// <summary>First offset in the log.</summary>
+    public long LogStartOffset => Volatile.Read(ref _segments)[0].BaseOffset;
+
+    /// <summary>The offset the next appended record gets.</summary>
+    public long LogEndOffset => Volatile.Read(ref _logEndOffset);
+
+    /// <summary>Every offset below this is known to be fsynced.</summary>
+    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+
+    public ProducerStateManager ProducerState { get; }
+
+    public IReadOnlyList<long> SegmentBaseOffsets => Array.ConvertAll(Volatile.Read(ref _segments), s => s.BaseOffset);
+
+    /// <summary>Total bytes of all segments' log files.</summary>
+    public long SizeInBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var s in Volatile.Read(ref _segments)) total += s.Size;
+            return total;
+        }
+    }
+
+    private LogSegment Active => _segments[^1];
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Appends a validated record set (one or more whole v2 batches) as leader. Offsets are assigned contiguously from
+    /// <see cref="LogEndOffset"/> by stamping each batch's BaseOffset and PartitionLeaderEpoch in place (both outside the
+    /// CRC); with <paramref name="logAppendTimeMs"/> the LogAppendTime attribute and MaxTimestamp are set too and the CRC
+    /// rewritten. Idempotent-producer state is checked per batch first: a retried batch is not appended but answered with
+    /// its original offsets (<see cref="AppendResult.Duplicate"/>).
+    /// </summary>
+    public AppendResult Append(Span<byte> recordSet, int leaderEpoch, long? logAppendTimeMs)
+    {
+        AppendResult result;
+        bool flush;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var config = Config;
+            var logStart = LogStartOffset;
+            var firstOffset = _logEndOffset;
+            var (error, message) = BatchInfo.Frame(recordSet, firstOffset, logAppendTimeMs, config.MaxMessageBytes, _batches);
+            if (error != ErrorCode.None) return AppendResult.Failed(error, message!, logStart);
+            if (_batches.Count == 0) return new AppendResult(ErrorCode.None, -1, -1, -1, logStart, null, false);
+            if (recordSet.Length > config.SegmentBytes)
+                return AppendResult.Failed(ErrorCode.RecordListTooLarge,
+                    $"record set of {recordSet.Length} bytes exceeds segment.bytes {config.SegmentBytes}", logStart);
+
+            var check = ProducerState.Check(_batches, _pendingProducers);
+            if (check.Error != ErrorCode.None) return AppendResult.Failed(check.Error, check.Message!, logStart);
+            if (check.Duplicate is { } original)
+                return new AppendResult(ErrorCode.None, original.FirstOffset, original.LastOffset,
+                    logAppendTimeMs.HasValue ? original.Timestamp : -1, logStart, null, true);
+
+            var lastOffset = _batches[^1].LastOffset;
+            var nowMs = NowMs();
+            try
+            {
+                MaybeRoll(recordSet.Length, lastOffset, nowMs, config);
+            }
+            catch (IOException e)
+            {
+                return StorageError("rolling a new segment", e, logStart);
+            }
+
+            Stamp(recordSet, leaderEpoch, logAppendTimeMs);
+            var segment = Active;
+            var position = segment.Size;
+            try
+            {
+                segment.Append(recordSet, _batches);
+            }
+            catch (IOException e)
+            {
+                // Later appends write at the same position; cut what a partial write left so a clean close does not keep it.
+                try { segment.Log.SetLength(position); }
+                catch (IOException) { }
+                return StorageError("writing to " + segment.LogPath, e, logStart);
+            }
+            if (segment.RollBaseTimeMs < 0) segment.RollBaseTimeMs = nowMs;
+            ProducerState.Commit(_pendingProducers);
+            Volatile.Write(ref _logEndOffset, lastOffset + 1);
+            result = new AppendResult(ErrorCode.None, firstOffset, lastOffset, logAppendTimeMs ?? -1, logStart, null, false);
+            flush = lastOffset + 1 - _recoveryPoint >= config.FlushIntervalMessages || nowMs - _lastFlushMs >= config.FlushIntervalMs;
+        }
+        // Outside the append lock: Flush takes the flush lock first, then the append lock.
+        if (flush) Flush();
+        return result;
+    }
+
+    private AppendResult StorageError(string what, IOException e, long logStart)
+    {
+        _logger.LogError(e, "Storage error in {Directory} while {What}", Directory, what);
+        return AppendResult.Failed(ErrorCode.KafkaStorageError, $"storage error while {what}: {e.Message}", logStart);
+    }
+
+    private void Stamp(Span<byte> recordSet, int leaderEpoch, long? logAppendTimeMs)
+    {
+        foreach (var b in _batches)
+        {
+            var batch = recordSet.Slice(b.Position, b.Size);
+            RecordBatchHeader.SetBaseOffset(batch, b.BaseOffset);
+            RecordBatchHeader.SetPartitionLeaderEpoch(batch, leaderEpoch);
+            if (logAppendTimeMs is { } appendTime)
+            {
+                var attributes = new RecordBatchHeader(batch).Attributes;
+                RecordBatchHeader.SetAttributes(batch, (short)(attributes | RecordBatchHeader.TimestampTypeBit));
+                RecordBatchHeader.SetMaxTimestamp(batch, appendTime);
+                RecordBatchHeader.WriteCrc(batch);
+            }
+        }
+    }
+
+    private void MaybeRoll(int bytes, long lastOffset, long nowMs, LogConfig config)
+    {
+        var segment = Active;
+        if (segment.IsEmpty) return;
+        string? reason = null;
+        if (segment.Size + bytes > config.SegmentBytes) reason = "segment.bytes reached";
+        else if (segment.Size + bytes > int.MaxValue) reason = "file positions would pass 2 GiB";
+        else if (segment.RollBaseTimeMs >= 0 && nowMs - segment.RollBaseTimeMs > config.SegmentMs) reason = "segment.ms elapsed";
+        else if (segment.OffsetIndex.IsFull || segment.TimeIndex.IsFull) reason = "index full";
+        else if (lastOffset - segment.BaseOffset > int.MaxValue) reason = "relative offsets would overflow";
+        if (reason is not null) Roll(reason);
+    }
+
+    /// <summary>Seals the active segment (indexes written, fsynced), snapshots producer state and starts a new segment.</summary>
+    private void Roll(string reason)
+    {
+        var newBase = _logEndOffset;
+        Active.Seal();
+        WriteProducerSnapshot(newBase);
+        var segment = LogSegment.Create(_fs, Directory, newBase, Config);
+        _fs.SyncDirectory(Directory);
+        Volatile.Write(ref _segments, [.. _segments, segment]);
+        if (newBase > _recoveryPoint) Volatile.Write(ref _recoveryPoint, newBase);
+        WriteRecoveryCheckpoint(newBase);
+        _logger.LogInformation("Rolled {Directory} to a new segment at offset {Offset} ({Reason})", Directory, newBase, reason);
+    }
+
+    /// <summary>
+    /// Whole batches from the one holding <paramref name="offset"/>: as many as fit in <paramref name="maxBytes"/> and end
+    /// below <paramref name="maxOffsetExclusive"/> (high watermark or last stable offset); with
+    /// <paramref name="minOneBatch"/> the first batch is returned even when larger than maxBytes. The records are a
+    /// <see cref="FileRecordSet"/> that copies straight from the segment file. OffsetOutOfRange when the offset is below
+    /// the log start or beyond the log end; an empty set at the end or when nothing fits.
+    /// </summary>
+    public LogReadResult Read(long offset, int maxBytes, long maxOffsetExclusive, bool minOneBatch)
+    {
+        // Log end first: the segment array read after it covers every offset below it.
+        var logEnd = LogEndOffset;
+        var segments = Volatile.Read(ref _segments);
+        var logStart = segments[0].BaseOffset;
+        if (offset < logStart || offset > logEnd)
+            return new LogReadResult(ErrorCode.OffsetOutOfRange, LogReadResult.NoRecords, logStart, logEnd);
+        var empty = new LogReadResult(ErrorCode.None, LogReadResult.NoRecords, logStart, logEnd);
+        if (offset == logEnd || offset >= maxOffsetExclusive) return empty;
+        for (var i = FloorSegmentIndex(segments, offset); i < segments.Length; i++)
+        {
+            var records = ReadSegment(segments[i], offset, maxBytes, maxOffsetExclusive, minOneBatch, out var found);
+            if (records is not null) return new LogReadResult(ErrorCode.None, records, logStart, logEnd);
+            if (found) return empty;
+        }
+        return empty;
+    }
+
+    /// <summary>
+    /// Reads from one segment; <paramref name="found"/> tells whether the segment holds the batch with the offset
+    /// (if not, the caller moves on to the next segment).
+    /// </summary>
+    private static FileRecordSet? ReadSegment(LogSegment segment, long offset, int maxBytes, long maxOffsetExclusive, bool minOneBatch, out bool found)
+    {
+        found = false;
+        var limit = segment.Size;
+        using var scanner = new BatchScanner(segment.Log, segment.OffsetIndex.Lookup(offset).Position, limit, ReadBufferSize);
+        while (true)
+        {
+            if (scanner.MoveNext(wholeBatch: false) != ScanStatus.Batch) return null;
+            if (scanner.Header.LastOffset >= offset) break;
+        }
+        found = true;
+        var firstPosition = scanner.Position;
+        var firstBaseOffset = scanner.Header.BaseOffset;
+        if (scanner.Header.LastOffset >= maxOffsetExclusive) return null;
+        if (scanner.Size > maxBytes)
+            return minOneBatch ? new FileRecordSet(segment.Log, firstPosition, scanner.Size, firstBaseOffset) : null;
+
+        var end = firstPosition + scanner.Size;
+        var budgetEnd = firstPosition + maxBytes;
+        // Batches before an index entry that is within budget and visible are all whole and visible: jump over them.
+        if (segment.OffsetIndex.LastEntryWithin(maxOffsetExclusive, Math.Min(budgetEnd, limit)) is { } entry && entry.Position > end)
+        {
+            end = entry.Position;
+            scanner.Seek(end);
+        }
+        while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
+        {
+            if (scanner.Header.LastOffset >= maxOffsetExclusive || scanner.Position + scanner.Size > budgetEnd) break;
+            end = scanner.Position + scanner.Size;
+        }
+        return new FileRecordSet(segment.Log, firstPosition, (int)(end - firstPosition), firstBaseOffset);
+    }
+
+    /// <summary>
+    /// The first record whose timestamp is &gt;= <paramref name="timestampMs"/>, as (offset, timestamp), or null when
+    /// there is none. The time index narrows the search to a position, then batch headers are walked; inside an
+    /// uncompressed CreateTime batch the records' timestamps give the exact record. For a compressed batch the answer is
+    /// its base offset (with its base timestamp if that already qualifies, else its max timestamp); for a LogAppendTime
+    /// batch, whose records all share the batch timestamp, it is exact.
+    /// </summary>
+    public (long Offset, long Timestamp)? OffsetForTimestamp(long timestampMs)
+    {
+        foreach (var segment in Volatile.Read(ref _segments))
+        {
+            if (segment.MaxTimestamp < timestampMs) continue;
+            if (SearchSegment(segment, timestampMs) is { } found) return found;
+        }
+        return null;
+    }
+
+    private static (long Offset, long Timestamp)? SearchSegment(LogSegment segment, long target)
+    {
+        var start = segment.OffsetIndex.Lookup(segment.TimeIndex.LookupBefore(target)).Position;
+        using var scanner = new BatchScanner(segment.Log, start, segment.Size, ReadBufferSize);
+        while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
+        {
+            var header = scanner.Header;
+            if (header.MaxTimestamp < target) continue;
+            if (header.IsLogAppendTime) return (header.BaseOffset, header.MaxTimestamp);
+            if (header.Compression != CompressionType.None)
+                return (header.BaseOffset, header.BaseTimestamp >= target ? header.BaseTimestamp : header.MaxTimestamp);
+            long baseOffset = header.BaseOffset, maxTimestamp = header.MaxTimestamp;
+            scanner.Seek(scanner.Position);
+            if (scanner.MoveNext(wholeBatch: true) != ScanStatus.Batch) return (baseOffset, maxTimestamp);
+            return RecordTimestampSearch.FindFirstAtOrAfter(scanner.Batch, target) ?? (baseOffset, maxTimestamp);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The largest timestamp in the log and the offset of the first record carrying it, for ListOffsets MAX_TIMESTAMP
+    /// (-3); (-1, -1) when the log has no timestamped batch.
+    /// </summary>
+    public (long Offset, long Timestamp) MaxTimestampAndOffset
+    {
+        get
+        {
+            var max = RecordBatchHeader.NoTimestamp;
+            foreach (var segment in Volatile.Read(ref _segments)) max = Math.Max(max, segment.MaxTimestamp);
+            if (max < 0) return (-1, -1);
+            return OffsetForTimestamp(max) ?? (-1, -1);
+        }
+    }
+
+    /// <summary>fsyncs everything appended so far and advances <see cref="RecoveryPoint"/>; appends continue meanwhile.</summary>
+    public void Flush()
+    {
+        lock (_flushLock)
+        {
+            long target;
+            LogSegment[] segments;
+            long from;
+            lock (_lock)
+            {
+                if (_closed) return;
+                target = _logEndOffset;
+                from = _recoveryPoint;
+                segments = _segments;
+                _lastFlushMs = NowMs();
+            }
+            if (target <= from) return;
+            for (var i = FloorSegmentIndex(segments, from); i < segments.Length; i++) segments[i].Flush();
+            lock (_lock)
+            {
+                if (target > _recoveryPoint) Volatile.Write(ref _recoveryPoint, target);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Clean close: seals the active segment (index files written, fsync), writes a producer-state snapshot and the
+    /// recovery checkpoint, then the clean-shutdown marker that lets the next open skip recovery.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_flushLock)
+        lock (_lock)
+        {
+            if (_closed) return;
+            _closed = true;
+            try
+            {
+                Active.Seal();
+                WriteProducerSnapshot(_logEndOffset);
+                WriteRecoveryCheckpoint(_logEndOffset);
+                Volatile.Write(ref _recoveryPoint, _logEndOffset);
+                using (var marker = _fs.OpenFile(Path.Combine(Directory, LogFileNames.CleanShutdown), createIfMissing: true)) marker.Flush();
+                _fs.SyncDirectory(Directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(e, "Clean close of {Directory} failed; it will be recovered when opened again", Directory);
+            }
+            finally
+            {
+                CloseFiles();
+            }
+        }
+    }
+
+    /// <summary>Closes the log without the clean-close work and removes its directory (topic deletion).</summary>
+    public void Delete()
+    {
+        lock (_flushLock)
+        lock (_lock)
+        {
+            _closed = true;
+            CloseFiles();
+            _fs.DeleteDirectory(Directory);
+        }
+    }
+
+    private void CloseFiles()
+    {
+        foreach (var segment in _segments) segment.Dispose();
+    }
+
+    /// <summary>Index of the last segment whose base offset is &lt;= <paramref name="offset"/> (0 if none).</summary>
+    private static int FloorSegmentIndex(LogSegment[] segments, long offset)
+    {
+        int lo = 0, hi = segments.Length - 1, found = 0;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (segments[mid].BaseOffset <= offset) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found;
+    }
+}
