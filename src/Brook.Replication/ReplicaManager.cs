@@ -71,7 +71,7 @@ public sealed class ReplicaManager : IDisposable
             }
             foreach (var (id, partition) in _partitions)
             {
-                if (image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Count)
+                if (image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Length)
                     continue;
                 _partitions.TryRemove(id, out _);
                 _logger.LogInformation("Deleting log of {Partition}: its topic was deleted", id);
@@ -90,7 +90,7 @@ public sealed class ReplicaManager : IDisposable
             if (dash <= 0 || !int.TryParse(name.AsSpan(dash + 1), out var index)) continue;
             var topic = name[..dash];
             if (topic.StartsWith("__cluster_metadata", StringComparison.Ordinal)) continue;
-            var known = image.TopicsByName.TryGetValue(topic, out var t) && index < t.Partitions.Count
+            var known = image.TopicsByName.TryGetValue(topic, out var t) && index < t.Partitions.Length
                 && ReadTopicId(dir) is { } id && id == t.Id;
             if (known) continue;
             _logger.LogInformation("Deleting stray log directory {Dir}: no such partition in the metadata", dir);

@@ -1,5 +1,6 @@
 using Brook.Common.Config;
 using Brook.Metadata;
+using Brook.Metadata.Records;
 using Brook.Replication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

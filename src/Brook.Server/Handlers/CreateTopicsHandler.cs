@@ -1,4 +1,5 @@
 using Brook.Common;
+using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
@@ -10,7 +11,7 @@ namespace Brook.Server.Handlers;
 /// CreateTopics v2-7 (v0-1 were removed in Kafka 4, KIP-896). v4+ may ask for broker defaults with -1 partitions or
 /// replication factor (Kafka Streams does). v5+ returns the effective configs, partitions and replication factor; v7 the topic id.
 /// </summary>
-public sealed class CreateTopicsHandler(ClusterController controller) : ApiHandler<CreateTopicsRequest>
+public sealed class CreateTopicsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<CreateTopicsRequest>
 {
     public override short MinVersion => 2;
 
@@ -21,7 +22,7 @@ public sealed class CreateTopicsHandler(ClusterController controller) : ApiHandl
             t.NumPartitions,
             t.ReplicationFactor,
             t.Configs.ToDictionary(c => c.Name, c => c.Value),
-            t.Assignments.Count == 0 ? null : t.Assignments.ToDictionary(a => a.PartitionIndex, a => (IReadOnlyList<int>)a.BrokerIds))).ToList();
+            t.Assignments.Count == 0 ? null : t.Assignments.Select(a => new ReplicaAssignment(a.PartitionIndex, a.BrokerIds)).ToList())).ToList();
         var results = await controller.CreateTopicsAsync(specs, request.ValidateOnly, CancellationToken.None);
         var response = new CreateTopicsResponse();
         foreach (var r in results)
@@ -35,16 +36,22 @@ public sealed class CreateTopicsHandler(ClusterController controller) : ApiHandl
                 ErrorMessage = r.ErrorMessage,
                 NumPartitions = ok ? r.NumPartitions : -1,
                 ReplicationFactor = ok ? r.ReplicationFactor : (short)-1,
-                Configs = ok
-                    ? r.Configs.Select(c => new CreateTopicsResponse.CreatableTopicConfigs
-                    {
-                        Name = c.Key,
-                        Value = c.Value,
-                        ConfigSource = 5, // DEFAULT_CONFIG unless overridden below
-                    }).ToList()
-                    : null,
+                Configs = ok ? EffectiveConfigs(r.Configs) : null,
             });
         }
         return response;
     }
+
+    /// <summary>v5+ reports every topic config with its effective value and where it came from (KIP-525).</summary>
+    private List<CreateTopicsResponse.CreatableTopicConfigs> EffectiveConfigs(IReadOnlyDictionary<string, string>? overrides) =>
+        TopicConfigDefs.ResolveTopicConfig(config, overrides ?? new Dictionary<string, string>())
+            .Select(e => new CreateTopicsResponse.CreatableTopicConfigs
+            {
+                Name = e.Name,
+                Value = e.IsSensitive ? null : e.Value,
+                ReadOnly = e.IsReadOnly,
+                ConfigSource = (sbyte)e.Source,
+                IsSensitive = e.IsSensitive,
+            })
+            .ToList();
 }

@@ -21,10 +21,10 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
         var version = context.ApiVersion;
         var allowAutoCreate = config.AutoCreateTopicsEnable && (version < 4 || request.AllowAutoTopicCreation);
 
-        if (request.Topics is { } wanted && allowAutoCreate)
+        if (request.Topics is { } requested && allowAutoCreate)
         {
-            var missing = wanted
-                .Where(t => t.Name is { } n && !image.TopicsByName.ContainsKey(n) && TopicNames.IsValid(n))
+            var missing = requested
+                .Where(t => t.Name is { } n && !image.TopicsByName.ContainsKey(n) && TopicNames.Validate(n) is null)
                 .Select(t => new CreateTopicSpec(t.Name!, -1, -1, new Dictionary<string, string?>()))
                 .DistinctBy(s => s.Name)
                 .ToList();
@@ -71,7 +71,7 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
                 continue;
             }
             var error = wanted.Name is null ? ErrorCode.UnknownTopicId
-                : !TopicNames.IsValid(wanted.Name) ? ErrorCode.InvalidTopicException
+                : TopicNames.Validate(wanted.Name) is not null ? ErrorCode.InvalidTopicException
                 : ErrorCode.UnknownTopicOrPartition;
             response.Topics.Add(new MetadataResponse.MetadataResponseTopic
             {
