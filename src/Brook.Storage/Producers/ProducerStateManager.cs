@@ -122,6 +122,14 @@ public sealed class ProducerStateManager
             new BatchMetadata(header.BaseSequence, header.LastSequence, header.BaseOffset, header.LastOffset, header.MaxTimestamp));
     }
 
+    /// <summary>Replays a batch appended as follower: no checks, the leader already made them.</summary>
+    internal void Replay(in BatchInfo batch)
+    {
+        if (batch.ProducerId < 0) return;
+        Apply(batch.ProducerId, batch.ProducerEpoch, batch.IsControl,
+            new BatchMetadata(batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp));
+    }
+
     private void Apply(long producerId, short epoch, bool isControl, BatchMetadata batch)
     {
         if (!_producers.TryGetValue(producerId, out var entry))
