@@ -187,6 +187,7 @@ public sealed partial class PartitionLog
             while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
                 _epochs.Assign(scanner.Header.PartitionLeaderEpoch, scanner.Header.BaseOffset);
         }
-        PersistEpochs();
+        // Written even when empty so a log with data is scanned once, not on every open; a new log has nothing to scan.
+        if (_logEndOffset > LogStartOffset) PersistEpochs();
     }
 }

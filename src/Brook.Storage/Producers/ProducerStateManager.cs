@@ -256,13 +256,3 @@ public sealed class ProducerStateManager
         }
     }
 }
-
-/// <summary>A producer-state update accepted by <see cref="ProducerStateManager.Check"/>, applied after the write.</summary>
-internal readonly record struct PendingProducerBatch(long ProducerId, short Epoch, bool IsControl, BatchMetadata Batch);
-
-/// <summary>Result of checking an append's producer batches: an error, a duplicate of an earlier batch, or neither.</summary>
-internal readonly record struct ProducerCheck(ErrorCode Error, string? Message, BatchMetadata? Duplicate)
-{
-    public static ProducerCheck Fail(ErrorCode error, string message) => new(error, message, null);
-    public static ProducerCheck DuplicateOf(BatchMetadata batch) => new(ErrorCode.None, null, batch);
-}
