@@ -20,6 +20,8 @@ internal struct BatchInfo
     public int LastSequence;
     public bool IsControl;
     public bool IsTransactional;
+    /// <summary>The epoch in the batch as received (what a follower keeps; a leader overwrites it).</summary>
+    public int PartitionLeaderEpoch;
 
     public readonly long LastOffset => BaseOffset + LastOffsetDelta;
 
@@ -36,14 +38,17 @@ internal struct BatchInfo
         LastSequence = header.LastSequence,
         IsControl = header.IsControl,
         IsTransactional = header.IsTransactional,
+        PartitionLeaderEpoch = header.PartitionLeaderEpoch,
     };
 
     /// <summary>
-    /// Splits a record set into batches and assigns offsets from <paramref name="firstOffset"/>. Checks only framing
-    /// (the full record validation happens before the log); returns the error for a set that cannot be appended.
+    /// Splits a record set into batches. As leader (<paramref name="assignOffsets"/>) offsets are assigned from
+    /// <paramref name="firstOffset"/>; as follower the batches keep theirs, which must start at or after it and increase.
+    /// Checks only framing (the full record validation happens before the log); returns the error for a set that cannot
+    /// be appended.
     /// </summary>
     public static (ErrorCode Error, string? Message) Frame(ReadOnlySpan<byte> recordSet, long firstOffset, long? logAppendTimeMs,
-        int maxBatchBytes, List<BatchInfo> batches)
+        int maxBatchBytes, List<BatchInfo> batches, bool assignOffsets = true)
     {
         batches.Clear();
         var position = 0;
@@ -62,8 +67,11 @@ internal struct BatchInfo
                 return (ErrorCode.MessageTooLarge, $"record batch of {header.TotalSize} bytes exceeds max.message.bytes {maxBatchBytes}");
             if (header.LastOffsetDelta < 0)
                 return (ErrorCode.CorruptMessage, $"record batch last offset delta {header.LastOffsetDelta} is negative");
-            batches.Add(FromHeader(header, position, next, logAppendTimeMs ?? header.MaxTimestamp));
-            next += header.LastOffsetDelta + 1L;
+            if (!assignOffsets && header.BaseOffset < next)
+                return (ErrorCode.InvalidRecord, $"batch base offset {header.BaseOffset} is below the expected offset {next}");
+            var baseOffset = assignOffsets ? next : header.BaseOffset;
+            batches.Add(FromHeader(header, position, baseOffset, logAppendTimeMs ?? header.MaxTimestamp));
+            next = baseOffset + header.LastOffsetDelta + 1L;
             position += header.TotalSize;
         }
         return (ErrorCode.None, null);

@@ -178,33 +178,50 @@ internal sealed class LogSegment : IDisposable
             ResetState();
             return false;
         }
+        Volatile.Write(ref _size, length);
+        if (RebuildTail()) return true;
+        ResetState();
+        return false;
+    }
+
+    /// <summary>
+    /// Re-derives next offset, largest timestamp and index spacing from the (trusted) indexes plus a walk over the batches
+    /// after the last offset-index entry, up to <see cref="Size"/>. False if those batches do not parse or do not agree
+    /// with the indexes.
+    /// </summary>
+    private bool RebuildTail()
+    {
+        Volatile.Write(ref _maxTimestamp, RecordBatchHeader.NoTimestamp);
+        _offsetOfMaxTimestamp = -1;
+        _bytesSinceLastIndexEntry = 0;
+        Volatile.Write(ref _nextOffset, BaseOffset);
         if (TimeIndex.Last is { } lastTime)
         {
-            _maxTimestamp = lastTime.Timestamp;
+            Volatile.Write(ref _maxTimestamp, lastTime.Timestamp);
             _offsetOfMaxTimestamp = lastTime.Offset;
         }
         var lastEntry = OffsetIndex.Last;
-        using var scanner = new BatchScanner(Log, lastEntry?.Position ?? 0, length, TailReadBufferSize);
+        using var scanner = new BatchScanner(Log, lastEntry?.Position ?? 0, Size, TailReadBufferSize);
         var expected = lastEntry?.Offset ?? BaseOffset;
         var first = true;
         while (true)
         {
             var status = scanner.MoveNext(wholeBatch: false);
             if (status == ScanStatus.End) break;
-            if (status != ScanStatus.Batch) return Fail();
+            if (status != ScanStatus.Batch) return false;
             var header = scanner.Header;
-            if (header.BaseOffset < expected || header.LastOffsetDelta < 0) return Fail();
+            if (header.BaseOffset < expected || header.LastOffsetDelta < 0) return false;
             if (first && lastEntry is { } entry)
             {
                 // The indexed batch itself: it must be where the index says, and it is already indexed.
-                if (header.BaseOffset != entry.Offset) return Fail();
+                if (header.BaseOffset != entry.Offset) return false;
                 if (header.MaxTimestamp > _maxTimestamp)
                 {
-                    _maxTimestamp = header.MaxTimestamp;
+                    Volatile.Write(ref _maxTimestamp, header.MaxTimestamp);
                     _offsetOfMaxTimestamp = header.BaseOffset;
                 }
                 _bytesSinceLastIndexEntry = scanner.Size;
-                _nextOffset = header.LastOffset + 1;
+                Volatile.Write(ref _nextOffset, header.LastOffset + 1);
             }
             else
             {
@@ -213,15 +230,37 @@ internal sealed class LogSegment : IDisposable
             first = false;
             expected = header.LastOffset + 1;
         }
-        if (TimeIndex.Last is { } t && t.Offset >= _nextOffset) return Fail();
-        Volatile.Write(ref _size, length);
-        return true;
+        if (first && lastEntry is not null) return false; // the index points at or past the end
+        return TimeIndex.Last is not { } t || t.Offset < NextOffset;
+    }
 
-        bool Fail()
+    /// <summary>
+    /// Removes the batch holding <paramref name="offset"/> and every later one (follower truncation). Returns the bytes
+    /// removed; <see cref="NextOffset"/> is then the base offset of the first removed batch.
+    /// </summary>
+    public long TruncateTo(long offset)
+    {
+        var size = Size;
+        long cut = -1, cutBaseOffset = -1;
+        using (var scanner = new BatchScanner(Log, OffsetIndex.Lookup(offset).Position, size, TailReadBufferSize))
         {
-            ResetState();
-            return false;
+            while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
+            {
+                if (scanner.Header.LastOffset < offset) continue;
+                cut = scanner.Position;
+                cutBaseOffset = scanner.Header.BaseOffset;
+                break;
+            }
         }
+        if (cut < 0) return 0;
+        OffsetIndex.TruncateToPosition(cut);
+        TimeIndex.TruncateToOffset(cutBaseOffset);
+        Volatile.Write(ref _size, cut);
+        Log.SetLength(cut);
+        IndexesDirty = true;
+        if (!RebuildTail()) throw new IOException($"segment {LogPath} does not parse after truncation to {offset}");
+        if (cut == 0) RollBaseTimeMs = -1;
+        return size - cut;
     }
 
     /// <summary>MaxTimestamp of the first batch, or null when the segment is empty.</summary>

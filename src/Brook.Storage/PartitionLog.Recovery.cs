@@ -106,6 +106,7 @@ public sealed partial class PartitionLog
         }
 
         LoadProducerState(snapshotOffsets);
+        LoadLeaderEpochs();
 
         if (recovered.Count > 0)
         {

@@ -136,6 +136,7 @@ public sealed partial class PartitionLog : IDisposable
             if (segment.RollBaseTimeMs < 0) segment.RollBaseTimeMs = nowMs;
             ProducerState.Commit(_pendingProducers);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
+            if (_epochs.Assign(leaderEpoch, firstOffset)) PersistEpochs();
             result = new AppendResult(ErrorCode.None, firstOffset, lastOffset, logAppendTimeMs ?? -1, logStart, null, false);
             flush = lastOffset + 1 - _recoveryPoint >= config.FlushIntervalMessages || nowMs - _lastFlushMs >= config.FlushIntervalMs;
         }
@@ -379,6 +380,8 @@ public sealed partial class PartitionLog : IDisposable
     private void CloseFiles()
     {
         foreach (var segment in _segments) segment.Dispose();
+        foreach (var segment in _retired) segment.Dispose();
+        _retired.Clear();
     }
 
     /// <summary>Index of the last segment whose base offset is &lt;= <paramref name="offset"/> (0 if none).</summary>

@@ -13,7 +13,15 @@ internal static partial class DirectorySync
     public static bool TrySync(string directory)
     {
         if (OperatingSystem.IsWindows()) return true;
-        var fd = Open(directory, ReadOnly);
+        int fd;
+        try
+        {
+            fd = Open(directory, ReadOnly);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
         if (fd < 0) return false;
         try
         {

@@ -77,6 +77,10 @@ internal sealed class OffsetIndex
     /// <summary>Drops every entry (recovery only; no concurrent readers then).</summary>
     public void Clear() => Volatile.Write(ref _count, 0);
 
+    /// <summary>Drops the entries at or past <paramref name="position"/> (the log was truncated there).</summary>
+    public void TruncateToPosition(long position) =>
+        Volatile.Write(ref _count, FloorByPosition(_entries, _count, position - 1) + 1);
+
     public void WriteTo(ILogFileSystem fs, string path)
     {
         var count = Count;

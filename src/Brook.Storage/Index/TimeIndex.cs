@@ -73,6 +73,14 @@ internal sealed class TimeIndex
 
     public void Clear() => Volatile.Write(ref _count, 0);
 
+    /// <summary>Drops the entries pointing at or past <paramref name="offset"/> (the log was truncated there).</summary>
+    public void TruncateToOffset(long offset)
+    {
+        var count = _count;
+        while (count > 0 && BaseOffset + _entries[count - 1].RelativeOffset >= offset) count--;
+        Volatile.Write(ref _count, count);
+    }
+
     public void WriteTo(ILogFileSystem fs, string path)
     {
         var count = Count;

@@ -122,6 +122,14 @@ public sealed class ProducerStateManager
             new BatchMetadata(header.BaseSequence, header.LastSequence, header.BaseOffset, header.LastOffset, header.MaxTimestamp));
     }
 
+    /// <summary>Replays a batch appended as follower: no checks, the leader already made them.</summary>
+    internal void Replay(in BatchInfo batch)
+    {
+        if (batch.ProducerId < 0) return;
+        Apply(batch.ProducerId, batch.ProducerEpoch, batch.IsControl,
+            new BatchMetadata(batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp));
+    }
+
     private void Apply(long producerId, short epoch, bool isControl, BatchMetadata batch)
     {
         if (!_producers.TryGetValue(producerId, out var entry))
@@ -247,14 +255,4 @@ public sealed class ProducerStateManager
             return false;
         }
     }
-}
-
-/// <summary>A producer-state update accepted by <see cref="ProducerStateManager.Check"/>, applied after the write.</summary>
-internal readonly record struct PendingProducerBatch(long ProducerId, short Epoch, bool IsControl, BatchMetadata Batch);
-
-/// <summary>Result of checking an append's producer batches: an error, a duplicate of an earlier batch, or neither.</summary>
-internal readonly record struct ProducerCheck(ErrorCode Error, string? Message, BatchMetadata? Duplicate)
-{
-    public static ProducerCheck Fail(ErrorCode error, string message) => new(error, message, null);
-    public static ProducerCheck DuplicateOf(BatchMetadata batch) => new(ErrorCode.None, null, batch);
 }
