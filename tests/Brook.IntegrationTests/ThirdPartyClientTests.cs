@@ -47,7 +47,7 @@ public sealed class ThirdPartyClientTests : IClassFixture<DefaultBrokerFixture>,
         await KafkaTestClient.CreateTopicAsync(Bootstrap, topic, 1);
         var lines = Enumerable.Range(0, 50).Select(i => $"line {i} from kcat").ToArray();
 
-        var produce = await Kcat(string.Join('\n', lines) + "\n", "-b", Bootstrap, "-P", "-t", topic);
+        var produce = await KcatWithInput(string.Join('\n', lines) + "\n", "-b", Bootstrap, "-P", "-t", topic);
         Assert.True(produce.ExitCode == 0, produce.ToString());
 
         var consume = await Kcat("-b", Bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q");
@@ -78,9 +78,9 @@ public sealed class ThirdPartyClientTests : IClassFixture<DefaultBrokerFixture>,
         }, lines);
     }
 
-    private Task<ProcessResult> Kcat(params string[] args) => Kcat(null, args);
+    private Task<ProcessResult> Kcat(params string[] args) => KcatWithInput(null, args);
 
-    private async Task<ProcessResult> Kcat(string? stdin, params string[] args)
+    private async Task<ProcessResult> KcatWithInput(string? stdin, params string[] args)
     {
         var result = await ProcessRunner.RunAsync(ExternalTools.KcatPath, args, stdin, ToolTimeout);
         _output.WriteLine($"kcat {string.Join(' ', args)} -> {result}");

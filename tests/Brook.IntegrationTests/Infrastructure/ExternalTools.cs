@@ -84,8 +84,15 @@ public static class ProcessRunner
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
-        process.StandardInput.Close();
+        try
+        {
+            if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The tool exited without reading its input (e.g. bad arguments); its exit code and stderr tell why.
+        }
 
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         using var cts = new CancellationTokenSource(limit);
