@@ -58,6 +58,7 @@ public sealed class ReplicaManager : IDisposable
                     {
                         if (existing.TopicId == topic.Id)
                         {
+                            if (existing.LeaderEpoch != p.LeaderEpoch) existing.Log.BeginLeaderEpoch(p.LeaderEpoch);
                             existing.LeaderEpoch = p.LeaderEpoch;
                             existing.Settings = settings;
                             continue;
@@ -109,6 +110,8 @@ public sealed class ReplicaManager : IDisposable
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, PartitionMetadataFile), $"version: 0\ntopic_id: {topicId}\n");
         var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
+        // Record where this leader epoch starts, so OffsetForLeaderEpoch can answer truncation checks (KIP-101/320).
+        log.BeginLeaderEpoch(leaderEpoch);
         return new Partition(id, topicId, leaderEpoch, log, settings, _time);
     }
 

@@ -1,0 +1,47 @@
+using Brook.Common;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Replication;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>
+/// OffsetForLeaderEpoch v2-4 (older versions removed in Kafka 4): the end offset of a leader epoch, which consumers
+/// use after a leader change to detect log truncation (KIP-320). Answered from the log's leader-epoch cache.
+/// </summary>
+public sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas) : ApiHandler<OffsetForLeaderEpochRequest>
+{
+    public override short MinVersion => 2;
+
+    protected override ValueTask<IMessage?> HandleAsync(RequestContext context, OffsetForLeaderEpochRequest request)
+    {
+        var response = new OffsetForLeaderEpochResponse();
+        foreach (var topic in request.Topics)
+        {
+            var tr = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
+            response.Topics.Add(tr);
+            foreach (var p in topic.Partitions)
+            {
+                var pr = new OffsetForLeaderEpochResponse.OffsetForLeaderPartitionResult { Partition = p.Partition, EndOffset = -1 };
+                tr.Partitions.Add(pr);
+                if (!replicas.TryGetPartition(new TopicPartition(topic.Topic, p.Partition), out var partition))
+                {
+                    pr.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    continue;
+                }
+                var epochError = LeaderEpochCheck.Validate(p.CurrentLeaderEpoch, partition.LeaderEpoch);
+                if (epochError != ErrorCode.None)
+                {
+                    pr.ErrorCode = (short)epochError;
+                    continue;
+                }
+                var (epoch, endOffset) = partition.Log.EndOffsetForEpoch(p.LeaderEpoch);
+                pr.LeaderEpoch = epoch;
+                // A consumer may not read past the high watermark, so the epoch's end is capped there.
+                pr.EndOffset = endOffset < 0 ? -1 : Math.Min(endOffset, partition.HighWatermark);
+            }
+        }
+        return Done(response);
+    }
+}

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Brook.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One Brook broker running as a child process (<c>dotnet brook.dll --override ...</c>) on a private loopback port and a
+/// private temporary data directory, with its stdout/stderr captured for assertions and failure reports.
+/// </summary>
+/// <remarks>
+/// The port and data directory survive <see cref="Kill"/>/<see cref="StopAsync"/> so <see cref="RestartAsync"/> brings
+/// the "same" broker back, which is what the crash-recovery tests need. Disposal kills the process and deletes the
+/// directory.
+/// </remarks>
+public sealed class BrokerProcess : IAsyncDisposable, IDisposable
+{
+    /// <summary>Broker id passed as node.id unless the caller overrides it.</summary>
+    public const int DefaultNodeId = 1;
+
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly object _logLock = new();
+    private readonly StringBuilder _log = new();
+    private readonly IReadOnlyList<KeyValuePair<string, string>> _overrides;
+    private readonly string _brookDll;
+    private Process? _process;
+    private int _generation;
+    private bool _disposed;
+
+    private BrokerProcess(string name, IEnumerable<KeyValuePair<string, string>>? extraOverrides)
+    {
+        _brookDll = RepoPaths.FindBrookDll();
+        Port = FreePort.Pick();
+        RootDirectory = Path.Combine(Path.GetTempPath(), "brook-it", $"{name}-{Guid.NewGuid():N}");
+        DataDirectory = Path.Combine(RootDirectory, "data");
+        Directory.CreateDirectory(DataDirectory);
+
+        // Later --override wins in Kafka's own tooling; caller extras come last so they can replace our defaults.
+        var overrides = new List<KeyValuePair<string, string>>
+        {
+            new("listeners", $"PLAINTEXT://127.0.0.1:{Port}"),
+            new("log.dirs", DataDirectory),
+            new("node.id", DefaultNodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        foreach (var extra in extraOverrides ?? [])
+        {
+            overrides.RemoveAll(o => o.Key == extra.Key);
+            overrides.Add(extra);
+        }
+        _overrides = overrides;
+    }
+
+    /// <summary>The loopback port the broker listens on (fixed for the lifetime of this object).</summary>
+    public int Port { get; }
+
+    /// <summary>"127.0.0.1:&lt;port&gt;", ready for bootstrap.servers.</summary>
+    public string BootstrapServers => $"127.0.0.1:{Port}";
+
+    /// <summary>The log.dirs directory (topic-partition folders live directly under it).</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Temporary root (working directory of the broker; parent of <see cref="DataDirectory"/>).</summary>
+    public string RootDirectory { get; }
+
+    /// <summary>The --override pairs passed on every start, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Overrides => _overrides;
+
+    /// <summary>True while the child process is alive.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>OS process id of the current broker process (throws if never started).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("broker not started");
+
+    /// <summary>Everything the broker printed on stdout and stderr so far, across restarts, with start markers.</summary>
+    public string Log
+    {
+        get { lock (_logLock) return _log.ToString(); }
+    }
+
+    /// <summary>Current length of <see cref="Log"/>; pass it to <see cref="LogSince"/> to get only newer output.</summary>
+    public int LogLength
+    {
+        get { lock (_logLock) return _log.Length; }
+    }
+
+    /// <summary>Output appended after <paramref name="position"/> (a value previously read from <see cref="LogLength"/>).</summary>
+    public string LogSince(int position)
+    {
+        lock (_logLock)
+        {
+            position = Math.Clamp(position, 0, _log.Length);
+            return _log.ToString(position, _log.Length - position);
+        }
+    }
+
+    /// <summary>Starts a broker and waits until its port accepts TCP connections.</summary>
+    /// <param name="name">Short label used in the temp directory name (helps when inspecting leftovers).</param>
+    /// <param name="extraOverrides">Additional Kafka config keys, e.g. ("message.max.bytes", "10000").</param>
+    public static async Task<BrokerProcess> StartAsync(string name, IEnumerable<KeyValuePair<string, string>>? extraOverrides = null)
+    {
+        var broker = new BrokerProcess(name, extraOverrides);
+        try
+        {
+            await broker.StartProcessAsync().ConfigureAwait(false);
+            return broker;
+        }
+        catch
+        {
+            broker.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Convenience overload taking "key=value" strings.</summary>
+    public static Task<BrokerProcess> StartAsync(string name, params string[] extraOverrides) =>
+        StartAsync(name, extraOverrides.Select(ParseOverride));
+
+    /// <summary>SIGKILL: the process dies without any chance to flush or close files. Waits for the exit.</summary>
+    public void Kill()
+    {
+        var process = _process;
+        if (process is null || process.HasExited) return;
+        process.Kill(entireProcessTree: false);
+        process.WaitForExit(); // also drains the redirected output
+        AppendMarker($"killed with SIGKILL (exit code {process.ExitCode})");
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit; returns the exit code. Kills and throws if it does not exit in time.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        var process = _process ?? throw new InvalidOperationException("broker not started");
+        if (process.HasExited) return process.ExitCode;
+
+        Signals.Terminate(process.Id);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultStopTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException(
+                $"broker did not exit within {(timeout ?? DefaultStopTimeout).TotalSeconds:0}s of SIGTERM; killed it.\n{Log}");
+        }
+        process.WaitForExit(); // make sure the asynchronous output readers have delivered everything
+        AppendMarker($"exited after SIGTERM with code {process.ExitCode}");
+        return process.ExitCode;
+    }
+
+    /// <summary>Starts the broker again on the same port and data directory (it must not be running).</summary>
+    public Task RestartAsync()
+    {
+        if (IsRunning) throw new InvalidOperationException("broker is still running; Kill() or StopAsync() first");
+        return StartProcessAsync();
+    }
+
+    /// <summary>Waits until a TCP connect to the port succeeds; fails with the captured log on timeout or early exit.</summary>
+    public async Task WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process is null || _process.HasExited)
+            {
+                _process?.WaitForExit();
+                throw new InvalidOperationException(
+                    $"broker exited (code {_process?.ExitCode}) before listening on {BootstrapServers}.\n--- broker log ---\n{Log}");
+            }
+            if (await CanConnectAsync().ConfigureAwait(false)) return;
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException(
+                    $"broker did not accept connections on {BootstrapServers} within {timeout.TotalSeconds:0}s.\n--- broker log ---\n{Log}");
+            }
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        _process?.Dispose();
+        TryDeleteDirectory(RootDirectory);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _process?.Dispose();
+        _generation++;
+        AppendMarker($"start #{_generation}: dotnet {_brookDll} {string.Join(' ', _overrides.Select(o => $"--override {o.Key}={o.Value}"))}");
+
+        var psi = new ProcessStartInfo(DotnetHostPath())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            WorkingDirectory = RootDirectory,
+        };
+        psi.ArgumentList.Add(_brookDll);
+        foreach (var (key, value) in _overrides)
+        {
+            psi.ArgumentList.Add("--override");
+            psi.ArgumentList.Add($"{key}={value}");
+        }
+        // Keep the child's console output plain so assertions on log text are not tripped by ANSI colour codes.
+        psi.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
+        psi.Environment["NO_COLOR"] = "1";
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => AppendLine("out", e.Data);
+        process.ErrorDataReceived += (_, e) => AppendLine("err", e.Data);
+        if (!process.Start()) throw new InvalidOperationException("could not start the broker process");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        await WaitUntilListeningAsync(StartupTimeout).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CanConnectAsync()
+    {
+        using var client = new TcpClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            await client.ConnectAsync("127.0.0.1", Port, cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void AppendLine(string stream, string? line)
+    {
+        if (line is null) return; // end of stream
+        lock (_logLock) _log.Append('[').Append(stream).Append("] ").AppendLine(line);
+    }
+
+    private void AppendMarker(string text)
+    {
+        lock (_logLock) _log.Append("=== ").Append(DateTime.UtcNow.ToString("HH:mm:ss.fff")).Append(' ').Append(text).AppendLine(" ===");
+    }
+
+    private static string DotnetHostPath()
+    {
+        // Prefer the exact host running the tests (same SDK/runtime), then what the SDK advertises, then PATH.
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet") return current;
+        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk)) return fromSdk;
+        return "dotnet";
+    }
+
+    private static KeyValuePair<string, string> ParseOverride(string keyValue)
+    {
+        var eq = keyValue.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"override must be key=value: '{keyValue}'", nameof(keyValue));
+        return new(keyValue[..eq], keyValue[(eq + 1)..]);
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(100);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+}
