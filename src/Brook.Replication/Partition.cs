@@ -55,11 +55,28 @@ public sealed class Partition : IDisposable
         if (!allowZstd && validation.FirstBatch.Compression == CompressionType.Zstd)
             return Rejected(ErrorCode.UnsupportedCompressionType, "zstd needs Produce v7 or later");
 
+        var batch = validation.FirstBatch;
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (Settings.Compacted && batch.HasNullKey)
+            return Rejected(ErrorCode.InvalidRecord, "compacted topic cannot accept a record without a key");
+        if (!Settings.LogAppendTime && batch.RecordCount > 0 && !TimestampsAcceptable(batch.MinRecordTimestamp, batch.MaxRecordTimestamp, nowMs))
+            return Rejected(ErrorCode.InvalidTimestamp,
+                $"record timestamps {batch.MinRecordTimestamp}..{batch.MaxRecordTimestamp} are outside the range allowed by " +
+                $"message.timestamp.before.max.ms={Settings.TimestampBeforeMaxMs} and message.timestamp.after.max.ms={Settings.TimestampAfterMaxMs}");
+
         var writable = MemoryMarshal.AsMemory(records).Span;
-        long? appendTime = Settings.LogAppendTime ? _time.GetUtcNow().ToUnixTimeMilliseconds() : null;
+        long? appendTime = Settings.LogAppendTime ? nowMs : null;
         var result = Log.Append(writable, LeaderEpoch, appendTime);
         if (result.Error == ErrorCode.None && !result.Duplicate) HighWatermarkMoved.Pulse();
         return result;
+    }
+
+    /// <summary>KIP-937: CreateTime timestamps must lie within [now - before.max, now + after.max] (saturating arithmetic).</summary>
+    private bool TimestampsAcceptable(long min, long max, long nowMs)
+    {
+        var earliest = Settings.TimestampBeforeMaxMs >= nowMs ? long.MinValue : nowMs - Settings.TimestampBeforeMaxMs;
+        var latest = Settings.TimestampAfterMaxMs >= long.MaxValue - nowMs ? long.MaxValue : nowMs + Settings.TimestampAfterMaxMs;
+        return min >= earliest && max <= latest;
     }
 
     private AppendResult Rejected(ErrorCode error, string? message) =>

@@ -3,4 +3,16 @@ using Brook.Storage;
 namespace Brook.Replication;
 
 /// <summary>The effective per-topic settings a partition needs on its hot paths, resolved from topic and broker configs.</summary>
-public sealed record PartitionSettings(LogConfig Log, int MaxMessageBytes, bool LogAppendTime);
+/// <param name="Log">Segment, index and flush settings of the partition's log.</param>
+/// <param name="MaxMessageBytes">max.message.bytes: the largest batch accepted.</param>
+/// <param name="LogAppendTime">message.timestamp.type=LogAppendTime: the broker stamps its clock on every batch.</param>
+/// <param name="TimestampBeforeMaxMs">message.timestamp.before.max.ms: how far in the past a CreateTime timestamp may be.</param>
+/// <param name="TimestampAfterMaxMs">message.timestamp.after.max.ms: how far in the future a CreateTime timestamp may be.</param>
+/// <param name="Compacted">cleanup.policy contains compact: every record needs a key.</param>
+public sealed record PartitionSettings(
+    LogConfig Log,
+    int MaxMessageBytes,
+    bool LogAppendTime,
+    long TimestampBeforeMaxMs = long.MaxValue,
+    long TimestampAfterMaxMs = long.MaxValue,
+    bool Compacted = false);

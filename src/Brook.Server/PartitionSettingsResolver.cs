@@ -23,6 +23,12 @@ public static class PartitionSettingsResolver
             RetentionMs = t.RetentionMs,
             RetentionBytes = t.RetentionBytes,
         };
-        return new PartitionSettings(log, t.MaxMessageBytes, t.MessageTimestampType == MessageTimestampType.LogAppendTime);
+        return new PartitionSettings(
+            log,
+            t.MaxMessageBytes,
+            t.MessageTimestampType == MessageTimestampType.LogAppendTime,
+            t.MessageTimestampBeforeMaxMs,
+            t.MessageTimestampAfterMaxMs,
+            t.HasCompactPolicy);
     }
 }

@@ -24,7 +24,7 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
             return Done(new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound, SessionId = 0 });
 
         var (response, bytes, waitable) = Read(context.ApiVersion, request);
-        if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0 || bytes > 0 && request.MinBytes <= 1)
+        if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0)
             return Done(response);
         return LongPollAsync(context.ApiVersion, request, waitable);
     }
