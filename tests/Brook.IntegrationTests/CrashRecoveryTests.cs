@@ -53,13 +53,15 @@ public sealed class CrashRecoveryTests
                 for (long seq = 0; !stop.IsCancellationRequested; seq++)
                 {
                     var s = seq;
-                    ProduceConsumeTests.ProduceWithBackpressure(producer, topic,
+                    var sent = ProduceConsumeTests.ProduceWithBackpressure(producer, topic,
                         new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"k{seq % 64}"), Value = Payload(seq) },
                         r =>
                         {
                             if (r.Error.IsError) Interlocked.Increment(ref failed);
                             else acked[s] = (r.Partition.Value, r.Offset.Value);
-                        });
+                        },
+                        stop.Token);
+                    if (!sent) break;
                     produced = seq + 1;
                     if (seq % 1000 == 0) producer.Poll(TimeSpan.Zero);
                 }

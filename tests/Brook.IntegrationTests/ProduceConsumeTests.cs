@@ -282,21 +282,25 @@ public sealed class ProduceConsumeTests : IClassFixture<DefaultBrokerFixture>, I
         }
     }
 
-    /// <summary>Produce that waits (serving delivery reports) while librdkafka's local queue is full.</summary>
-    internal static void ProduceWithBackpressure(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message,
-        Action<DeliveryReport<byte[]?, byte[]?>>? handler)
+    /// <summary>
+    /// Produce that waits (serving delivery reports) while librdkafka's local queue is full. Returns false, without
+    /// producing, if <paramref name="cancel"/> fires while waiting (e.g. the broker is down and the queue never drains).
+    /// </summary>
+    internal static bool ProduceWithBackpressure(IProducer<byte[]?, byte[]?> producer, string topic, Message<byte[]?, byte[]?> message,
+        Action<DeliveryReport<byte[]?, byte[]?>>? handler, CancellationToken cancel = default)
     {
-        while (true)
+        while (!cancel.IsCancellationRequested)
         {
             try
             {
                 producer.Produce(topic, message, handler);
-                return;
+                return true;
             }
             catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
             {
                 producer.Poll(TimeSpan.FromMilliseconds(50));
             }
         }
+        return false;
     }
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Confluent.Kafka;
+
+namespace Brook.Bench;
+
+/// <summary>Command line of the benchmark: a command (produce | consume | all) and --name value options.</summary>
+public sealed class BenchOptions
+{
+    public const string Usage = """
+        usage: brook-bench <produce|consume|all> [options]
+          --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
+          --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
+          --topic NAME            topic (default bench); produce creates it if missing
+          --records N             records to produce / consume (default 1000000)
+          --record-size BYTES     value size for produce (default 100)
+          --partitions N          partitions when creating the topic (default 6)
+          --acks all|1|0          producer acks (default 1)
+          --compression none|gzip|snappy|lz4|zstd   (default none)
+          --linger-ms MS          producer linger.ms (default 5)
+          --batch-size BYTES      producer batch.size (default: librdkafka's)
+          --idempotence           enable.idempotence=true (implies acks=all)
+          --timeout-s S           give up consuming after S seconds without progress (default 30)
+        "all" produces and then consumes the same records (handy with --start-broker).
+        """;
+
+    public string Command { get; private init; } = "";
+    public string Bootstrap { get; set; } = "127.0.0.1:9092";
+    public bool StartBroker { get; private init; }
+    public string Topic { get; private init; } = "bench";
+    public long Records { get; private init; } = 1_000_000;
+    public int RecordSize { get; private init; } = 100;
+    public int Partitions { get; private init; } = 6;
+    public Acks Acks { get; private init; } = Acks.Leader;
+    public CompressionType Compression { get; private init; } = CompressionType.None;
+    public int LingerMs { get; private init; } = 5;
+    public int? BatchSize { get; private init; }
+    public bool Idempotence { get; private init; }
+    public int TimeoutSeconds { get; private init; } = 30;
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
+        var command = args[0];
+        if (command is not ("produce" or "consume" or "all")) throw new ArgumentException($"unknown command '{command}'");
+
+        var values = new Dictionary<string, string>();
+        var flags = new HashSet<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{name}'");
+            if (name is "--start-broker" or "--idempotence")
+            {
+                flags.Add(name);
+                continue;
+            }
+            if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value");
+            values[name] = args[++i];
+        }
+
+        string Get(string name, string fallback) => values.Remove(name, out var v) ? v : fallback;
+        int GetInt(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+        var options = new BenchOptions
+        {
+            Command = command,
+            Bootstrap = Get("--bootstrap", "127.0.0.1:9092"),
+            StartBroker = flags.Contains("--start-broker"),
+            Topic = Get("--topic", "bench"),
+            Records = long.Parse(Get("--records", "1000000"), CultureInfo.InvariantCulture),
+            RecordSize = GetInt("--record-size", 100),
+            Partitions = GetInt("--partitions", 6),
+            Acks = Get("--acks", "1") switch
+            {
+                "all" or "-1" => Acks.All,
+                "1" => Acks.Leader,
+                "0" => Acks.None,
+                var other => throw new ArgumentException($"--acks must be all, 1 or 0, not '{other}'"),
+            },
+            Compression = Get("--compression", "none") switch
+            {
+                "none" => CompressionType.None,
+                "gzip" => CompressionType.Gzip,
+                "snappy" => CompressionType.Snappy,
+                "lz4" => CompressionType.Lz4,
+                "zstd" => CompressionType.Zstd,
+                var other => throw new ArgumentException($"unknown compression '{other}'"),
+            },
+            LingerMs = GetInt("--linger-ms", 5),
+            BatchSize = values.ContainsKey("--batch-size") ? GetInt("--batch-size", 0) : null,
+            Idempotence = flags.Contains("--idempotence"),
+            TimeoutSeconds = GetInt("--timeout-s", 30),
+        };
+        if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys)}");
+        if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0) throw new ArgumentException("sizes must be positive");
+        return options;
+    }
+}

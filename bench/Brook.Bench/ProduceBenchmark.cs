@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Brook.Bench;
+
+/// <summary>
+/// Producer throughput and latency: sends N records of a fixed-size random value (one payload reused, like Kafka's
+/// producer-perf-test) and measures delivery-report latency for every record.
+/// </summary>
+public static class ProduceBenchmark
+{
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        await EnsureTopicAsync(o).ConfigureAwait(false);
+
+        var config = new ProducerConfig
+        {
+            BootstrapServers = o.Bootstrap,
+            Acks = o.Idempotence ? Acks.All : o.Acks,
+            EnableIdempotence = o.Idempotence,
+            CompressionType = o.Compression,
+            LingerMs = o.LingerMs,
+            QueueBufferingMaxMessages = 1_000_000,
+            QueueBufferingMaxKbytes = 1_048_576,
+            // Latency is measured from our Produce call, so it includes time spent queued in librdkafka. Only the
+            // value, not key/headers, is needed back in delivery reports; skipping the rest saves marshalling.
+            DeliveryReportFields = "status",
+        };
+        if (o.BatchSize is { } batchSize) config.BatchSize = batchSize;
+
+        var payload = new byte[o.RecordSize];
+        new Random(42).NextBytes(payload);
+        var message = new Message<Null, byte[]> { Value = payload }; // Confluent copies on Produce, so one instance serves all
+
+        var latencies = new long[o.Records];
+        var delivered = 0L;
+        var failed = 0L;
+        string? firstError = null;
+
+        Console.WriteLine($"produce: {o.Records:N0} records x {o.RecordSize} B to '{o.Topic}' at {o.Bootstrap}; acks={AcksText(config.Acks)}, " +
+                          $"compression={o.Compression}, linger.ms={o.LingerMs}, batch.size={o.BatchSize?.ToString() ?? "default"}, idempotence={o.Idempotence}");
+
+        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
+        var clock = Stopwatch.StartNew();
+        var lastReport = clock.Elapsed;
+        for (long i = 0; i < o.Records; i++)
+        {
+            var sentAt = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                try
+                {
+                    // Delivery reports run on one thread (the poll loop), so plain writes to the arrays are safe.
+                    producer.Produce(o.Topic, message, report =>
+                    {
+                        if (report.Error.IsError)
+                        {
+                            failed++;
+                            firstError ??= report.Error.ToString();
+                            return;
+                        }
+                        latencies[delivered++] = Stopwatch.GetTimestamp() - sentAt;
+                    });
+                    break;
+                }
+                catch (ProduceException<Null, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+            if ((i & 0xFFFF) == 0 && clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
+            {
+                lastReport = clock.Elapsed;
+                Console.WriteLine($"  ... {i:N0} sent, {Interlocked.Read(ref delivered):N0} acknowledged, {clock.Elapsed.TotalSeconds:F1} s");
+            }
+        }
+        var remaining = producer.Flush(TimeSpan.FromMinutes(5));
+        clock.Stop();
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var count = Interlocked.Read(ref delivered);
+        var mb = count * (double)o.RecordSize / (1024 * 1024);
+        Console.WriteLine($"  elapsed {seconds:F2} s: {count / seconds:N0} records/s, {mb / seconds:F2} MB/s ({count:N0} delivered)");
+        var p = Percentiles.Compute(latencies, (int)count, 50, 99, 99.9, 100);
+        Console.WriteLine($"  produce latency ms: p50 {p[0]:F2}  p99 {p[1]:F2}  p99.9 {p[2]:F2}  max {p[3]:F2}");
+        if (failed > 0 || remaining > 0)
+        {
+            Console.WriteLine($"  FAILED deliveries: {failed:N0} (first: {firstError}), still queued at exit: {remaining:N0}");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static string AcksText(Acks? acks) => acks switch
+    {
+        Acks.All => "all",
+        Acks.Leader => "1",
+        Acks.None => "0",
+        _ => "default",
+    };
+
+    private static async Task EnsureTopicAsync(BenchOptions o)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = o.Bootstrap }).Build();
+        try
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = o.Topic, NumPartitions = o.Partitions, ReplicationFactor = 1 }],
+                new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
+            Console.WriteLine($"created topic '{o.Topic}' with {o.Partitions} partitions");
+        }
+        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
+        {
+            var existing = admin.GetMetadata(o.Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
+            Console.WriteLine($"topic '{o.Topic}' exists with {existing} partitions");
+        }
+        catch (KafkaException ex)
+        {
+            // Not fatal: a broker with auto.create.topics.enable still gets the topic on first produce.
+            Console.WriteLine($"could not create topic '{o.Topic}' ({ex.Error.Reason}); producing anyway");
+        }
+    }
+}

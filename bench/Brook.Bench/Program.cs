@@ -1,0 +1,44 @@
+using Brook.Bench;
+
+// Entry point: parse options, optionally start a local broker, run the chosen benchmark(s).
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}\n");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+Librdkafka.EnsureLoaded();
+Console.WriteLine($"librdkafka {Confluent.Kafka.Library.VersionString} from {Librdkafka.LoadedPath}");
+
+LocalBroker? broker = null;
+try
+{
+    if (options.StartBroker)
+    {
+        try
+        {
+            broker = await LocalBroker.StartAsync();
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"error: could not start a local broker: {ex.Message}");
+            return 1;
+        }
+        options.Bootstrap = broker.BootstrapServers;
+    }
+
+    var exit = 0;
+    if (options.Command is "produce" or "all") exit |= await ProduceBenchmark.RunAsync(options);
+    if (options.Command is "consume" or "all") exit |= ConsumeBenchmark.Run(options);
+    return exit;
+}
+finally
+{
+    broker?.Dispose();
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The one test command: installs what the third-party client tests need (when it can), builds the whole solution in
+# Release, runs every test project, and ends with a single summary line "N passed, M failed".
+# Exit status is non-zero if any test failed, if the run broke, or if no test ran at all.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo_root=$(pwd)
+results_dir="$repo_root/TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
+
+# --- prerequisites -----------------------------------------------------------------------------------------------
+# kcat and kafka-python (Debian's python3-kafka, importable by the system /usr/bin/python3 only) drive the
+# compatibility tests; without them those tests are skipped, not failed.
+have_kcat() { [ -x /usr/bin/kcat ]; }
+have_kafka_python() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1; }
+if ! have_kcat || ! have_kafka_python; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing kcat and python3-kafka ..."
+        export DEBIAN_FRONTEND=noninteractive
+        if ! { apt-get update -qq && apt-get install -y -qq python3-kafka kcat >/dev/null; }; then
+            echo "warning: could not install kcat/python3-kafka; their tests will be skipped" >&2
+        fi
+    else
+        echo "warning: kcat or python3-kafka missing and cannot install (need root + apt-get); their tests will be skipped" >&2
+    fi
+fi
+
+# --- build -------------------------------------------------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if ! dotnet build Brook.slnx -c Release -nologo -v minimal; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# --- test --------------------------------------------------------------------------------------------------------
+# --blame-hang-timeout turns a hung test (e.g. a broker that never answers) into a failure with a dump instead of
+# eating the whole CI budget.
+mkdir -p "$results_dir"
+dotnet test Brook.slnx -c Release --no-build --nologo \
+    --logger "trx;LogFilePrefix=r" \
+    --results-directory "$results_dir" \
+    --blame-hang-timeout 10m 2>&1 | tee "$results_dir/console.log"
+test_status=${PIPESTATUS[0]}
+
+# --- summary -----------------------------------------------------------------------------------------------------
+# Every test assembly ends with one console line "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T, ...".
+# Those are summed; the .trx files (one <Counters> element per assembly) are the fallback if no such line appeared.
+passed=0
+failed=0
+skipped=0
+assemblies=0
+while IFS= read -r line; do
+    num() { echo "$line" | sed -n "s/.*[ -]$1: *\([0-9][0-9]*\).*/\1/p"; }
+    assemblies=$((assemblies + 1))
+    passed=$((passed + $(num Passed)))
+    failed=$((failed + $(num Failed)))
+    skipped=$((skipped + $(num Skipped)))
+done < <(sed 's/\x1b\[[0-9;]*m//g' "$results_dir/console.log" |
+         grep -E '^(Passed|Failed)! +- +Failed: *[0-9]+, Passed: *[0-9]+, Skipped: *[0-9]+')
+
+if [ "$assemblies" -eq 0 ]; then
+    while IFS= read -r -d '' trx; do
+        counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+        get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+        t=$(get total); e=$(get executed); p=$(get passed); f=$(get failed)
+        assemblies=$((assemblies + 1))
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        skipped=$((skipped + ${t:-0} - ${e:-0}))
+    done < <(find "$results_dir" -name '*.trx' -print0)
+fi
+
+echo
+echo "test results: $results_dir ($assemblies test assemblies), skipped: $skipped"
+status=0
+if [ "$failed" -gt 0 ]; then
+    status=1
+elif [ "$test_status" -ne 0 ]; then
+    echo "dotnet test exited with $test_status although no test failure was recorded (crash, hang or missing results)"
+    status=1
+elif [ "$passed" -eq 0 ]; then
+    echo "no test ran"
+    status=1
+fi
+echo "$passed passed, $failed failed"
+exit $status
