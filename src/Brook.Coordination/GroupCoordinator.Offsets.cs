@@ -48,7 +48,8 @@ public sealed partial class GroupCoordinator
                     results[i] = new PartitionResult(o.Topic, o.Partition, ErrorCode.OffsetMetadataTooLarge);
                     continue;
                 }
-                var value = new OffsetCommitValue(o.Offset, o.LeaderEpoch, metadata, now);
+                var expireTimestamp = args.RetentionTimeMs >= 0 ? now + args.RetentionTimeMs : -1;
+                var value = new OffsetCommitValue(o.Offset, o.LeaderEpoch, metadata, now, expireTimestamp);
                 commits.Add((new TopicPartition(o.Topic, o.Partition), value, i));
                 records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, o.Topic, o.Partition), value.Encode()));
             }

@@ -141,7 +141,8 @@ public sealed partial class GroupCoordinator : IDisposable
             _partitions.Clear();
         }
         _shutdown.Cancel();
-        _timer.Dispose();
+        // Under the arm lock, so that no ArmTimer is half-way through changing the timer being disposed.
+        lock (_armLock) _timer.Dispose();
         _shutdown.Dispose();
     }
 }

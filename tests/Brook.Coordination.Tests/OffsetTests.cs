@@ -201,6 +201,20 @@ public class OffsetTests
     }
 
     [Fact]
+    public async Task A_commit_with_its_own_retention_time_expires_on_its_own_deadline()
+    {
+        using var h = new CoordinatorHarness();
+        await h.Coordinator.CommitOffsetsAsync(new OffsetCommitArgs
+            { GroupId = "s", RetentionTimeMs = 5_000, Offsets = [new OffsetCommitEntry("t", 0, 1)] });
+        var stored = Records.OffsetCommitValue.Decode(h.Log.AllRecords()[^1].Value);
+        Assert.Equal(stored.CommitTimestamp + 5_000, stored.ExpireTimestamp);
+        h.Advance(4_999);
+        Assert.Equal(0, await h.Coordinator.ExpireOffsetsAsync());
+        h.Advance(1);
+        Assert.Equal(1, await h.Coordinator.ExpireOffsetsAsync());
+    }
+
+    [Fact]
     public async Task Retention_runs_from_the_timer_loop()
     {
         using var h = new CoordinatorHarness(CoordinatorHarness.DefaultOptions with

@@ -14,4 +14,10 @@ public sealed record OffsetCommitArgs
     public string MemberId { get; init; } = "";
     public string? GroupInstanceId { get; init; }
     public required IReadOnlyList<OffsetCommitEntry> Offsets { get; init; }
+
+    /// <summary>
+    /// OffsetCommit v2-v4's retention_time_ms: -1 (the default) leaves the offsets to offsets.retention.minutes; any
+    /// other value gives them their own expiry, stored as the v1 record's expire timestamp.
+    /// </summary>
+    public long RetentionTimeMs { get; init; } = -1;
 }
