@@ -33,7 +33,7 @@ public sealed class MemoryGroupLog : IGroupLog
             last = log.Count - 1;
             if (Hold)
             {
-                gate = new TaskCompletionSource();
+                gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _held.Enqueue(gate);
             }
         }
@@ -43,8 +43,13 @@ public sealed class MemoryGroupLog : IGroupLog
 
     public void ReleaseHeld()
     {
+        List<TaskCompletionSource> gates;
         lock (_lock)
-            while (_held.TryDequeue(out var gate)) gate.SetResult();
+        {
+            gates = [.. _held];
+            _held.Clear();
+        }
+        foreach (var gate in gates) gate.SetResult();
     }
 
     public IReadOnlyList<(byte[] Key, byte[]? Value)> Records(int partition)
