@@ -1,0 +1,12 @@
+using Brook.Common;
+
+namespace Brook.Coordination;
+
+/// <summary>One group as ListGroups shows it. Every group this coordinator holds is a "classic" group (KIP-848 type).</summary>
+public sealed record ListedGroup(string GroupId, string ProtocolType, GroupState State, string GroupType = "classic");
+
+/// <summary>
+/// The groups of every partition this broker coordinates. <see cref="Error"/> is COORDINATOR_LOAD_IN_PROGRESS while
+/// some partition is still loading (the list then holds the groups of the loaded ones), as Kafka answers.
+/// </summary>
+public sealed record ListGroupsResult(ErrorCode Error, IReadOnlyList<ListedGroup> Groups);

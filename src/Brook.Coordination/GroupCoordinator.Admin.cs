@@ -1,0 +1,216 @@
+using Brook.Common;
+using Brook.Coordination.Model;
+using Brook.Coordination.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Coordination;
+
+/// <summary>ListGroups, DescribeGroups, DeleteGroups and offsets retention.</summary>
+public sealed partial class GroupCoordinator
+{
+    /// <summary>
+    /// Groups of the loaded partitions, optionally filtered by state (KIP-518; wire names, case-insensitive) and by
+    /// group type (KIP-848; only "classic" exists here, also case-insensitive). Empty filters mean all.
+    /// </summary>
+    public ListGroupsResult ListGroups(IReadOnlyCollection<string>? statesFilter = null, IReadOnlyCollection<string>? typesFilter = null)
+    {
+        HashSet<GroupState>? states = null;
+        if (statesFilter is { Count: > 0 })
+        {
+            states = [];
+            foreach (var name in statesFilter)
+                if (GroupStates.TryParse(name, out var s)) states.Add(s);
+        }
+        if (typesFilter is { Count: > 0 } && !typesFilter.Any(t => string.Equals(t, "classic", StringComparison.OrdinalIgnoreCase)))
+            return new ListGroupsResult(ErrorCode.None, []);
+
+        lock (_lock)
+        {
+            var loading = _partitions.ContainsValue(false);
+            var list = new List<ListedGroup>();
+            foreach (var group in _groups.Values)
+            {
+                if (!_partitions.TryGetValue(group.Partition, out var loaded) || !loaded || group.Is(GroupState.Dead)) continue;
+                if (states is not null && !states.Contains(group.State)) continue;
+                list.Add(new ListedGroup(group.GroupId, group.ProtocolType ?? "", group.State));
+            }
+            list.Sort(static (a, b) => string.CompareOrdinal(a.GroupId, b.GroupId));
+            return new ListGroupsResult(loading ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.None, list);
+        }
+    }
+
+    /// <summary>
+    /// Describes groups in request order. Members carry metadata (for the selected protocol) and assignment only when
+    /// the group is Stable, as Kafka shows them.
+    /// </summary>
+    public IReadOnlyList<DescribedGroup> DescribeGroups(IReadOnlyList<string> groupIds)
+    {
+        var results = new List<DescribedGroup>(groupIds.Count);
+        lock (_lock)
+        {
+            foreach (var groupId in groupIds)
+            {
+                var error = groupId is null ? ErrorCode.InvalidGroupId : CoordinatorError(groupId, out _);
+                if (error == ErrorCode.None && (!_groups.TryGetValue(groupId!, out var found) || found.Is(GroupState.Dead)))
+                    error = ErrorCode.GroupIdNotFound;
+                if (error != ErrorCode.None)
+                {
+                    results.Add(new DescribedGroup(error, groupId ?? "", GroupState.Dead, "", "", []));
+                    continue;
+                }
+                var group = _groups[groupId!];
+                var stable = group.Is(GroupState.Stable);
+                var members = new List<DescribedMember>(group.Members.Count);
+                foreach (var m in group.Members.Values)
+                {
+                    members.Add(new DescribedMember(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
+                        stable ? m.MetadataFor(group.ProtocolName) ?? [] : [], stable ? m.Assignment : []));
+                }
+                results.Add(new DescribedGroup(ErrorCode.None, group.GroupId, group.State, group.ProtocolType ?? "",
+                    stable ? group.ProtocolName ?? "" : "", members));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Deletes empty groups with all their offsets: the group leaves memory at once, and the result for each group is
+    /// known once its tombstones are durable.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<DeletedGroup>> DeleteGroupsAsync(IReadOnlyList<string> groupIds, CancellationToken cancellationToken = default)
+    {
+        var results = new DeletedGroup[groupIds.Count];
+        var appends = new List<(Task<long> Append, List<int> Indexes)>();
+        lock (_lock)
+        {
+            var batches = new Dictionary<int, (List<(byte[] Key, byte[]? Value)> Records, List<int> Indexes)>();
+            for (var i = 0; i < groupIds.Count; i++)
+            {
+                var groupId = groupIds[i];
+                var error = groupId is null ? ErrorCode.InvalidGroupId : CoordinatorError(groupId, out _);
+                ClassicGroup? group = null;
+                if (error == ErrorCode.None && (!_groups.TryGetValue(groupId!, out group) || group.Is(GroupState.Dead)))
+                    error = ErrorCode.GroupIdNotFound;
+                if (error == ErrorCode.None && !group!.Is(GroupState.Empty)) error = ErrorCode.NonEmptyGroup;
+                results[i] = new DeletedGroup(groupId ?? "", error);
+                if (error != ErrorCode.None) continue;
+
+                if (!batches.TryGetValue(group!.Partition, out var batch))
+                {
+                    batch = ([], []);
+                    batches.Add(group.Partition, batch);
+                }
+                // Offsets first, group last, as Kafka orders them: a reader that stops half-way never sees a group
+                // tombstone with offsets still alive behind it.
+                foreach (var tp in group.Offsets.Keys)
+                    batch.Records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, tp.Topic, tp.Partition), null));
+                batch.Records.Add((OffsetsRecordKey.EncodeGroupMetadata(group.GroupId), null));
+                batch.Indexes.Add(i);
+                _logger.LogInformation("Deleting group {Group} and its {Count} offsets", group.GroupId, group.Offsets.Count);
+                DropGroup(group, ErrorCode.CoordinatorNotAvailable);
+            }
+            foreach (var (partition, batch) in batches) appends.Add((StartAppend(partition, batch.Records), batch.Indexes));
+        }
+        ArmTimer();
+
+        foreach (var (append, indexes) in appends)
+        {
+            try
+            {
+                await append.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                var error = GroupAppendError(e);
+                _logger.LogWarning(e, "Writing group tombstones failed ({Error})", error);
+                foreach (var i in indexes) results[i] = results[i] with { Error = error };
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Offsets retention (KIP-211): deletes offsets of groups that have had no members for offsets.retention.minutes
+    /// (counted from when the group emptied, or from the commit if that is later), and offsets of topics an active
+    /// consumer group no longer subscribes to, counted from their commit. Empty groups left with no offsets are deleted
+    /// too. Runs periodically from the timer loop; returns how many offsets it removed.
+    /// </summary>
+    public async ValueTask<int> ExpireOffsetsAsync(CancellationToken cancellationToken = default)
+    {
+        PendingExpiration expiration;
+        lock (_lock) expiration = StartExpiration(NowMs);
+        ArmTimer();
+        await FinishExpiration(expiration).ConfigureAwait(false);
+        return expiration.OffsetCount;
+    }
+
+    private sealed record PendingExpiration(int OffsetCount, List<Task<long>> Appends);
+
+    private PendingExpiration StartExpiration(long now)
+    {
+        var count = 0;
+        var batches = new Dictionary<int, List<(byte[] Key, byte[]? Value)>>();
+        var sequence = ++_appendSequence;
+        foreach (var group in _groups.Values.ToList())
+        {
+            if (!_partitions.TryGetValue(group.Partition, out var loaded) || !loaded) continue;
+            // A commit in flight may be the first of a simple consumer's group: leave the group alone until it lands.
+            if (group.InFlightCommits > 0) continue;
+
+            var expired = new List<TopicPartition>();
+            foreach (var (tp, committed) in group.Offsets)
+                if (IsExpired(group, tp, committed.Value, now)) expired.Add(tp);
+
+            var deleteGroup = group.Is(GroupState.Empty) && group.Offsets.Count == expired.Count && group.PendingMembers.Count == 0;
+            if (expired.Count == 0 && !deleteGroup) continue;
+            if (!batches.TryGetValue(group.Partition, out var records))
+            {
+                records = [];
+                batches.Add(group.Partition, records);
+            }
+            foreach (var tp in expired)
+            {
+                DeleteOffset(group, tp, sequence);
+                records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, tp.Topic, tp.Partition), null));
+            }
+            count += expired.Count;
+            if (deleteGroup)
+            {
+                records.Add((OffsetsRecordKey.EncodeGroupMetadata(group.GroupId), null));
+                DropGroup(group, ErrorCode.CoordinatorNotAvailable);
+            }
+            _logger.LogInformation("Expired {Count} offsets of group {Group}{Deleted}", expired.Count, group.GroupId,
+                deleteGroup ? "; group deleted" : "");
+        }
+        var appends = new List<Task<long>>(batches.Count);
+        foreach (var (partition, records) in batches) appends.Add(StartAppend(partition, records));
+        return new PendingExpiration(count, appends);
+    }
+
+    private bool IsExpired(ClassicGroup group, TopicPartition tp, OffsetCommitValue value, long now)
+    {
+        // Offsets committed with an explicit retention (OffsetCommit v2-v4, record v1) keep their own deadline.
+        if (value.ExpireTimestamp >= 0) return now >= value.ExpireTimestamp;
+        if (group.Is(GroupState.Empty))
+            return now - Math.Max(group.CurrentStateTimestamp, value.CommitTimestamp) >= _options.OffsetsRetentionMs;
+        if (group.ProtocolType == ClassicGroup.ConsumerProtocolType && group.SubscribedTopics is { } topics && !topics.Contains(tp.Topic))
+            return now - value.CommitTimestamp >= _options.OffsetsRetentionMs;
+        return false;
+    }
+
+    private async Task FinishExpiration(PendingExpiration expiration)
+    {
+        foreach (var append in expiration.Appends)
+        {
+            try
+            {
+                await append.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // The offsets are gone from memory already; after a restart they would come back and expire again.
+                _logger.LogWarning(e, "Writing expired-offset tombstones failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+using System.Text;
+using Brook.Common;
+
+namespace Brook.Coordination.Records;
+
+/// <summary>
+/// Reads the big-endian, Kafka-schema encoding of __consumer_offsets keys and values straight from a span, so loading
+/// a partition does not copy each record into a buffer first. <see cref="Flexible"/> selects the compact (varint
+/// length+1) forms used by flexible record versions. Malformed input throws <see cref="KafkaException"/>.
+/// </summary>
+internal ref struct OffsetsRecordReader(ReadOnlySpan<byte> data, bool flexible = false)
+{
+    private readonly ReadOnlySpan<byte> _data = data;
+    private int _position;
+
+    public bool Flexible { get; set; } = flexible;
+    public readonly int Remaining => _data.Length - _position;
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        if (count < 0 || count > _data.Length - _position)
+            throw new KafkaException(ErrorCode.CorruptMessage,
+                $"__consumer_offsets record truncated: needed {count} bytes at {_position}, {Remaining} left");
+        var slice = _data.Slice(_position, count);
+        _position += count;
+        return slice;
+    }
+
+    public short ReadInt16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
+    public int ReadInt32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
+    public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
+
+    public uint ReadUnsignedVarInt()
+    {
+        uint result = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            var b = Take(1)[0];
+            result |= (uint)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) return result;
+        }
+        throw new KafkaException(ErrorCode.CorruptMessage, "unsigned varint longer than 5 bytes");
+    }
+
+    /// <summary>-1 means null. Compact forms store length+1 so that zero can mean null.</summary>
+    private int ReadLength(bool int16Length)
+    {
+        if (Flexible) return (int)ReadUnsignedVarInt() - 1;
+        return int16Length ? ReadInt16() : ReadInt32();
+    }
+
+    public string ReadString() =>
+        ReadNullableString() ?? throw new KafkaException(ErrorCode.CorruptMessage, "non-nullable string was null");
+
+    public string? ReadNullableString()
+    {
+        var length = ReadLength(int16Length: true);
+        if (length < -1) throw new KafkaException(ErrorCode.CorruptMessage, $"invalid string length {length}");
+        return length == -1 ? null : Encoding.UTF8.GetString(Take(length));
+    }
+
+    /// <summary>Bytes copied out of the record: the coordinator keeps them after the log buffer is gone.</summary>
+    public byte[] ReadBytes()
+    {
+        var length = ReadLength(int16Length: false);
+        if (length < -1) throw new KafkaException(ErrorCode.CorruptMessage, $"invalid bytes length {length}");
+        return length <= 0 ? [] : Take(length).ToArray();
+    }
+
+    public int ReadArrayLength()
+    {
+        var length = ReadLength(int16Length: false);
+        if (length < -1 || length > Remaining)
+            throw new KafkaException(ErrorCode.CorruptMessage, $"invalid array length {length}");
+        return Math.Max(length, 0);
+    }
+
+    /// <summary>Skips a tagged-field section; none of the fields we read is tagged, so every tag is unknown to us.</summary>
+    public void SkipTaggedFields()
+    {
+        if (!Flexible) return;
+        var count = ReadUnsignedVarInt();
+        for (var i = 0; i < count; i++)
+        {
+            ReadUnsignedVarInt();
+            Take((int)ReadUnsignedVarInt());
+        }
+    }
+}
