@@ -2,6 +2,7 @@ using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Metadata.Records;
 using Brook.Replication;
+using Brook.Server.Groups;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,7 @@ public sealed class BrokerLifecycle(
     BrokerConfig config,
     ClusterController controller,
     ReplicaManager replicas,
+    GroupCoordinatorHost groups,
     ILogger<BrokerLifecycle> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -27,6 +29,8 @@ public sealed class BrokerLifecycle(
         replicas.DeleteStrayLogs(controller.Image);
         replicas.Apply(controller.Image);
         controller.ImagePublished += replicas.Apply;
+        // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
+        groups.LoadHostedPartitions();
         logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
             controller.Image.ClusterId, controller.Image.TopicsByName.Count, replicas.Partitions.Count());
     }
@@ -34,6 +38,7 @@ public sealed class BrokerLifecycle(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         controller.ImagePublished -= replicas.Apply;
+        groups.Coordinator.Dispose();
         replicas.Dispose();
         logger.LogInformation("Logs closed cleanly");
         return Task.CompletedTask;

@@ -1,7 +1,9 @@
 using Brook.Common.Config;
+using Brook.Coordination;
 using Brook.Metadata;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Groups;
 using Brook.Server.Handlers;
 using Brook.Server.Network;
 using Brook.Storage;
@@ -39,6 +41,14 @@ public static class BrokerServices
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ProducerIdManager>();
+        services.AddSingleton<IGroupLog>(sp => new ConsumerOffsetsLog(
+            sp.GetRequiredService<ReplicaManager>(), config, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new GroupCoordinator(
+            GroupCoordinatorOptions.FromConfig(config),
+            sp.GetRequiredService<IGroupLog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GroupCoordinator>>()));
+        services.AddSingleton<GroupCoordinatorHost>();
         services.AddHostedService<BrokerLifecycle>();
 
         services.AddSingleton<IApiHandler, ApiVersionsHandler>();
@@ -52,6 +62,16 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, InitProducerIdHandler>();
         services.AddSingleton<IApiHandler, FindCoordinatorHandler>();
         services.AddSingleton<IApiHandler, OffsetForLeaderEpochHandler>();
+        services.AddSingleton<IApiHandler, JoinGroupHandler>();
+        services.AddSingleton<IApiHandler, SyncGroupHandler>();
+        services.AddSingleton<IApiHandler, HeartbeatHandler>();
+        services.AddSingleton<IApiHandler, LeaveGroupHandler>();
+        services.AddSingleton<IApiHandler, OffsetCommitHandler>();
+        services.AddSingleton<IApiHandler, OffsetFetchHandler>();
+        services.AddSingleton<IApiHandler, ListGroupsHandler>();
+        services.AddSingleton<IApiHandler, DescribeGroupsHandler>();
+        services.AddSingleton<IApiHandler, DeleteGroupsHandler>();
+        services.AddSingleton<IApiHandler, OffsetDeleteHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

@@ -12,4 +12,7 @@ public sealed class RequestContext
     public EndPoint? RemoteEndPoint { get; init; }
     public short ApiVersion => Header.ApiVersion;
     public string? ClientId => Header.ClientId;
+
+    /// <summary>The peer's address as Kafka shows it in group descriptions ("/127.0.0.1").</summary>
+    public string ClientHost => RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : "/" + RemoteEndPoint;
 }
