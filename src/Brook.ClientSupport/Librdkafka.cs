@@ -2,16 +2,15 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Brook.Bench;
+namespace Brook.ClientSupport;
 
 /// <summary>
 /// Pins Confluent.Kafka to the librdkafka build shipped in librdkafka.redist instead of whatever the OS offers.
-/// (A copy of tests/Brook.IntegrationTests/Infrastructure/Librdkafka.cs: the bench must not depend on the test project.)
 /// </summary>
 /// <remarks>
 /// Why this exists: the package's default linux-x64 <c>librdkafka.so</c> links against libsasl2.so.3, which Debian
 /// does not ship (it has libsasl2.so.2). When that load fails Confluent.Kafka walks a list of fallbacks that can end
-/// in a system-wide librdkafka (Debian's 2.0.2 comes with kcat), so the benchmark could silently measure a different client
+/// in a system-wide librdkafka (Debian's 2.0.2 comes with kcat), so tests or benchmarks could silently exercise a different client
 /// than the one we claim to support. We pick the bundled file ourselves, by absolute path, and check the version.
 ///
 /// Two Confluent.Kafka 2.16 quirks shape the code: <c>Library.Load(path)</c> dlopens through <c>[DllImport("libdl")]</c>,
@@ -34,7 +33,7 @@ public static class Librdkafka
     /// <summary>Absolute path of the native library that was loaded (after <see cref="EnsureLoaded"/>).</summary>
     public static string LoadedPath => Loaded.Value;
 
-    /// <summary>Idempotent and thread-safe; call before creating any Confluent client.</summary>
+    /// <summary>Idempotent and thread-safe; call before creating any Confluent client .</summary>
     public static void EnsureLoaded() => _ = Loaded.Value;
 
     private static string LoadOnce()
