@@ -60,7 +60,12 @@ public sealed class ReplicaManager : IDisposable
                         {
                             if (existing.LeaderEpoch != p.LeaderEpoch) existing.Log.BeginLeaderEpoch(p.LeaderEpoch);
                             existing.LeaderEpoch = p.LeaderEpoch;
-                            existing.Settings = settings;
+                            if (existing.Settings != settings)
+                            {
+                                // Dynamic topic config changes apply to the running log at once (later appends and rolls).
+                                existing.Settings = settings;
+                                existing.Log.Config = settings.Log;
+                            }
                             continue;
                         }
                         // Same name, new topic id: the old topic was deleted and recreated.

@@ -72,6 +72,10 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, DescribeGroupsHandler>();
         services.AddSingleton<IApiHandler, DeleteGroupsHandler>();
         services.AddSingleton<IApiHandler, OffsetDeleteHandler>();
+        services.AddSingleton<IApiHandler, DescribeConfigsHandler>();
+        services.AddSingleton<IApiHandler, AlterConfigsHandler>();
+        services.AddSingleton<IApiHandler, IncrementalAlterConfigsHandler>();
+        services.AddSingleton<IApiHandler, CreatePartitionsHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

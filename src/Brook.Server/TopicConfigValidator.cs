@@ -7,4 +7,7 @@ namespace Brook.Server;
 public sealed class TopicConfigValidator : ITopicConfigValidator
 {
     public string? Validate(string key, string? value) => TopicConfigDefs.Validate(key, value);
+
+    public string? ValidateAll(IReadOnlyDictionary<string, string> overrides) =>
+        TopicConfigDefs.ValidateAll(overrides.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
 }

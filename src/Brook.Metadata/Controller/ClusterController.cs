@@ -126,6 +126,44 @@ public sealed class ClusterController : IDisposable
         return results;
     }
 
+    /// <summary>Adds partitions to existing topics (CreatePartitions); one result per entry, nothing written when validating only.</summary>
+    public async Task<IReadOnlyList<PartitionAdditionResult>> CreatePartitionsAsync(
+        IReadOnlyList<PartitionAdditionSpec> specs, bool validateOnly, CancellationToken cancellationToken)
+    {
+        var results = await WriteAsync<IReadOnlyList<PartitionAdditionResult>>(image =>
+        {
+            var (planned, records) = PartitionAdditionPlanner.Plan(image, specs);
+            return (validateOnly ? [] : records, planned);
+        }, cancellationToken);
+        if (!validateOnly)
+        {
+            foreach (var (r, spec) in results.Zip(specs))
+                if (r.ErrorCode == ErrorCode.None) _logger.LogInformation("Topic {Topic} now has {Partitions} partitions", r.Name, spec.NewTotal);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Replaces topics' config overrides with the given complete sets (AlterConfigs and, after applying its operations,
+    /// IncrementalAlterConfigs). Changes are metadata records, so they take effect at once and survive restarts.
+    /// </summary>
+    public async Task<IReadOnlyList<TopicConfigChangeResult>> AlterTopicConfigsAsync(
+        IReadOnlyList<TopicConfigChange> changes, bool validateOnly, CancellationToken cancellationToken)
+    {
+        var results = await WriteAsync<IReadOnlyList<TopicConfigChangeResult>>(image =>
+        {
+            var (planned, records) = TopicConfigChangePlanner.Plan(image, changes, _configValidator);
+            return (validateOnly ? [] : records, planned);
+        }, cancellationToken);
+        if (!validateOnly)
+        {
+            foreach (var (r, change) in results.Zip(changes))
+                if (r.ErrorCode == ErrorCode.None)
+                    _logger.LogInformation("Topic {Topic} configs are now {{{Configs}}}", r.Topic, string.Join(", ", change.NewOverrides.Select(kv => $"{kv.Key}={kv.Value}")));
+        }
+        return results;
+    }
+
     /// <summary>
     /// Reserves <paramref name="blockSize"/> producer ids and returns the first; the reservation is durable before this
     /// returns, so no id is ever handed out twice, even across restarts (ids of a block unused at a crash are skipped).

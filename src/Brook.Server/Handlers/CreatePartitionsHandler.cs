@@ -1,0 +1,22 @@
+using Brook.Metadata;
+using Brook.Protocol;
+using Brook.Protocol.Messages;
+using Brook.Server.Api;
+
+namespace Brook.Server.Handlers;
+
+/// <summary>CreatePartitions v0-3: raises a topic's partition count (never lowers it); new partitions are empty.</summary>
+public sealed class CreatePartitionsHandler(ClusterController controller) : ApiHandler<CreatePartitionsRequest>
+{
+    protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
+    {
+        var specs = request.Topics
+            .Select(t => new PartitionAdditionSpec(t.Name, t.Count, t.Assignments?.Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList()))
+            .ToList();
+        var results = await controller.CreatePartitionsAsync(specs, request.ValidateOnly, CancellationToken.None);
+        var response = new CreatePartitionsResponse();
+        foreach (var r in results)
+            response.Results.Add(new CreatePartitionsResponse.CreatePartitionsTopicResult { Name = r.Name, ErrorCode = (short)r.ErrorCode, ErrorMessage = r.ErrorMessage });
+        return response;
+    }
+}
