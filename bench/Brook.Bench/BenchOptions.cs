@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --topic NAME            topic (default bench); produce creates it if missing
@@ -20,7 +20,10 @@ public sealed class BenchOptions
           --batch-size BYTES      producer batch.size (default: librdkafka's)
           --idempotence           enable.idempotence=true (implies acks=all)
           --timeout-s S           give up consuming after S seconds without progress (default 30)
+          --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
         "all" produces and then consumes the same records (handy with --start-broker).
+        "commit" measures synchronous offset commits per second (--records commits, default 1000000 → use e.g. 20000).
+        "rebalance" measures how long a group of 2 takes to settle after a 3rd member joins.
         """;
 
     public string Command { get; private init; } = "";
@@ -36,13 +39,14 @@ public sealed class BenchOptions
     public int? BatchSize { get; private init; }
     public bool Idempotence { get; private init; }
     public int TimeoutSeconds { get; private init; } = 30;
+    public GroupProtocol GroupProtocol { get; private init; } = GroupProtocol.Classic;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -67,6 +71,12 @@ public sealed class BenchOptions
             Command = command,
             Bootstrap = Get("--bootstrap", "127.0.0.1:9092"),
             StartBroker = flags.Contains("--start-broker"),
+            GroupProtocol = Get("--group-protocol", "classic") switch
+            {
+                "classic" => GroupProtocol.Classic,
+                "consumer" => GroupProtocol.Consumer,
+                var other => throw new ArgumentException($"--group-protocol must be classic or consumer, not '{other}'"),
+            },
             Topic = Get("--topic", "bench"),
             Records = long.Parse(Get("--records", "1000000"), CultureInfo.InvariantCulture),
             RecordSize = GetInt("--record-size", 100),

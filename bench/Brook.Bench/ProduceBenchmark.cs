@@ -120,7 +120,7 @@ public static class ProduceBenchmark
         _ => "default",
     };
 
-    private static async Task EnsureTopicAsync(BenchOptions o)
+    internal static async Task EnsureTopicAsync(BenchOptions o)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = o.Bootstrap }).Build();
         try

@@ -36,6 +36,8 @@ try
     var exit = 0;
     if (options.Command is "produce" or "all") exit |= await ProduceBenchmark.RunAsync(options);
     if (options.Command is "consume" or "all") exit |= ConsumeBenchmark.Run(options);
+    if (options.Command is "commit") exit |= await GroupBenchmarks.CommitAsync(options);
+    if (options.Command is "rebalance") exit |= await GroupBenchmarks.RebalanceAsync(options);
     return exit;
 }
 finally
