@@ -141,6 +141,39 @@ public class EndTxnTests
     }
 
     [Fact]
+    public async Task A_throwing_marker_writer_is_retried_for_every_partition()
+    {
+        using var h = new TransactionHarness();
+        var p = await h.Init("tx");
+        await h.Add("tx", p, ("t", 0), ("t", 1));
+        h.Markers.Respond = (call, _) => call == 0 ? throw new IOException("broken (test)") : ErrorCode.None;
+        Assert.Equal(ErrorCode.None, await h.End("tx", p, commit: false));
+        Assert.Equal("PrepareAbort", h.Describe("tx").State);
+        await h.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2, h.Markers.Calls.Count);
+        Assert.Equal([("t", 0), ("t", 1)], h.Markers.Calls[1].Partitions);
+        Assert.Equal("CompleteAbort", h.Describe("tx").State);
+    }
+
+    [Fact]
+    public async Task A_failed_completing_record_is_retried()
+    {
+        using var h = new TransactionHarness();
+        var p = await h.Init("tx");
+        await h.Add("tx", p, ("t", 0));
+        h.Log.FailWhen = v => v?.State == TransactionState.CompleteCommit ? ErrorCode.NotEnoughReplicas : null;
+        Assert.Equal(ErrorCode.None, await h.End("tx", p, commit: true));
+        Assert.Single(h.Markers.Calls);
+        Assert.Equal("PrepareCommit", h.Describe("tx").State);
+
+        h.Log.FailWhen = null;
+        await h.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("CompleteCommit", h.Describe("tx").State);
+        // The markers are not written again, only the record.
+        Assert.Single(h.Markers.Calls);
+    }
+
+    [Fact]
     public async Task A_fenced_marker_stops_the_completion()
     {
         using var h = new TransactionHarness();

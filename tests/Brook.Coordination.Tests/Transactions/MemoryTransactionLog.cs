@@ -17,11 +17,16 @@ public sealed class MemoryTransactionLog(List<string>? events = null) : ITransac
     /// <summary>When set, appends fail with this error code.</summary>
     public ErrorCode? FailWith { get; set; }
 
+    /// <summary>When set, an append fails with the error this returns for its first record's value (null: tombstone).</summary>
+    public Func<TransactionLogValue?, ErrorCode?>? FailWhen { get; set; }
+
     public ValueTask<long> AppendAsync(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (FailWith is { } error) return ValueTask.FromException<long>(new KafkaException(error, "append failed (test)"));
+            var first = records.Count > 0 && records[0].Value is { } v ? TransactionLogValue.Decode(v) : null;
+            if ((FailWith ?? FailWhen?.Invoke(first)) is { } error)
+                return ValueTask.FromException<long>(new KafkaException(error, "append failed (test)"));
             if (!_partitions.TryGetValue(partition, out var log)) _partitions[partition] = log = [];
             foreach (var (key, value) in records)
             {
