@@ -1,0 +1,119 @@
+using Brook.Common;
+using Brook.Coordination.Transactions.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Coordination.Transactions;
+
+/// <summary>
+/// Taking over and giving up __transaction_state partitions. The host, on becoming leader of partition p, calls
+/// <see cref="BeginLoading"/>, feeds every record of p in offset order to <see cref="Replay"/>, then calls
+/// <see cref="CompleteLoading"/>; on losing leadership it calls <see cref="Unload"/>.
+/// </summary>
+public sealed partial class TransactionCoordinator
+{
+    /// <summary>
+    /// Claims a partition: its ids answer COORDINATOR_LOAD_IN_PROGRESS until <see cref="CompleteLoading"/>.
+    /// <paramref name="coordinatorEpoch"/> is the partition's leader epoch; markers carry it so that partitions can tell
+    /// a stale coordinator's markers from the current one's.
+    /// </summary>
+    public void BeginLoading(int partition, int coordinatorEpoch = 0)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            RemoveTransactionsOf(partition);
+            _partitions[partition] = new OwnedPartition(coordinatorEpoch, Loaded: false);
+        }
+    }
+
+    /// <summary>
+    /// Applies one record of a loading partition: later records of an id replace earlier ones and a tombstone
+    /// (<paramref name="isTombstone"/>, value ignored) removes it, giving the compacted view of the log. Keys of an
+    /// unknown version are skipped; a corrupt record throws <see cref="KafkaException"/> (CORRUPT_MESSAGE).
+    /// </summary>
+    public void Replay(int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone = false)
+    {
+        var transactionalId = TransactionLogKey.Decode(key);
+        if (transactionalId is null)
+        {
+            _logger.LogWarning("Skipping a __transaction_state record of partition {Partition} with an unknown key version", partition);
+            return;
+        }
+        // Decode outside the lock: it allocates and may throw on a corrupt record.
+        var decoded = isTombstone ? null : TransactionLogValue.Decode(value);
+
+        lock (_lock)
+        {
+            if (!_partitions.TryGetValue(partition, out var owned) || owned.Loaded)
+                throw new InvalidOperationException($"__transaction_state partition {partition} is not loading");
+            if (PartitionFor(transactionalId) != partition)
+                _logger.LogWarning("Transactional id {TransactionalId} found in partition {Partition}, not where it hashes to " +
+                    "(transaction.state.log.num.partitions changed?)", transactionalId, partition);
+
+            // Dead is never written by Kafka; should a value say so anyway, it means the same as the tombstone.
+            if (decoded is null || decoded.State == TransactionState.Dead)
+            {
+                _transactions.Remove(transactionalId);
+                return;
+            }
+            // PrepareEpochFence is never written either; its transaction is still open, so treat it as Ongoing and let
+            // the timeout abort it.
+            if (decoded.State == TransactionState.PrepareEpochFence) decoded = decoded with { State = TransactionState.Ongoing };
+            if (!_transactions.TryGetValue(transactionalId, out var meta) || meta.Partition != partition)
+            {
+                meta = new TransactionMetadata(transactionalId, partition);
+                _transactions[transactionalId] = meta;
+            }
+            meta.Apply(decoded);
+            meta.LastProducerEpoch = -1;
+        }
+    }
+
+    /// <summary>
+    /// Opens a loaded partition for requests, then finishes every transaction left in PrepareCommit/PrepareAbort by
+    /// writing its markers again (markers are idempotent for the partitions) and recording its completion.
+    /// </summary>
+    public void CompleteLoading(int partition)
+    {
+        List<CompletionJob> pending = [];
+        lock (_lock)
+        {
+            if (!_partitions.TryGetValue(partition, out var owned) || owned.Loaded)
+                throw new InvalidOperationException($"__transaction_state partition {partition} is not loading");
+            _partitions[partition] = owned with { Loaded = true };
+            var count = 0;
+            foreach (var meta in _transactions.Values)
+            {
+                if (meta.Partition != partition) continue;
+                count++;
+                if (meta.State is TransactionState.PrepareCommit or TransactionState.PrepareAbort) pending.Add(CompletionJobFor(meta));
+            }
+            _logger.LogInformation("Loaded __transaction_state partition {Partition}: {Count} transactional ids, {Pending} to complete",
+                partition, count, pending.Count);
+        }
+        // Started after the partition counts as loaded, so that their completing records are not refused as loading.
+        foreach (var job in pending) StartCompletion(job);
+    }
+
+    /// <summary>Gives a partition up: its ids leave memory; transitions in flight end with NOT_COORDINATOR and marker sending stops.</summary>
+    public void Unload(int partition)
+    {
+        lock (_lock)
+        {
+            RemoveTransactionsOf(partition);
+            _partitions.Remove(partition);
+        }
+    }
+
+    /// <summary>Whether requests for ids of <paramref name="partition"/> are served here (loaded, not loading).</summary>
+    public bool IsLoaded(int partition)
+    {
+        lock (_lock) return IsLoadedPartition(partition);
+    }
+
+    private void RemoveTransactionsOf(int partition)
+    {
+        var ids = _transactions.Values.Where(m => m.Partition == partition).Select(m => m.TransactionalId).ToList();
+        foreach (var id in ids) _transactions.Remove(id);
+    }
+}
