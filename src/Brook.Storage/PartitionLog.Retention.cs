@@ -160,7 +160,10 @@ public sealed partial class PartitionLog
     private void WriteLogStartCheckpoint(long offset) =>
         CheckpointFile.Write(_fs, Directory, LogFileNames.LogStartOffsetCheckpoint, offset);
 
-    /// <summary>For moves the segments themselves make durable (the first remaining segment's base is the same start).</summary>
+    /// <summary>
+    /// For moves that need no write-before-visible ordering (retention: after a crash the remaining segments imply the
+    /// same start; truncation: the start only goes down), so a failed write is logged, not reported.
+    /// </summary>
     private void TryWriteLogStartCheckpoint(long offset)
     {
         try

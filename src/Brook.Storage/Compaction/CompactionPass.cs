@@ -54,33 +54,72 @@ internal sealed class CompactionPass : IDisposable
         }
 
         _producerLastOffsets = _log.ProducerState.LastDataOffsets();
-        foreach (var group in GroupSegments(SegmentsToRewrite()))
+        var maxBytes = Math.Min(_config.SegmentBytes, int.MaxValue / 2);
+        var group = new List<LogSegment>();
+        var sizes = new List<long>();
+        LogSegment? cleaned = null;
+        try
         {
-            var sizes = Array.ConvertAll(group, s => s.Size);
-            LogSegment? cleaned = null;
-            try
+            foreach (var source in SegmentsToRewrite())
             {
-                cleaned = _log.CreateCleanedSegment(group[0].BaseOffset, _config);
-                for (var i = 0; i < group.Length; i++) CleanSegmentInto(group[i], sizes[i], cleaned);
-                WriteOut(cleaned);
-                cleaned.LastModifiedMs = group[^1].LastModifiedMs;
-                cleaned.Seal();
-                if (!_log.ReplaceSegments(group, sizes, cleaned))
+                var size = source.Size;
+                // Kafka groups segments by their sizes before cleaning; grouping by what the group has become so far
+                // (plus all of the next segment, in case it keeps everything) merges already compacted logs in one pass.
+                if (cleaned is not null
+                    && (cleaned.Size + _output.WrittenCount + size > maxBytes || source.NextOffset - 1 - cleaned.BaseOffset > int.MaxValue))
                 {
-                    cleaned.DeleteFiles();
-                    return Abort("the log changed during the pass (retention, truncation or close)", firstDirty);
+                    var swapped = FinishGroup(cleaned, group, sizes);
+                    cleaned = null;
+                    if (!swapped) return Abort("the log changed during the pass (retention, truncation or close)", firstDirty);
                 }
+                cleaned ??= _log.CreateCleanedSegment(source.BaseOffset, _config);
+                group.Add(source);
+                sizes.Add(size);
+                CleanSegmentInto(source, size, cleaned);
             }
-            catch (Exception e) when (IsReadFailure(e))
+            if (cleaned is not null)
             {
-                cleaned?.DeleteFiles();
-                return Abort("rewriting segment " + group[0].BaseOffset + " failed: " + e.Message, firstDirty);
+                var swapped = FinishGroup(cleaned, group, sizes);
+                cleaned = null;
+                if (!swapped) return Abort("the log changed during the pass (retention, truncation or close)", firstDirty);
             }
-            _segmentsRead += group.Length;
-            _segmentsWritten++;
+        }
+        catch (Exception e) when (IsReadFailure(e))
+        {
+            cleaned?.DeleteFiles();
+            return Abort("rewriting segments failed: " + e.Message, firstDirty);
         }
         _log.CompleteCleaning(_endOffset, _earliestHorizon);
         return Result(LogCleanOutcome.Cleaned, null, firstDirty);
+    }
+
+    /// <summary>
+    /// Seals the compacted segment built from <paramref name="group"/> and swaps it in; false (its files removed) when
+    /// the log no longer holds the group as it was read.
+    /// </summary>
+    private bool FinishGroup(LogSegment cleaned, List<LogSegment> group, List<long> sizes)
+    {
+        try
+        {
+            WriteOut(cleaned);
+            cleaned.LastModifiedMs = group[^1].LastModifiedMs;
+            cleaned.Seal();
+            if (!_log.ReplaceSegments([.. group], [.. sizes], cleaned))
+            {
+                cleaned.DeleteFiles();
+                return false;
+            }
+        }
+        catch
+        {
+            cleaned.DeleteFiles();
+            throw;
+        }
+        _segmentsRead += group.Count;
+        _segmentsWritten++;
+        group.Clear();
+        sizes.Clear();
+        return true;
     }
 
     private LogCleanResult Abort(string reason, long firstDirty)
@@ -141,31 +180,6 @@ internal sealed class CompactionPass : IDisposable
             if (segments[i + 1].BaseOffset > _view.LogStartOffset) list.Add(segments[i]);
         }
         return list;
-    }
-
-    /// <summary>
-    /// Consecutive segments merged into one compacted segment while their sizes add up to at most segment.bytes and
-    /// their offsets stay within the int32 range relative to the first base offset, as Kafka groups them; the group's
-    /// first base offset names the result.
-    /// </summary>
-    private List<LogSegment[]> GroupSegments(List<LogSegment> segments)
-    {
-        var maxBytes = Math.Min(_config.SegmentBytes, int.MaxValue / 2);
-        var groups = new List<LogSegment[]>();
-        var i = 0;
-        while (i < segments.Count)
-        {
-            var start = i;
-            long size = segments[i].Size;
-            i++;
-            while (i < segments.Count && size + segments[i].Size <= maxBytes && segments[i].NextOffset - 1 - segments[start].BaseOffset <= int.MaxValue)
-            {
-                size += segments[i].Size;
-                i++;
-            }
-            groups.Add([.. segments.GetRange(start, i - start)]);
-        }
-        return groups;
     }
 
     private void CleanSegmentInto(LogSegment source, long size, LogSegment cleaned)
