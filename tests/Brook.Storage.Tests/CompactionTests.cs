@@ -274,6 +274,49 @@ public sealed class CompactionTests : LogTestBase
     }
 
     [Fact]
+    public void A_dirty_range_with_more_keys_than_the_map_holds_is_compacted_over_several_passes()
+    {
+        var cleaner = new LogCleaner(LogCleanerOptions.Default with { MaxKeysPerPass = 25 }, Logger);
+        using var log = Open(Compacted);
+        for (var version = 0; version < 3; version++)
+            for (var chunk = 0; chunk < 10; chunk++) AppendTracked(log, Versions(chunk * 10, 10, version));
+        Roll(log);
+
+        var first = cleaner.Clean(log, Time.NowMs, force: true);
+        Assert.Equal(20, first.EndOffset); // two batches of ten keys fit, a third would not
+        Assert.Equal(20, log.CleanerCheckpoint);
+        var passes = 1;
+        while (cleaner.Inspect(log, Time.NowMs).DirtyBytes > 0)
+        {
+            // After every pass each key's last record in the log is still its latest value.
+            var lastSeen = new Dictionary<string, string?>();
+            foreach (var r in KeyedRecords.ReadRecords(log)) lastSeen[r.Key] = r.Value;
+            Assert.Equal(_latest.ToDictionary(e => e.Key, e => e.Value.Value), lastSeen);
+            Assert.Equal(LogCleanOutcome.Cleaned, cleaner.Clean(log, Time.NowMs, force: true).Outcome);
+            Assert.True(++passes < 40);
+        }
+        Assert.True(passes > 5);
+        AssertHoldsLatest(log, tombstones: true);
+    }
+
+    [Fact]
+    public void Nothing_at_or_past_the_high_watermark_is_compacted()
+    {
+        using var log = Open(Compacted);
+        for (var version = 0; version < 4; version++) AppendTracked(log, Versions(0, 10, version));
+        Roll(log);
+        var inspection = Cleaner.Inspect(log, Time.NowMs, highWatermark: 25);
+        Assert.Equal(25, inspection.FirstUncleanableOffset);
+
+        var result = Cleaner.Clean(log, Time.NowMs, highWatermark: 20, force: true);
+        Assert.Equal(20, result.EndOffset);
+        Assert.Equal(10, result.RecordsRemoved); // version 0, superseded by version 1; versions 2 and 3 are not mapped
+        Assert.Equal(30, KeyedRecords.ReadRecords(log).Count(r => r.Key.StartsWith("key-", StringComparison.Ordinal)));
+        Cleaner.Clean(log, Time.NowMs, force: true);
+        AssertHoldsLatest(log, tombstones: true);
+    }
+
+    [Fact]
     public void A_delete_policy_log_is_never_compacted()
     {
         using var log = Open(Compacted with { CleanupPolicy = CleanupPolicy.Delete });

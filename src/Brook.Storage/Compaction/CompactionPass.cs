@@ -155,6 +155,7 @@ internal sealed class CompactionPass : IDisposable
             {
                 var header = scanner.Header;
                 if (header.LastOffset < firstDirty) continue;
+                if (header.BaseOffset >= firstUncleanable) return firstUncleanable; // the high watermark may end it mid-segment
                 // A first batch larger than the whole map is still mapped, so that every pass makes progress.
                 if (_map.Count > 0 && _map.Count + header.RecordCount > _map.Capacity) return header.BaseOffset;
                 _dirtyBytesMapped += scanner.Size;
