@@ -6,7 +6,8 @@ namespace Brook.Storage;
 /// <summary>
 /// A region of a segment file holding whole record batches. Copies straight from the file into the destination
 /// (a response buffer) with positional reads: no intermediate buffer, and no lock, since a segment's written bytes
-/// never change.
+/// never change. A segment that leaves the log keeps its file open for file.delete.delay.ms, so a set read just before
+/// a deletion still copies.
 /// </summary>
 public sealed class FileRecordSet : RecordSet
 {
@@ -30,6 +31,14 @@ public sealed class FileRecordSet : RecordSet
     {
         if (destination.Length < SizeInBytes)
             throw new ArgumentException($"destination holds {destination.Length} bytes, the record set {SizeInBytes}", nameof(destination));
-        DurableFile.ReadFully(_file, destination[..SizeInBytes], Position);
+        try
+        {
+            DurableFile.ReadFully(_file, destination[..SizeInBytes], Position);
+        }
+        catch (ObjectDisposedException e)
+        {
+            // Only when the copy comes file.delete.delay.ms after the read: the segment was deleted and its file closed.
+            throw new IOException($"the segment file {_file.Path} was deleted (retention or compaction) before the read copied it", e);
+        }
     }
 }

@@ -55,6 +55,23 @@ internal sealed class LeaderEpochCache
         lock (_sync) return _entries.RemoveAll(e => e.StartOffset >= endOffset) > 0;
     }
 
+    /// <summary>
+    /// The log start moved to <paramref name="startOffset"/>: epochs that began before it are forgotten except the one in
+    /// force there, which now starts at <paramref name="startOffset"/>. Returns whether anything changed.
+    /// </summary>
+    public bool TruncateFromStart(long startOffset)
+    {
+        lock (_sync)
+        {
+            var inForce = _entries.FindLastIndex(e => e.StartOffset <= startOffset);
+            if (inForce < 0 || (inForce == 0 && _entries[0].StartOffset == startOffset)) return false;
+            var epoch = _entries[inForce].Epoch;
+            _entries.RemoveRange(0, inForce + 1);
+            _entries.Insert(0, (epoch, startOffset));
+            return true;
+        }
+    }
+
     public void Clear()
     {
         lock (_sync) _entries.Clear();

@@ -11,10 +11,21 @@ internal static class LogFileNames
     public const string SnapshotSuffix = ".snapshot";
     /// <summary>Suffix of a file being written before its atomic rename; leftovers are deleted on open.</summary>
     public const string TempSuffix = ".tmp";
+    /// <summary>Added to a segment's file names when it leaves the log; the files are removed file.delete.delay.ms later (or on open).</summary>
+    public const string DeletedSuffix = ".deleted";
+    /// <summary>A compacted segment being written; deleted on open (the pass is rolled back).</summary>
+    public const string CleanedSuffix = ".cleaned";
+    /// <summary>A compacted segment committed to replace old ones; an open completes the interrupted swap.</summary>
+    public const string SwapSuffix = ".swap";
     /// <summary>Present only between a clean close and the next open; its absence on open means "recover".</summary>
     public const string CleanShutdown = ".brook-clean-shutdown";
     /// <summary>Offset below which every segment was fsynced together with its index files.</summary>
     public const string RecoveryPointCheckpoint = "recovery-point-offset-checkpoint";
+
+    /// <summary>The log start offset, which DeleteRecords can move past the first segment's base offset.</summary>
+    public const string LogStartOffsetCheckpoint = "log-start-offset-checkpoint";
+    /// <summary>Where the next compaction pass starts (everything below was compacted) and the earliest tombstone delete horizon.</summary>
+    public const string CleanerCheckpoint = "cleaner-offset-checkpoint";
 
     public static string OffsetFileName(long offset, string suffix) =>
         offset.ToString("D20", CultureInfo.InvariantCulture) + suffix;

@@ -21,39 +21,53 @@ internal sealed class LogSegment : IDisposable
     private long _maxTimestamp = RecordBatchHeader.NoTimestamp;
     private long _offsetOfMaxTimestamp = -1;
     private int _bytesSinceLastIndexEntry;
+    /// <summary>Appended to the three file names while the segment is staged (.cleaned, .swap) or leaving (.deleted).</summary>
+    private string _suffix;
 
-    private LogSegment(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, bool create)
+    private LogSegment(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, bool create, string suffix)
     {
         _fs = fs;
         _config = config;
+        _suffix = suffix;
         BaseOffset = baseOffset;
         LogPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.LogSuffix));
         IndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.IndexSuffix));
         TimeIndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TimeIndexSuffix));
         OffsetIndex = new OffsetIndex(baseOffset, config.MaxOffsetIndexEntries);
         TimeIndex = new TimeIndex(baseOffset, config.MaxTimeIndexEntries);
-        Log = fs.OpenFile(LogPath, createIfMissing: create);
+        Log = fs.OpenFile(LogPath + suffix, createIfMissing: create);
         _nextOffset = baseOffset;
     }
 
     /// <summary>A new, empty segment (stale index files of the same name are removed).</summary>
-    public static LogSegment Create(ILogFileSystem fs, string directory, long baseOffset, LogConfig config)
+    public static LogSegment Create(ILogFileSystem fs, string directory, long baseOffset, LogConfig config) =>
+        Create(fs, directory, baseOffset, config, suffix: "");
+
+    /// <summary>
+    /// A new, empty segment whose files carry <paramref name="suffix"/> (a compacted segment being built); stale files of
+    /// that name are replaced. <see cref="RenameFiles"/> later gives it its final names.
+    /// </summary>
+    public static LogSegment Create(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, string suffix)
     {
-        var segment = new LogSegment(fs, directory, baseOffset, config, create: true);
+        var segment = new LogSegment(fs, directory, baseOffset, config, create: true, suffix);
         if (segment.Log.Length != 0)
         {
-            segment.Dispose();
-            throw new IOException($"cannot create segment {segment.LogPath}: a non-empty file is already there");
+            if (suffix.Length == 0)
+            {
+                segment.Dispose();
+                throw new IOException($"cannot create segment {segment.LogPath}: a non-empty file is already there");
+            }
+            segment.Log.SetLength(0);
         }
-        fs.DeleteFile(segment.IndexPath);
-        fs.DeleteFile(segment.TimeIndexPath);
+        fs.DeleteFile(segment.IndexPath + suffix);
+        fs.DeleteFile(segment.TimeIndexPath + suffix);
         segment.IndexesDirty = true;
         return segment;
     }
 
     /// <summary>An existing segment; call <see cref="TryLoad"/> or <see cref="Recover"/> next.</summary>
-    public static LogSegment OpenExisting(ILogFileSystem fs, string directory, long baseOffset, LogConfig config) =>
-        new(fs, directory, baseOffset, config, create: false);
+    public static LogSegment OpenExisting(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, string suffix = "") =>
+        new(fs, directory, baseOffset, config, create: false, suffix);
 
     public long BaseOffset { get; }
     public ILogFile Log { get; }
@@ -74,6 +88,15 @@ internal sealed class LogSegment : IDisposable
 
     /// <summary>Wall-clock time segment.ms counts from: the first append, or the first batch's timestamp for a reopened segment; -1 while empty.</summary>
     public long RollBaseTimeMs { get; set; } = -1;
+
+    /// <summary>Wall-clock time of the last append (or of creation / opening): retention's age for a segment without timestamps.</summary>
+    public long LastModifiedMs { get; set; }
+
+    /// <summary>How much earlier than segment.ms this segment rolls on time (segment.jitter.ms, drawn when it is created).</summary>
+    public long RollJitterMs { get; set; }
+
+    /// <summary>The age retention.ms is measured against: the largest timestamp, or the last modification when there is none.</summary>
+    public long LargestTimestampForRetention => MaxTimestamp >= 0 ? MaxTimestamp : LastModifiedMs;
 
     /// <summary>The in-memory indexes differ from the files.</summary>
     public bool IndexesDirty { get; private set; }
@@ -274,8 +297,8 @@ internal sealed class LogSegment : IDisposable
 
     public void WriteIndexes()
     {
-        OffsetIndex.WriteTo(_fs, IndexPath);
-        TimeIndex.WriteTo(_fs, TimeIndexPath);
+        OffsetIndex.WriteTo(_fs, IndexPath + _suffix);
+        TimeIndex.WriteTo(_fs, TimeIndexPath + _suffix);
         IndexesDirty = false;
     }
 
@@ -298,11 +321,29 @@ internal sealed class LogSegment : IDisposable
 
     public void Dispose() => Log.Dispose();
 
+    /// <summary>Closes the log file and removes the three files under their current names.</summary>
     public void DeleteFiles()
     {
         Log.Dispose();
-        _fs.DeleteFile(LogPath);
-        _fs.DeleteFile(IndexPath);
-        _fs.DeleteFile(TimeIndexPath);
+        _fs.DeleteFile(LogPath + _suffix);
+        _fs.DeleteFile(IndexPath + _suffix);
+        _fs.DeleteFile(TimeIndexPath + _suffix);
+    }
+
+    /// <summary>
+    /// Renames the files from their current suffix to <paramref name="suffix"/> ("" = the final names), index files
+    /// first so that the log file's name is always the last to change (an open judges a staged segment by it). The open
+    /// handle stays valid, so readers holding it are not disturbed. The directory is not synced here.
+    /// </summary>
+    public void RenameFiles(string suffix)
+    {
+        if (suffix == _suffix) return;
+        foreach (var path in (ReadOnlySpan<string>)[IndexPath, TimeIndexPath])
+        {
+            if (_fs.FileExists(path + _suffix)) _fs.MoveFile(path + _suffix, path + suffix);
+            else _fs.DeleteFile(path + suffix);
+        }
+        _fs.MoveFile(LogPath + _suffix, LogPath + suffix);
+        _suffix = suffix;
     }
 }

@@ -42,6 +42,7 @@ public sealed partial class PartitionLog
     private void Load()
     {
         _fs.CreateDirectory(Directory);
+        var swapped = FinishInterruptedFileOperations(_fs.ListFiles(Directory));
         var names = _fs.ListFiles(Directory);
         var clean = names.Contains(LogFileNames.CleanShutdown);
         var baseOffsets = new List<long>();
@@ -66,7 +67,8 @@ public sealed partial class PartitionLog
                 var segment = LogSegment.OpenExisting(_fs, Directory, baseOffsets[i], Config);
                 segments.Add(segment);
                 var nextBase = i + 1 < baseOffsets.Count ? baseOffsets[i + 1] : long.MaxValue;
-                var mustRecover = nextBase > recoverFrom;
+                // A segment that a compaction swap put in place gets its indexes rebuilt (see FinishInterruptedFileOperations).
+                var mustRecover = nextBase > recoverFrom || swapped.Contains(baseOffsets[i]);
                 if (!mustRecover && segment.TryLoad()) continue;
                 if (!mustRecover)
                     _logger.LogWarning("Index files of {Segment} are missing or corrupt; rebuilding them from the log", segment.LogPath);
@@ -99,14 +101,17 @@ public sealed partial class PartitionLog
 
         _segments = [.. segments];
         _logEndOffset = Active.NextOffset;
+        _logStartOffset = _segments[0].BaseOffset;
+        var now = NowMs();
+        foreach (var segment in _segments) segment.LastModifiedMs = now;
+        Active.RollJitterMs = RollJitter(Config);
         if (Active.FirstBatchMaxTimestamp() is { } firstTimestamp)
-        {
-            var now = NowMs();
             Active.RollBaseTimeMs = firstTimestamp >= 0 && firstTimestamp <= now ? firstTimestamp : now;
-        }
 
         LoadProducerState(snapshotOffsets);
         LoadLeaderEpochs();
+        LoadLogStartOffset();
+        LoadCleanerCheckpoint();
 
         if (recovered.Count > 0)
         {
@@ -122,6 +127,73 @@ public sealed partial class PartitionLog
 
         if (clean) _fs.DeleteFile(Path.Combine(Directory, LogFileNames.CleanShutdown));
         _fs.SyncDirectory(Directory);
+    }
+
+    /// <summary>
+    /// Finishes what a crash interrupted before the segments are read: .deleted files (retention, replaced segments) are
+    /// removed; .cleaned files (a compaction pass that never committed) are removed, rolling the pass back; a .log.swap
+    /// (a committed compaction result) replaces every segment whose base offset falls in its offset range and takes its
+    /// final name. Its index files are deleted so they are rebuilt: a crash between renames can leave an index of
+    /// either generation under the final name. Returns the base offsets of the swapped-in segments.
+    /// </summary>
+    private HashSet<long> FinishInterruptedFileOperations(IReadOnlyList<string> names)
+    {
+        var swapped = new HashSet<long>();
+        var logBases = new List<long>();
+        var swapBases = new List<long>();
+        var changed = false;
+        foreach (var name in names)
+        {
+            if (name.EndsWith(LogFileNames.DeletedSuffix, StringComparison.Ordinal) || name.EndsWith(LogFileNames.CleanedSuffix, StringComparison.Ordinal))
+            {
+                _fs.DeleteFile(Path.Combine(Directory, name));
+                changed = true;
+            }
+            else if (LogFileNames.TryParseOffset(name, LogFileNames.LogSuffix, out var offset)) logBases.Add(offset);
+            else if (LogFileNames.TryParseOffset(name, LogFileNames.LogSuffix + LogFileNames.SwapSuffix, out offset)) swapBases.Add(offset);
+        }
+        swapBases.Sort();
+        foreach (var swapBase in swapBases)
+        {
+            long next;
+            using (var swap = LogSegment.OpenExisting(_fs, Directory, swapBase, Config, LogFileNames.SwapSuffix))
+            {
+                swap.Recover();
+                next = swap.NextOffset;
+            }
+            var replaced = 0;
+            foreach (var logBase in logBases)
+            {
+                if (logBase < swapBase || logBase >= Math.Max(next, swapBase + 1)) continue;
+                DeleteSegmentFiles(logBase);
+                replaced++;
+            }
+            foreach (var suffix in (ReadOnlySpan<string>)[LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix])
+            {
+                var path = Path.Combine(Directory, LogFileNames.OffsetFileName(swapBase, suffix));
+                _fs.DeleteFile(path + LogFileNames.SwapSuffix);
+                _fs.DeleteFile(path);
+            }
+            var logPath = Path.Combine(Directory, LogFileNames.OffsetFileName(swapBase, LogFileNames.LogSuffix));
+            _fs.MoveFile(logPath + LogFileNames.SwapSuffix, logPath);
+            swapped.Add(swapBase);
+            changed = true;
+            _logger.LogInformation("Completed an interrupted compaction swap in {Directory}: segment {Base} replaced {Count} segments",
+                Directory, swapBase, replaced);
+        }
+        foreach (var name in names)
+        {
+            // Index files staged for a swap whose log file never became .swap (the pass did not commit), or leftovers of
+            // a swap completed above.
+            if (name.EndsWith(LogFileNames.SwapSuffix, StringComparison.Ordinal)
+                && !name.EndsWith(LogFileNames.LogSuffix + LogFileNames.SwapSuffix, StringComparison.Ordinal))
+            {
+                _fs.DeleteFile(Path.Combine(Directory, name));
+                changed = true;
+            }
+        }
+        if (changed) _fs.SyncDirectory(Directory);
+        return swapped;
     }
 
     private void DeleteOrphanIndexes(IReadOnlyList<string> names, List<long> baseOffsets)
@@ -146,7 +218,8 @@ public sealed partial class PartitionLog
     private void LoadProducerState(List<long> snapshotOffsets)
     {
         snapshotOffsets.Sort();
-        var logStart = LogStartOffset;
+        // The first segment, not the log start: producer state is about batches, which may lie below a DeleteRecords start.
+        var logStart = _segments[0].BaseOffset;
         var replayFrom = logStart;
         var loaded = false;
         for (var i = snapshotOffsets.Count - 1; i >= 0; i--)
@@ -210,22 +283,13 @@ public sealed partial class PartitionLog
         }
     }
 
-    // Checkpoint file: the offset (int64) and a CRC-32C of it, big-endian.
-    private void WriteRecoveryCheckpoint(long offset)
-    {
-        Span<byte> bytes = stackalloc byte[12];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, offset);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes[8..], Crc32C.Compute(bytes[..8]));
-        DurableFile.WriteAtomically(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, bytes);
-    }
+    private void WriteRecoveryCheckpoint(long offset) =>
+        CheckpointFile.Write(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, offset);
 
     private long? ReadRecoveryCheckpoint()
     {
-        var bytes = DurableFile.ReadAll(_fs, Path.Combine(Directory, LogFileNames.RecoveryPointCheckpoint));
-        if (bytes is null) return null;
-        if (bytes.Length == 12 && BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8)) == Crc32C.Compute(bytes.AsSpan(0, 8)))
-            return BinaryPrimitives.ReadInt64BigEndian(bytes);
-        _logger.LogWarning("Recovery checkpoint of {Directory} is corrupt; recovering every segment", Directory);
-        return null;
+        var values = CheckpointFile.Read(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, 1, out var corrupt);
+        if (corrupt) _logger.LogWarning("Recovery checkpoint of {Directory} is corrupt; recovering every segment", Directory);
+        return values?[0];
     }
 }

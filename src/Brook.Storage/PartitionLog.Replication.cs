@@ -91,6 +91,7 @@ public sealed partial class PartitionLog
                 return StorageError("appending as follower to " + segment.LogPath, e, logStart);
             }
             if (segment.RollBaseTimeMs < 0) segment.RollBaseTimeMs = nowMs;
+            segment.LastModifiedMs = nowMs;
             var epochsChanged = false;
             foreach (var b in _batches)
             {
@@ -142,6 +143,12 @@ public sealed partial class PartitionLog
             WriteRecoveryCheckpoint(Math.Min(_recoveryPoint, active.BaseOffset));
             _fs.SyncDirectory(Directory);
 
+            if (_logStartOffset > _logEndOffset)
+            {
+                Volatile.Write(ref _logStartOffset, Math.Max(_logEndOffset, _segments[0].BaseOffset));
+                TryWriteLogStartCheckpoint(_logStartOffset);
+            }
+            OnTruncatedForCleaning();
             ReloadProducerState();
             if (_epochs.TruncateFromEnd(_logEndOffset)) PersistEpochs();
             _logger.LogInformation("Truncated {Directory} from log end {OldEnd} to {NewEnd}", Directory, oldEnd, _logEndOffset);

@@ -39,6 +39,7 @@ public sealed partial class PartitionLog : IDisposable
         _fs = fs;
         ProducerState = new ProducerStateManager(_lock);
         _lastFlushMs = NowMs();
+        _deleter = new DelayedSegmentDeleter(time, logger);
     }
 
     public string Directory { get; }
@@ -50,8 +51,11 @@ public sealed partial class PartitionLog : IDisposable
         set => Volatile.Write(ref _config, value);
     }
 
-    /// <summary>First offset in the log.</summary>
-    public long LogStartOffset => Volatile.Read(ref _segments)[0].BaseOffset;
+    /// <summary>
+    /// First offset in the log (the low watermark): the first segment's base offset, or higher after
+    /// <see cref="DeleteRecordsBefore"/>. Reads below it answer OffsetOutOfRange. Survives restarts (log-start-offset-checkpoint).
+    /// </summary>
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
 
     /// <summary>The offset the next appended record gets.</summary>
     public long LogEndOffset => Volatile.Read(ref _logEndOffset);
@@ -134,6 +138,7 @@ public sealed partial class PartitionLog : IDisposable
                 return StorageError("writing to " + segment.LogPath, e, logStart);
             }
             if (segment.RollBaseTimeMs < 0) segment.RollBaseTimeMs = nowMs;
+            segment.LastModifiedMs = nowMs;
             ProducerState.Commit(_pendingProducers);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             if (_epochs.Assign(leaderEpoch, firstOffset)) PersistEpochs();
@@ -175,7 +180,7 @@ public sealed partial class PartitionLog : IDisposable
         string? reason = null;
         if (segment.Size + bytes > config.SegmentBytes) reason = "segment.bytes reached";
         else if (segment.Size + bytes > int.MaxValue) reason = "file positions would pass 2 GiB";
-        else if (segment.RollBaseTimeMs >= 0 && nowMs - segment.RollBaseTimeMs > config.SegmentMs) reason = "segment.ms elapsed";
+        else if (segment.RollBaseTimeMs >= 0 && nowMs - segment.RollBaseTimeMs > config.EffectiveSegmentMs - segment.RollJitterMs) reason = "segment.ms elapsed";
         else if (segment.OffsetIndex.IsFull || segment.TimeIndex.IsFull) reason = "index full";
         else if (lastOffset - segment.BaseOffset > int.MaxValue) reason = "relative offsets would overflow";
         if (reason is not null) Roll(reason);
@@ -187,13 +192,25 @@ public sealed partial class PartitionLog : IDisposable
         var newBase = _logEndOffset;
         Active.Seal();
         WriteProducerSnapshot(newBase);
-        var segment = LogSegment.Create(_fs, Directory, newBase, Config);
+        var segment = NewSegment(newBase, Config);
         _fs.SyncDirectory(Directory);
         Volatile.Write(ref _segments, [.. _segments, segment]);
         if (newBase > _recoveryPoint) Volatile.Write(ref _recoveryPoint, newBase);
         WriteRecoveryCheckpoint(newBase);
         _logger.LogInformation("Rolled {Directory} to a new segment at offset {Offset} ({Reason})", Directory, newBase, reason);
     }
+
+    /// <summary>A new active segment with its segment.jitter.ms drawn (Kafka draws it per segment too).</summary>
+    private LogSegment NewSegment(long baseOffset, LogConfig config)
+    {
+        var segment = LogSegment.Create(_fs, Directory, baseOffset, config);
+        segment.LastModifiedMs = NowMs();
+        segment.RollJitterMs = RollJitter(config);
+        return segment;
+    }
+
+    private static long RollJitter(LogConfig config) =>
+        config.SegmentJitterMs > 0 ? Random.Shared.NextInt64(Math.Min(config.SegmentJitterMs, config.EffectiveSegmentMs)) : 0;
 
     /// <summary>
     /// Whole batches from the one holding <paramref name="offset"/>: as many as fit in <paramref name="maxBytes"/> and end
@@ -204,22 +221,36 @@ public sealed partial class PartitionLog : IDisposable
     /// </summary>
     public LogReadResult Read(long offset, int maxBytes, long maxOffsetExclusive, bool minOneBatch)
     {
-        // Log end first: the segment array read after it covers every offset below it.
-        var logEnd = LogEndOffset;
-        var segments = Volatile.Read(ref _segments);
-        var logStart = segments[0].BaseOffset;
-        if (offset < logStart || offset > logEnd)
-            return new LogReadResult(ErrorCode.OffsetOutOfRange, LogReadResult.NoRecords, logStart, logEnd);
-        var empty = new LogReadResult(ErrorCode.None, LogReadResult.NoRecords, logStart, logEnd);
-        if (offset == logEnd || offset >= maxOffsetExclusive) return empty;
-        for (var i = FloorSegmentIndex(segments, offset); i < segments.Length; i++)
+        for (var attempt = 0; ; attempt++)
         {
-            var records = ReadSegment(segments[i], offset, maxBytes, maxOffsetExclusive, minOneBatch, out var found);
-            if (records is not null) return new LogReadResult(ErrorCode.None, records, logStart, logEnd);
-            if (found) return empty;
+            // Log end first: the segment array read after it covers every offset below it. The array before the log
+            // start: retention publishes the new start first, so whoever sees the trimmed array sees its start too.
+            var logEnd = LogEndOffset;
+            var segments = Volatile.Read(ref _segments);
+            var logStart = LogStartOffset;
+            if (offset < logStart || offset > logEnd)
+                return new LogReadResult(ErrorCode.OffsetOutOfRange, LogReadResult.NoRecords, logStart, logEnd);
+            var empty = new LogReadResult(ErrorCode.None, LogReadResult.NoRecords, logStart, logEnd);
+            if (offset == logEnd || offset >= maxOffsetExclusive) return empty;
+            try
+            {
+                for (var i = FloorSegmentIndex(segments, offset); i < segments.Length; i++)
+                {
+                    var records = ReadSegment(segments[i], offset, maxBytes, maxOffsetExclusive, minOneBatch, out var found);
+                    if (records is not null) return new LogReadResult(ErrorCode.None, records, logStart, logEnd);
+                    if (found) return empty;
+                }
+                return empty;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or IOException && attempt < 3 && SegmentsChangedSince(segments))
+            {
+                // A segment left the log (retention, compaction) and its file was closed while we scanned it: look again
+                // at the current segments, which answer OffsetOutOfRange if the offset is now below the log start.
+            }
         }
-        return empty;
     }
+
+    private bool SegmentsChangedSince(LogSegment[] segments) => !ReferenceEquals(segments, Volatile.Read(ref _segments));
 
     /// <summary>
     /// Reads from one segment; <paramref name="found"/> tells whether the segment holds the batch with the offset
@@ -267,29 +298,48 @@ public sealed partial class PartitionLog : IDisposable
     /// </summary>
     public (long Offset, long Timestamp)? OffsetForTimestamp(long timestampMs)
     {
-        foreach (var segment in Volatile.Read(ref _segments))
+        for (var attempt = 0; ; attempt++)
         {
-            if (segment.MaxTimestamp < timestampMs) continue;
-            if (SearchSegment(segment, timestampMs) is { } found) return found;
+            var segments = Volatile.Read(ref _segments);
+            var logStart = LogStartOffset;
+            try
+            {
+                foreach (var segment in segments)
+                {
+                    if (segment.MaxTimestamp < timestampMs || segment.NextOffset <= logStart) continue;
+                    if (SearchSegment(segment, timestampMs, logStart) is { } found) return found;
+                }
+                return null;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or IOException && attempt < 3 && SegmentsChangedSince(segments))
+            {
+                // A segment was deleted under us; search the current ones.
+            }
         }
-        return null;
     }
 
-    private static (long Offset, long Timestamp)? SearchSegment(LogSegment segment, long target)
+    /// <summary>The search inside one segment, ignoring records below <paramref name="logStart"/> (removed by DeleteRecords).</summary>
+    private static (long Offset, long Timestamp)? SearchSegment(LogSegment segment, long target, long logStart)
     {
-        var start = segment.OffsetIndex.Lookup(segment.TimeIndex.LookupBefore(target)).Position;
+        var start = segment.OffsetIndex.Lookup(Math.Max(segment.TimeIndex.LookupBefore(target), logStart)).Position;
         using var scanner = new BatchScanner(segment.Log, start, segment.Size, ReadBufferSize);
         while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
         {
             var header = scanner.Header;
-            if (header.MaxTimestamp < target) continue;
-            if (header.IsLogAppendTime) return (header.BaseOffset, header.MaxTimestamp);
+            if (header.MaxTimestamp < target || header.LastOffset < logStart) continue;
+            var firstOffset = Math.Max(header.BaseOffset, logStart);
+            if (header.IsLogAppendTime) return (firstOffset, header.MaxTimestamp);
             if (header.Compression != CompressionType.None)
-                return (header.BaseOffset, header.BaseTimestamp >= target ? header.BaseTimestamp : header.MaxTimestamp);
-            long baseOffset = header.BaseOffset, maxTimestamp = header.MaxTimestamp;
+            {
+                // With the delete-horizon bit (set by compaction) BaseTimestamp is the horizon, not a record's timestamp.
+                var hasHorizon = (header.Attributes & RecordBatchHeader.DeleteHorizonBit) != 0;
+                return (firstOffset, !hasHorizon && header.BaseTimestamp >= target ? header.BaseTimestamp : header.MaxTimestamp);
+            }
+            long maxTimestamp = header.MaxTimestamp;
             scanner.Seek(scanner.Position);
-            if (scanner.MoveNext(wholeBatch: true) != ScanStatus.Batch) return (baseOffset, maxTimestamp);
-            return RecordTimestampSearch.FindFirstAtOrAfter(scanner.Batch, target) ?? (baseOffset, maxTimestamp);
+            if (scanner.MoveNext(wholeBatch: true) != ScanStatus.Batch) return (firstOffset, maxTimestamp);
+            // None found: the qualifying records all lie below the log start; the next batch may still answer.
+            if (RecordTimestampSearch.FindFirstAtOrAfter(scanner.Batch, target, logStart) is { } found) return found;
         }
         return null;
     }
@@ -382,6 +432,8 @@ public sealed partial class PartitionLog : IDisposable
         foreach (var segment in _segments) segment.Dispose();
         foreach (var segment in _retired) segment.Dispose();
         _retired.Clear();
+        // Segments waiting for file.delete.delay.ms keep their .deleted files; the next open removes them.
+        _deleter.Dispose();
     }
 
     /// <summary>Index of the last segment whose base offset is &lt;= <paramref name="offset"/> (0 if none).</summary>

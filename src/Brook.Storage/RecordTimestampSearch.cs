@@ -8,8 +8,11 @@ namespace Brook.Storage;
 /// </summary>
 internal static class RecordTimestampSearch
 {
-    /// <summary>(offset, timestamp) of the first record with timestamp &gt;= <paramref name="target"/>, or null.</summary>
-    public static (long Offset, long Timestamp)? FindFirstAtOrAfter(ReadOnlySpan<byte> batch, long target)
+    /// <summary>
+    /// (offset, timestamp) of the first record with timestamp &gt;= <paramref name="target"/> and offset &gt;=
+    /// <paramref name="minOffset"/>, or null.
+    /// </summary>
+    public static (long Offset, long Timestamp)? FindFirstAtOrAfter(ReadOnlySpan<byte> batch, long target, long minOffset = long.MinValue)
     {
         var header = new RecordBatchHeader(batch);
         var records = batch[RecordBatchHeader.Size..header.TotalSize];
@@ -23,7 +26,7 @@ internal static class RecordTimestampSearch
             record = record[1..]; // attributes
             if (!TryReadVarLong(ref record, out var timestampDelta) || !TryReadVarLong(ref record, out var offsetDelta)) return null;
             var timestamp = header.BaseTimestamp + timestampDelta;
-            if (timestamp >= target) return (header.BaseOffset + offsetDelta, timestamp);
+            if (timestamp >= target && header.BaseOffset + offsetDelta >= minOffset) return (header.BaseOffset + offsetDelta, timestamp);
         }
         return null;
     }

@@ -5,7 +5,7 @@ namespace Brook.Storage.Tests;
 /// <summary>
 /// The real file system with a kill switch: after <see cref="Crash"/> every mutation is silently dropped, as if the
 /// process had died (what was written before stays on disk), so disposing a log leaves no clean-shutdown marker.
-/// Can also tear the next write to a .log file and slow down fsync.
+/// Can also tear the next write to a .log file, crash at a chosen rename and slow down fsync.
 /// </summary>
 internal sealed class FaultInjectingFileSystem : ILogFileSystem
 {
@@ -18,6 +18,9 @@ internal sealed class FaultInjectingFileSystem : ILogFileSystem
     public int? TearNextLogWriteAfter { get; set; }
 
     public TimeSpan FlushDelay { get; set; }
+
+    /// <summary>When it returns true for a rename (file names of source and destination), the "process" crashes instead of renaming.</summary>
+    public Func<string, string, bool>? CrashOnMove { get; set; }
     public int LogFlushes => Volatile.Read(ref _logFlushes);
 
     public void Crash() => Crashed = true;
@@ -28,7 +31,11 @@ internal sealed class FaultInjectingFileSystem : ILogFileSystem
     public IReadOnlyList<string> ListFiles(string directory) => _inner.ListFiles(directory);
     public bool FileExists(string path) => _inner.FileExists(path);
     public void DeleteFile(string path) { if (!Crashed) _inner.DeleteFile(path); }
-    public void MoveFile(string source, string destination) { if (!Crashed) _inner.MoveFile(source, destination); }
+    public void MoveFile(string source, string destination)
+    {
+        if (!Crashed && CrashOnMove?.Invoke(System.IO.Path.GetFileName(source), System.IO.Path.GetFileName(destination)) == true) Crash();
+        if (!Crashed) _inner.MoveFile(source, destination);
+    }
     public void SyncDirectory(string directory) { if (!Crashed) _inner.SyncDirectory(directory); }
 
     public ILogFile OpenFile(string path, bool createIfMissing)

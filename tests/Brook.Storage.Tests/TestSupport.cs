@@ -2,16 +2,86 @@ using Microsoft.Extensions.Logging;
 
 namespace Brook.Storage.Tests;
 
-/// <summary>A clock the test moves by hand.</summary>
+/// <summary>A clock the test moves by hand; its timers fire (on the advancing thread) when <see cref="Advance"/> passes their due time.</summary>
 internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
+    private readonly Lock _sync = new();
+    private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = start;
 
     public ManualTimeProvider() : this(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)) { }
 
-    public override DateTimeOffset GetUtcNow() => _now;
-    public void Advance(TimeSpan by) => _now += by;
-    public long NowMs => _now.ToUnixTimeMilliseconds();
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_sync) return _now;
+    }
+
+    public long NowMs => GetUtcNow().ToUnixTimeMilliseconds();
+
+    public void Advance(TimeSpan by)
+    {
+        DateTimeOffset now;
+        lock (_sync)
+        {
+            _now += by;
+            now = _now;
+        }
+        while (true)
+        {
+            ManualTimer? due = null;
+            lock (_sync)
+            {
+                foreach (var t in _timers)
+                {
+                    if (t.DueAt is { } at && at <= now && (due is null || at < due.DueAt)) due = t;
+                }
+                if (due is null) return;
+                due.DueAt = due.Period == Timeout.InfiniteTimeSpan ? null : due.DueAt + due.Period;
+            }
+            due.Fire();
+        }
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        lock (_sync) _timers.Add(timer);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset? DueAt { get; set; }
+        public TimeSpan Period { get; private set; } = Timeout.InfiniteTimeSpan;
+
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner._sync)
+            {
+                Period = period;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
+            }
+            return true;
+        }
+
+        public void Dispose()
+        {
+            lock (owner._sync)
+            {
+                DueAt = null;
+                owner._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
 
 /// <summary>Collects log entries so tests can assert on warnings.</summary>

@@ -148,6 +148,20 @@ public sealed class ProducerStateManager
 
     internal void Clear() => _producers.Clear();
 
+    /// <summary>Per producer id, the last offset of its latest data batch (compaction keeps that batch's header).</summary>
+    internal Dictionary<long, long> LastDataOffsets()
+    {
+        lock (_sync)
+        {
+            var offsets = new Dictionary<long, long>(_producers.Count);
+            foreach (var e in _producers.Values)
+            {
+                if (e.LastOffset >= 0) offsets[e.ProducerId] = e.LastOffset;
+            }
+            return offsets;
+        }
+    }
+
     /// <summary>The producer's state as it will be once the pending updates of this append are applied (same rules as <see cref="Apply"/>).</summary>
     private static (bool Known, short Epoch, int LastSequence) EffectiveState(ProducerStateEntry? stored, long producerId, List<PendingProducerBatch> pending)
     {
