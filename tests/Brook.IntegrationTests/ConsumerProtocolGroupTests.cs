@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Brook.IntegrationTests.Infrastructure;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace Brook.IntegrationTests;
 
@@ -35,10 +36,10 @@ public sealed class ConsumerProtocolGroupTests : IClassFixture<DefaultBrokerFixt
     /// A consumer of the new protocol. Session timeout, heartbeat interval and assignment strategy are the broker's
     /// business under KIP-848 (librdkafka refuses them), so only the group settings are given.
     /// </summary>
-    private IConsumer<byte[]?, byte[]?> NewConsumer(string group, string name) =>
+    private IConsumer<byte[]?, byte[]?> NewConsumer(string group, string name, string? bootstrap = null) =>
         new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = Bootstrap,
+            BootstrapServers = bootstrap ?? Bootstrap,
             GroupId = group,
             GroupProtocol = GroupProtocol.Consumer,
             ClientId = name,
@@ -156,5 +157,79 @@ public sealed class ConsumerProtocolGroupTests : IClassFixture<DefaultBrokerFixt
         var mine = Assert.Single(listed.Valid, g => g.GroupId == group);
         Assert.Equal(ConsumerGroupState.Empty, mine.State);
         Assert.Equal(ConsumerGroupType.Consumer, mine.Type);
+    }
+
+    [Fact]
+    public async Task A_restarted_broker_keeps_the_group_its_epochs_and_assignments()
+    {
+        await using var broker = await BrokerProcess.StartAsync("kip848-restart");
+        using var log = new BrokerLogReporter(broker, _output);
+        var bootstrap = broker.BootstrapServers;
+        var topic = KafkaTestClient.UniqueTopic("kip848r");
+        var group = $"kip848r-{Guid.NewGuid():N}";
+        await KafkaTestClient.CreateTopicAsync(bootstrap, topic, Partitions);
+
+        using var first = NewConsumer(group, "first", bootstrap);
+        using var second = NewConsumer(group, "second", bootstrap);
+        var consumers = new List<IConsumer<byte[]?, byte[]?>> { first, second };
+        foreach (var c in consumers) c.Subscribe(topic);
+        PollUntil(consumers, () => AssignedEvenly(consumers), "a 3/3 split");
+        // A member that comes and goes pushes the group epoch past what a group rebuilt from scratch would reach.
+        using (var visitor = NewConsumer(group, "visitor", bootstrap))
+        {
+            visitor.Subscribe(topic);
+            var three = new List<IConsumer<byte[]?, byte[]?>> { first, second, visitor };
+            PollUntil(three, () => AssignedEvenly(three), "a 2/2/2 split");
+            visitor.Close();
+        }
+        PollUntil(consumers, () => AssignedEvenly(consumers), "a 3/3 split again");
+
+        ConsumerGroupDescription Describe()
+        {
+            using var admin = KafkaTestClient.CreateAdmin(bootstrap);
+            return admin.DescribeConsumerGroupsAsync([group]).GetAwaiter().GetResult().ConsumerGroupDescriptions.Single();
+        }
+        static string Members(ConsumerGroupDescription d) => string.Join(" | ", d.Members.OrderBy(m => m.ConsumerId)
+            .Select(m => $"{m.ConsumerId}:{string.Join(",", m.Assignment.TopicPartitions.Select(tp => tp.Partition.Value).Order())}"));
+        var before = Describe();
+        var memberIdBefore = first.MemberId; // librdkafka keeps its member id across the reconnect
+        Assert.Equal(2, before.Members.Count);
+
+        // A crash, not a clean stop: what the group coordinator acknowledged must already be in __consumer_offsets.
+        var logMark = broker.LogLength;
+        broker.Kill();
+        await broker.RestartAsync();
+
+        // The members reconnect and carry on: same ids, same partitions, no new rebalance.
+        var clock = Stopwatch.StartNew();
+        ConsumerGroupDescription? after = null;
+        while (clock.Elapsed < Patience)
+        {
+            foreach (var c in consumers) c.Consume(TimeSpan.FromMilliseconds(100));
+            try
+            {
+                after = Describe();
+                if (after.Error.Code == Confluent.Kafka.ErrorCode.NoError && after.State == ConsumerGroupState.Stable) break;
+            }
+            catch (KafkaException)
+            {
+                // The coordinator is still loading.
+            }
+        }
+        Assert.NotNull(after);
+        Assert.Equal(Members(before), Members(after));
+        Assert.Equal(memberIdBefore, first.MemberId);
+        Assert.True(AssignedEvenly(consumers));
+        // Nobody had to join again: the group, its epoch and the members' epochs came back from __consumer_offsets.
+        var sinceRestart = broker.LogSince(logMark);
+        Assert.DoesNotContain("joins consumer group", sinceRestart);
+        Assert.DoesNotContain("target assignment computed", sinceRestart);
+
+        await ProduceAsync(bootstrap, topic, 10, "after-restart");
+        var seen = new Dictionary<(int, long), string>();
+        var duplicates = new List<string>();
+        PollUntil(consumers, () => seen.Count >= Partitions * 10, "consuming after the restart", seen, duplicates);
+        Assert.Empty(duplicates);
+        foreach (var c in consumers) c.Close();
     }
 }
