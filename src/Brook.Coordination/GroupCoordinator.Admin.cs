@@ -8,9 +8,13 @@ namespace Brook.Coordination;
 /// <summary>ListGroups, DescribeGroups, DeleteGroups and offsets retention.</summary>
 public sealed partial class GroupCoordinator
 {
+    /// <summary>ListGroups' group types (KIP-848).</summary>
+    public const string ClassicGroupType = "classic";
+    public const string ConsumerGroupType = "consumer";
+
     /// <summary>
     /// Groups of the loaded partitions, optionally filtered by state (KIP-518; wire names, case-insensitive) and by
-    /// group type (KIP-848; only "classic" exists here, also case-insensitive). Empty filters mean all.
+    /// group type (KIP-848: "classic" or "consumer", also case-insensitive). Empty filters mean all.
     /// </summary>
     public ListGroupsResult ListGroups(IReadOnlyCollection<string>? statesFilter = null, IReadOnlyCollection<string>? typesFilter = null)
     {
@@ -21,8 +25,8 @@ public sealed partial class GroupCoordinator
             foreach (var name in statesFilter)
                 if (GroupStates.TryParse(name, out var s)) states.Add(s);
         }
-        if (typesFilter is { Count: > 0 } && !typesFilter.Any(t => string.Equals(t, "classic", StringComparison.OrdinalIgnoreCase)))
-            return new ListGroupsResult(ErrorCode.None, []);
+        bool TypeWanted(string type) =>
+            typesFilter is not { Count: > 0 } || typesFilter.Any(t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase));
 
         lock (_lock)
         {
@@ -31,8 +35,15 @@ public sealed partial class GroupCoordinator
             foreach (var group in _groups.Values)
             {
                 if (!_partitions.TryGetValue(group.Partition, out var loaded) || !loaded || group.Is(GroupState.Dead)) continue;
-                if (states is not null && !states.Contains(group.State)) continue;
-                list.Add(new ListedGroup(group.GroupId, group.ProtocolType ?? "", group.State));
+                if (group.Consumer is { } consumer)
+                {
+                    var consumerState = consumer.State;
+                    if (!TypeWanted(ConsumerGroupType) || (states is not null && !states.Contains(consumerState))) continue;
+                    list.Add(new ListedGroup(group.GroupId, ClassicGroup.ConsumerProtocolType, consumerState, ConsumerGroupType));
+                    continue;
+                }
+                if (!TypeWanted(ClassicGroupType) || (states is not null && !states.Contains(group.State))) continue;
+                list.Add(new ListedGroup(group.GroupId, group.ProtocolType ?? "", group.State, ClassicGroupType));
             }
             list.Sort(static (a, b) => string.CompareOrdinal(a.GroupId, b.GroupId));
             return new ListGroupsResult(loading ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.None, list);
@@ -51,7 +62,9 @@ public sealed partial class GroupCoordinator
             foreach (var groupId in groupIds)
             {
                 var error = groupId is null ? ErrorCode.InvalidGroupId : CoordinatorError(groupId, out _);
-                if (error == ErrorCode.None && (!_groups.TryGetValue(groupId!, out var found) || found.Is(GroupState.Dead)))
+                // A consumer group is not described here but by ConsumerGroupDescribe, as Kafka does: admin clients read
+                // GROUP_ID_NOT_FOUND from one API as "ask the other".
+                if (error == ErrorCode.None && (!_groups.TryGetValue(groupId!, out var found) || found.Is(GroupState.Dead) || found.Consumer is not null))
                     error = ErrorCode.GroupIdNotFound;
                 if (error != ErrorCode.None)
                 {
@@ -91,7 +104,8 @@ public sealed partial class GroupCoordinator
                 ClassicGroup? group = null;
                 if (error == ErrorCode.None && (!_groups.TryGetValue(groupId!, out group) || group.Is(GroupState.Dead)))
                     error = ErrorCode.GroupIdNotFound;
-                if (error == ErrorCode.None && !group!.Is(GroupState.Empty)) error = ErrorCode.NonEmptyGroup;
+                if (error == ErrorCode.None && (group!.Consumer is { } consumer ? consumer.Members.Count > 0 : !group.Is(GroupState.Empty)))
+                    error = ErrorCode.NonEmptyGroup;
                 results[i] = new DeletedGroup(groupId ?? "", error);
                 if (error != ErrorCode.None) continue;
 
@@ -104,6 +118,7 @@ public sealed partial class GroupCoordinator
                 // tombstone with offsets still alive behind it.
                 foreach (var tp in group.Offsets.Keys)
                     batch.Records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, tp.Topic, tp.Partition), null));
+                AddConsumerGroupTombstones(group, batch.Records);
                 batch.Records.Add((OffsetsRecordKey.EncodeGroupMetadata(group.GroupId), null));
                 batch.Indexes.Add(i);
                 _logger.LogInformation("Deleting group {Group} and its {Count} offsets", group.GroupId, group.Offsets.Count);
@@ -158,10 +173,12 @@ public sealed partial class GroupCoordinator
             if (group.InFlightCommits > 0) continue;
 
             var expired = new List<TopicPartition>();
+            var consumerSubscription = group.Consumer is null ? null : SubscriptionOf(group).Subscribed;
             foreach (var (tp, committed) in group.Offsets)
-                if (IsExpired(group, tp, committed.Value, now)) expired.Add(tp);
+                if (IsExpired(group, tp, committed.Value, now, consumerSubscription)) expired.Add(tp);
 
-            var deleteGroup = group.Is(GroupState.Empty) && group.Offsets.Count == expired.Count && group.PendingMembers.Count == 0;
+            var deleteGroup = group.Is(GroupState.Empty) && group.Offsets.Count == expired.Count && group.PendingMembers.Count == 0 &&
+                group.Consumer is not { Members.Count: > 0 };
             if (expired.Count == 0 && !deleteGroup) continue;
             if (!batches.TryGetValue(group.Partition, out var records))
             {
@@ -176,6 +193,7 @@ public sealed partial class GroupCoordinator
             count += expired.Count;
             if (deleteGroup)
             {
+                AddConsumerGroupTombstones(group, records);
                 records.Add((OffsetsRecordKey.EncodeGroupMetadata(group.GroupId), null));
                 DropGroup(group, ErrorCode.CoordinatorNotAvailable);
             }
@@ -187,10 +205,14 @@ public sealed partial class GroupCoordinator
         return new PendingExpiration(count, appends);
     }
 
-    private bool IsExpired(ClassicGroup group, TopicPartition tp, OffsetCommitValue value, long now)
+    private bool IsExpired(ClassicGroup group, TopicPartition tp, OffsetCommitValue value, long now, IReadOnlySet<string>? consumerSubscription)
     {
         // Offsets committed with an explicit retention (OffsetCommit v2-v4, record v1) keep their own deadline.
         if (value.ExpireTimestamp >= 0) return now >= value.ExpireTimestamp;
+        // Consumer groups (as Kafka's new coordinator): an offset of a topic no member subscribes to expires
+        // offsets.retention.minutes after its commit.
+        if (group.Consumer is not null)
+            return (consumerSubscription is null || !consumerSubscription.Contains(tp.Topic)) && now - value.CommitTimestamp >= _options.OffsetsRetentionMs;
         if (group.Is(GroupState.Empty))
             return now - Math.Max(group.CurrentStateTimestamp, value.CommitTimestamp) >= _options.OffsetsRetentionMs;
         if (group.ProtocolType == ClassicGroup.ConsumerProtocolType && group.SubscribedTopics is { } topics && !topics.Contains(tp.Topic))

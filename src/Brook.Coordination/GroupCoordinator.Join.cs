@@ -43,6 +43,18 @@ public sealed partial class GroupCoordinator
             created = true;
         }
 
+        if (group.Consumer is { } consumer)
+        {
+            // The group id belongs to a KIP-848 consumer group. An empty one turns back into a classic group, keeping its
+            // offsets; classic members cannot join a live one (Kafka's answer without mixed-protocol groups).
+            if (consumer.Members.Count > 0) return Task.FromResult(JoinGroupResult.Failed(ErrorCode.InconsistentGroupProtocol, args.MemberId));
+            var tombstones = new List<(byte[] Key, byte[]? Value)>();
+            AddConsumerGroupTombstones(group, tombstones);
+            _ = LogAppendFailure(StartAppend(group.Partition, tombstones), group.GroupId, "consumer group tombstones");
+            group.Consumer = null;
+            _logger.LogInformation("Empty consumer group {Group} becomes a classic group", group.GroupId);
+        }
+
         if (!AcceptJoiningMember(group, args.MemberId))
         {
             if (group.Remove(args.MemberId) is not null) _deadlines.Cancel(HeartbeatKey(group, args.MemberId));

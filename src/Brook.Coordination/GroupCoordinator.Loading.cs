@@ -27,12 +27,18 @@ public sealed partial class GroupCoordinator
     /// <summary>
     /// Applies one record of a loading partition. Later records for a key replace earlier ones and a tombstone
     /// (<paramref name="isTombstone"/>, value ignored) removes the key, so the result is the compacted view of the log.
-    /// Keys of other group protocols (KIP-848 consumer groups, share groups) are skipped.
+    /// KIP-848 consumer group keys rebuild consumer groups; keys of protocols Brook does not implement (share and
+    /// streams groups) are skipped.
     /// </summary>
     public void Replay(int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone = false)
     {
         var parsedKey = OffsetsRecordKey.Parse(key);
         if (parsedKey.Type == OffsetsRecordType.Unknown) return;
+        if (parsedKey.IsConsumerGroupRecord)
+        {
+            ReplayConsumerGroupRecord(partition, parsedKey, value, isTombstone);
+            return;
+        }
         // Decode outside the lock: it allocates and may throw on a corrupt record.
         OffsetCommitValue? offset = null;
         GroupMetadataValue? metadata = null;
@@ -88,6 +94,17 @@ public sealed partial class GroupCoordinator
             foreach (var group in groups)
             {
                 foreach (var member in group.Members.Values) ScheduleHeartbeat(group, member);
+                if (group.Consumer is { } consumer)
+                {
+                    // Consumer group members outlive the restart only as long as their session: they must heartbeat again.
+                    foreach (var member in consumer.Members.Values)
+                    {
+                        _deadlines.Schedule(ConsumerSessionKey(group, member.MemberId), NowMs + _options.ConsumerGroupSessionTimeoutMs);
+                        if (member.State == ConsumerMemberState.UnrevokedPartitions)
+                            _deadlines.Schedule(ConsumerRevocationKey(group, member.MemberId),
+                                NowMs + (member.RebalanceTimeoutMs > 0 ? member.RebalanceTimeoutMs : _options.ConsumerGroupSessionTimeoutMs));
+                    }
+                }
                 // group.max.size may have shrunk since the group was written.
                 if (group.Members.Count > _options.MaxGroupSize) PrepareRebalance(group, "loaded group is over group.max.size");
             }

@@ -102,11 +102,20 @@ public sealed partial class GroupCoordinator
 
     /// <summary>
     /// Who may commit: anyone while the group is Empty with generation -1 (simple consumers, admin tools); otherwise a
-    /// current member of the current generation, not while the group waits for its new assignment.
+    /// current member of the current generation, not while the group waits for its new assignment. In a consumer
+    /// group, a member with its current member epoch (STALE_MEMBER_EPOCH otherwise).
     /// </summary>
     private static ErrorCode ValidateOffsetCommit(ClassicGroup group, OffsetCommitArgs args)
     {
         if (group.Is(GroupState.Dead)) return ErrorCode.CoordinatorNotAvailable;
+        if (group.Consumer is { } consumer)
+        {
+            // KIP-848 members commit with their member epoch (OffsetCommit v9+ puts it where the generation was);
+            // admin tools and simple consumers commit with -1, accepted only while the group has no members.
+            if (args.GenerationId < 0 && consumer.Members.Count == 0) return ErrorCode.None;
+            if (!consumer.Members.TryGetValue(args.MemberId, out var consumerMember)) return ErrorCode.UnknownMemberId;
+            return args.GenerationId == consumerMember.MemberEpoch ? ErrorCode.None : ErrorCode.StaleMemberEpoch;
+        }
         if (args.GroupInstanceId is { } instanceId &&
             group.StaticMembers.TryGetValue(instanceId, out var staticMemberId) && staticMemberId != args.MemberId)
             return ErrorCode.FencedInstanceId;
@@ -153,6 +162,13 @@ public sealed partial class GroupCoordinator
             if (error != ErrorCode.None) return new OffsetFetchResult(error, []);
             _groups.TryGetValue(args.GroupId, out var group);
             if (group is not null && group.Is(GroupState.Dead)) group = null;
+            if (group?.Consumer is { } consumer && (!string.IsNullOrEmpty(args.MemberId) || args.MemberEpoch >= 0))
+            {
+                // OffsetFetch v9 from a consumer-group member: it must be a member, at its current epoch.
+                if (args.MemberId is null || !consumer.Members.TryGetValue(args.MemberId, out var member))
+                    return new OffsetFetchResult(ErrorCode.UnknownMemberId, []);
+                if (member.MemberEpoch != args.MemberEpoch) return new OffsetFetchResult(ErrorCode.StaleMemberEpoch, []);
+            }
 
             if (args.Partitions is null)
             {
@@ -205,8 +221,9 @@ public sealed partial class GroupCoordinator
             if (error != ErrorCode.None) return new OffsetDeleteResult(error, []);
             if (!_groups.TryGetValue(groupId, out var group) || group.Is(GroupState.Dead))
                 return new OffsetDeleteResult(ErrorCode.GroupIdNotFound, []);
-            if (!group.Is(GroupState.Empty) && group.ProtocolType != ClassicGroup.ConsumerProtocolType)
+            if (group.Consumer is null && !group.Is(GroupState.Empty) && group.ProtocolType != ClassicGroup.ConsumerProtocolType)
                 return new OffsetDeleteResult(ErrorCode.NonEmptyGroup, []);
+            var (active, subscribed) = SubscriptionOf(group);
 
             var sequence = ++_appendSequence;
             var records = new List<(byte[] Key, byte[]? Value)>();
@@ -214,7 +231,7 @@ public sealed partial class GroupCoordinator
             {
                 var tp = partitions[i];
                 // Without readable subscriptions, every topic counts as subscribed: never delete what may be in use.
-                if (!group.Is(GroupState.Empty) && (group.SubscribedTopics is null || group.SubscribedTopics.Contains(tp.Topic)))
+                if (active && (subscribed is null || subscribed.Contains(tp.Topic)))
                 {
                     results[i] = new PartitionResult(tp.Topic, tp.Partition, ErrorCode.GroupSubscribedToTopic);
                     continue;
@@ -240,5 +257,19 @@ public sealed partial class GroupCoordinator
             foreach (var i in deletedIndexes) results[i] = results[i] with { Error = error };
         }
         return new OffsetDeleteResult(ErrorCode.None, results);
+    }
+
+    /// <summary>
+    /// Whether the group has members, and the topics they subscribe to (null when unknown, which then counts as all):
+    /// a classic consumer group's decoded subscriptions, or a consumer group's names and regex matches.
+    /// </summary>
+    private (bool Active, IReadOnlySet<string>? Subscribed) SubscriptionOf(ClassicGroup group)
+    {
+        if (group.Consumer is { } consumer)
+        {
+            if (consumer.Members.Count == 0) return (false, null);
+            return (true, new SubscriptionResolver(_topics, _regexCache).GroupTopicNames(consumer));
+        }
+        return (!group.Is(GroupState.Empty), group.SubscribedTopics);
     }
 }

@@ -89,6 +89,12 @@ public sealed partial class GroupCoordinator
             case DeadlineKind.PendingSync:
                 OnPendingSyncExpired(group);
                 break;
+            case DeadlineKind.ConsumerSession:
+                OnConsumerSessionExpired(group, key.MemberId);
+                break;
+            case DeadlineKind.ConsumerRevocation:
+                OnConsumerRevocationExpired(group, key.MemberId);
+                break;
         }
     }
 

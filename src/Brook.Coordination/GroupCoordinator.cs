@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Brook.Coordination;
 
 /// <summary>
-/// The classic (pre-KIP-848) group coordinator for the __consumer_offsets partitions this broker leads.
+/// The group coordinator for the __consumer_offsets partitions this broker leads: classic groups (JoinGroup/SyncGroup)
+/// and KIP-848 consumer groups (ConsumerGroupHeartbeat) side by side, a group id being one or the other.
 /// <para>
 /// Design, after Kafka's: a request is validated against in-memory state under one lock; durable changes become
 /// __consumer_offsets records appended through <see cref="IGroupLog"/>; committed offsets change only when their
@@ -25,6 +26,7 @@ public sealed partial class GroupCoordinator : IDisposable
 {
     private readonly GroupCoordinatorOptions _options;
     private readonly IGroupLog _log;
+    private readonly ITopicMetadataSource _topics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -42,11 +44,16 @@ public sealed partial class GroupCoordinator : IDisposable
     private long _appendSequence;
     private bool _disposed;
 
-    public GroupCoordinator(GroupCoordinatorOptions options, IGroupLog log, TimeProvider? time = null, ILogger<GroupCoordinator>? logger = null)
+    /// <param name="topics">Topic names, ids and partition counts for KIP-848 consumer groups' server-side assignment;
+    /// without it consumer groups get nothing assigned.</param>
+    public GroupCoordinator(GroupCoordinatorOptions options, IGroupLog log, TimeProvider? time = null, ILogger<GroupCoordinator>? logger = null,
+        ITopicMetadataSource? topics = null)
     {
         if (options.OffsetsTopicPartitions <= 0) throw new ArgumentOutOfRangeException(nameof(options), "OffsetsTopicPartitions must be positive");
+        if (options.ConsumerGroupAssignors.Count == 0) throw new ArgumentOutOfRangeException(nameof(options), "ConsumerGroupAssignors must name at least one assignor");
         _options = options;
         _log = log;
+        _topics = topics ?? NoTopics.Instance;
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -121,6 +128,10 @@ public sealed partial class GroupCoordinator : IDisposable
         _deadlines.Cancel(new DeadlineKey(DeadlineKind.Join, group.GroupId));
         _deadlines.Cancel(new DeadlineKey(DeadlineKind.PendingSync, group.GroupId));
         foreach (var id in group.PendingMembers) _deadlines.Cancel(HeartbeatKey(group, id));
+        if (group.Consumer is { } consumer)
+        {
+            foreach (var id in consumer.Members.Keys) CancelConsumerDeadlines(group, id);
+        }
         foreach (var m in group.Members.Values)
         {
             _deadlines.Cancel(HeartbeatKey(group, m.MemberId));

@@ -33,6 +33,21 @@ public sealed record GroupCoordinatorOptions
     /// </summary>
     public int NewMemberJoinTimeoutMs { get; init; } = 300_000;
 
+    /// <summary>
+    /// group.consumer.session.timeout.ms: a KIP-848 member that has not heartbeated for this long is removed. Unlike
+    /// classic groups the broker, not the client, decides it.
+    /// </summary>
+    public int ConsumerGroupSessionTimeoutMs { get; init; } = 45_000;
+
+    /// <summary>group.consumer.heartbeat.interval.ms: how often KIP-848 members are told to heartbeat.</summary>
+    public int ConsumerGroupHeartbeatIntervalMs { get; init; } = 5_000;
+
+    /// <summary>group.consumer.assignors: the server-side assignors clients may name; the first is the default.</summary>
+    public IReadOnlyList<string> ConsumerGroupAssignors { get; init; } = ["uniform", "range"];
+
+    /// <summary>group.consumer.max.size: members beyond this get GROUP_MAX_SIZE_REACHED.</summary>
+    public int ConsumerGroupMaxSize { get; init; } = int.MaxValue;
+
     /// <summary>Reads the group settings out of the broker configuration.</summary>
     public static GroupCoordinatorOptions FromConfig(BrokerConfig config) => new()
     {

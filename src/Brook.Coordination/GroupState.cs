@@ -1,6 +1,10 @@
 namespace Brook.Coordination;
 
-/// <summary>The classic group states (Kafka's names; <see cref="GroupStates.Name"/> gives the wire string).</summary>
+/// <summary>
+/// Group states, Kafka's names (<see cref="GroupStates.Name"/> gives the wire string). Classic groups use Empty,
+/// PreparingRebalance, CompletingRebalance, Stable and Dead; KIP-848 consumer groups use Empty, Assigning, Reconciling,
+/// Stable and Dead.
+/// </summary>
 public enum GroupState
 {
     /// <summary>No members; offsets may still exist (also the state of a simple consumer's group).</summary>
@@ -17,6 +21,12 @@ public enum GroupState
 
     /// <summary>Deleted or unloaded; a request that still holds the group must treat it as gone.</summary>
     Dead,
+
+    /// <summary>Consumer group: the group epoch moved past the target assignment's epoch; a new target is being computed.</summary>
+    Assigning,
+
+    /// <summary>Consumer group: some member has not yet reached the target assignment.</summary>
+    Reconciling,
 }
 
 /// <summary>Wire names of <see cref="GroupState"/>, as ListGroups, DescribeGroups and the admin tools spell them.</summary>
@@ -28,6 +38,8 @@ public static class GroupStates
         GroupState.PreparingRebalance => "PreparingRebalance",
         GroupState.CompletingRebalance => "CompletingRebalance",
         GroupState.Stable => "Stable",
+        GroupState.Assigning => "Assigning",
+        GroupState.Reconciling => "Reconciling",
         _ => "Dead",
     };
 

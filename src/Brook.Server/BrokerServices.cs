@@ -47,7 +47,8 @@ public static class BrokerServices
             GroupCoordinatorOptions.FromConfig(config),
             sp.GetRequiredService<IGroupLog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GroupCoordinator>>()));
+            sp.GetRequiredService<ILogger<GroupCoordinator>>(),
+            new ImageTopicMetadataSource(sp.GetRequiredService<ClusterController>())));
         services.AddSingleton<GroupCoordinatorHost>();
         services.AddHostedService<BrokerLifecycle>();
 
@@ -77,6 +78,8 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IApiHandler, CreatePartitionsHandler>();
         services.AddSingleton<IApiHandler, DescribeLogDirsHandler>();
+        services.AddSingleton<IApiHandler, ConsumerGroupHeartbeatHandler>();
+        services.AddSingleton<IApiHandler, ConsumerGroupDescribeHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

@@ -35,8 +35,8 @@ public class OffsetsRecordTests
     [Fact]
     public void Other_key_versions_are_unknown_not_errors()
     {
-        // Version 3+ keys are KIP-848 consumer group records.
-        Assert.Equal(OffsetsRecordType.Unknown, OffsetsRecordKey.Parse([0, 3, 0, 1, (byte)'g', 0, 0]).Type);
+        // Version 9+ keys are share and streams group records, which Brook does not implement.
+        Assert.Equal(OffsetsRecordType.Unknown, OffsetsRecordKey.Parse([0, 9, 0, 1, (byte)'g', 0, 0]).Type);
     }
 
     [Fact]

@@ -103,8 +103,8 @@ public class PersistenceTests
     {
         using var h = new CoordinatorHarness(load: false);
         h.Coordinator.BeginLoading(0);
-        // A KIP-848 ConsumerGroupMetadataKey (version 3) with some value.
-        h.Coordinator.Replay(0, [0, 3, 0, 1, (byte)'g'], [0, 0, 0, 0, 0, 0]);
+        // A share group key (version 11; share and streams groups are not implemented) with some value.
+        h.Coordinator.Replay(0, [0, 11, 0, 1, (byte)'g'], [0, 0, 0, 0, 0, 0]);
         h.Coordinator.CompleteLoading(0);
         Assert.Empty(h.Coordinator.ListGroups().Groups);
         await Task.CompletedTask;

@@ -2,7 +2,7 @@ using Brook.Common;
 
 namespace Brook.Coordination;
 
-/// <summary>One group as ListGroups shows it. Every group this coordinator holds is a "classic" group (KIP-848 type).</summary>
+/// <summary>One group as ListGroups shows it; <see cref="GroupType"/> is "classic" or "consumer" (KIP-848).</summary>
 public sealed record ListedGroup(string GroupId, string ProtocolType, GroupState State, string GroupType = "classic");
 
 /// <summary>

@@ -5,7 +5,8 @@ namespace Brook.Coordination.Model;
 
 /// <summary>
 /// One classic group: membership, generation, selected protocol, committed offsets. Plain data plus the rules that
-/// only look at the group itself; every mutation happens under the coordinator's lock.
+/// only look at the group itself; every mutation happens under the coordinator's lock. It is also the holder of the
+/// offsets of a KIP-848 consumer group, whose membership then hangs off <see cref="Consumer"/>.
 /// </summary>
 internal sealed class ClassicGroup(string groupId, int partition, long now)
 {
@@ -43,6 +44,15 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
     public HashSet<string>? SubscribedTopics { get; set; }
 
     public Dictionary<TopicPartition, CommittedOffset> Offsets { get; } = [];
+
+    /// <summary>
+    /// Set when the group id belongs to a KIP-848 consumer group: its membership lives there, while this object keeps
+    /// the committed offsets (which work the same for both protocols) and has no classic members.
+    /// </summary>
+    public ConsumerGroup? Consumer { get; set; }
+
+    /// <summary>No classic membership at all, so the group id may be taken over by a consumer group (keeping its offsets).</summary>
+    public bool HasNoClassicMembers => Members.Count == 0 && PendingMembers.Count == 0 && State is GroupState.Empty;
 
     /// <summary>The initial rebalance extends itself while members keep arriving (group.initial.rebalance.delay.ms).</summary>
     public bool NewMemberAdded { get; set; }
@@ -287,5 +297,5 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
 
     /// <summary>Nothing worth keeping: no members (pending or not), no offsets, no generation ever completed.</summary>
     public bool IsUnused =>
-        Members.Count == 0 && PendingMembers.Count == 0 && Offsets.Count == 0 && GenerationId == 0 && InFlightCommits == 0;
+        Members.Count == 0 && PendingMembers.Count == 0 && Offsets.Count == 0 && GenerationId == 0 && InFlightCommits == 0 && Consumer is null;
 }

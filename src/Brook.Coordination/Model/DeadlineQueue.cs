@@ -14,6 +14,12 @@ internal enum DeadlineKind
 
     /// <summary>The periodic offsets retention check (group and member empty).</summary>
     OffsetsRetention,
+
+    /// <summary>A KIP-848 member's session timeout (group.consumer.session.timeout.ms).</summary>
+    ConsumerSession,
+
+    /// <summary>A KIP-848 member asked to revoke partitions must confirm within its rebalance timeout or be fenced.</summary>
+    ConsumerRevocation,
 }
 
 /// <summary>Names one deadline; scheduling the same key again moves it.</summary>

@@ -27,9 +27,11 @@ internal ref struct OffsetsRecordReader(ReadOnlySpan<byte> data, bool flexible =
         return slice;
     }
 
+    public sbyte ReadInt8() => (sbyte)Take(1)[0];
     public short ReadInt16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
     public int ReadInt32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
     public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
+    public Uuid ReadUuid() => Uuid.FromBytes(Take(16));
 
     public uint ReadUnsignedVarInt()
     {
@@ -74,6 +76,33 @@ internal ref struct OffsetsRecordReader(ReadOnlySpan<byte> data, bool flexible =
         if (length < -1 || length > Remaining)
             throw new KafkaException(ErrorCode.CorruptMessage, $"invalid array length {length}");
         return Math.Max(length, 0);
+    }
+
+    /// <summary>An array of int32 (partition indexes); four bytes per element are checked against what is left.</summary>
+    public int[] ReadInt32Array()
+    {
+        var count = ReadArrayLength();
+        if (count * 4L > Remaining) throw new KafkaException(ErrorCode.CorruptMessage, $"int32 array of {count} overruns the record");
+        var values = new int[count];
+        for (var i = 0; i < count; i++) values[i] = ReadInt32();
+        return values;
+    }
+
+    /// <summary>
+    /// Reads a tagged-field section, returning the int64 carried by <paramref name="tag"/> (or <paramref name="defaultValue"/>
+    /// when absent) and skipping every other tag.
+    /// </summary>
+    public long ReadTaggedInt64(uint tag, long defaultValue)
+    {
+        var value = defaultValue;
+        var count = ReadUnsignedVarInt();
+        for (var i = 0; i < count; i++)
+        {
+            var t = ReadUnsignedVarInt();
+            var body = Take((int)ReadUnsignedVarInt());
+            if (t == tag && body.Length == 8) value = BinaryPrimitives.ReadInt64BigEndian(body);
+        }
+        return value;
     }
 
     /// <summary>Skips a tagged-field section; none of the fields we read is tagged, so every tag is unknown to us.</summary>

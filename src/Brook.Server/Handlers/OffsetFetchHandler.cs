@@ -23,7 +23,7 @@ public sealed class OffsetFetchHandler(GroupCoordinatorHost groups) : ApiHandler
         {
             var partitions = g.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => new TopicPartition(t.Name, p))).ToList();
             var result = ready
-                ? groups.Coordinator.FetchOffsets(new OffsetFetchArgs(g.GroupId, partitions, request.RequireStable))
+                ? groups.Coordinator.FetchOffsets(new OffsetFetchArgs(g.GroupId, partitions, request.RequireStable, g.MemberId, g.MemberEpoch))
                 : new OffsetFetchResult(ErrorCode.CoordinatorNotAvailable, []);
             var group = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = g.GroupId, ErrorCode = (short)result.Error };
             foreach (var byTopic in result.Offsets.GroupBy(o => o.Topic))

@@ -1,0 +1,48 @@
+using Brook.Common;
+using Brook.Coordination;
+using Brook.Metadata;
+
+namespace Brook.Server.Groups;
+
+/// <summary>
+/// Binds the group coordinator's view of topics to the controller's current metadata image. Each call reads the image
+/// published last (an immutable snapshot), so it never blocks; consumer groups notice created topics and added
+/// partitions on their members' next heartbeat.
+/// </summary>
+public sealed class ImageTopicMetadataSource(ClusterController controller) : ITopicMetadataSource
+{
+    public bool TryGetTopic(string name, out Uuid id, out int partitions)
+    {
+        if (controller.Image.TopicsByName.TryGetValue(name, out var topic))
+        {
+            id = topic.Id;
+            partitions = topic.Partitions.Length;
+            return true;
+        }
+        id = Uuid.Zero;
+        partitions = 0;
+        return false;
+    }
+
+    public bool TryGetTopic(Uuid id, out string name, out int partitions)
+    {
+        if (controller.Image.TopicsById.TryGetValue(id, out var topic))
+        {
+            name = topic.Name;
+            partitions = topic.Partitions.Length;
+            return true;
+        }
+        name = "";
+        partitions = 0;
+        return false;
+    }
+
+    public IEnumerable<string> TopicNames
+    {
+        get
+        {
+            foreach (var topic in controller.Image.TopicsByName.Values)
+                if (!topic.IsInternal) yield return topic.Name;
+        }
+    }
+}
