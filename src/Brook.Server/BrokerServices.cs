@@ -51,6 +51,7 @@ public static class BrokerServices
             new ImageTopicMetadataSource(sp.GetRequiredService<ClusterController>())));
         services.AddSingleton<GroupCoordinatorHost>();
         services.AddHostedService<BrokerLifecycle>();
+        services.AddHostedService<LogMaintenance>();
 
         services.AddSingleton<IApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IApiHandler, MetadataHandler>();
@@ -80,6 +81,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, DescribeLogDirsHandler>();
         services.AddSingleton<IApiHandler, ConsumerGroupHeartbeatHandler>();
         services.AddSingleton<IApiHandler, ConsumerGroupDescribeHandler>();
+        services.AddSingleton<IApiHandler, DeleteRecordsHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

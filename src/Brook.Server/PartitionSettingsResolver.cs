@@ -22,6 +22,13 @@ public static class PartitionSettingsResolver
             MaxMessageBytes = t.MaxMessageBytes,
             RetentionMs = t.RetentionMs,
             RetentionBytes = t.RetentionBytes,
+            FileDeleteDelayMs = t.FileDeleteDelayMs,
+            CleanupPolicy = (t.HasDeletePolicy ? CleanupPolicy.Delete : CleanupPolicy.None) | (t.HasCompactPolicy ? CleanupPolicy.Compact : CleanupPolicy.None),
+            DeleteRetentionMs = t.DeleteRetentionMs,
+            MinCleanableDirtyRatio = t.MinCleanableDirtyRatio,
+            MinCompactionLagMs = t.MinCompactionLagMs,
+            MaxCompactionLagMs = t.MaxCompactionLagMs,
+            SegmentJitterMs = t.SegmentJitterMs,
         };
         return new PartitionSettings(
             log,

@@ -65,7 +65,8 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
             response.Responses.Add(topicResponse);
             foreach (var p in topic.Partitions)
             {
-                var pd = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1 };
+                // Error partitions still carry an empty record set: librdkafka rejects a null one ("invalid MessageSetSize -1").
+                var pd = new FetchResponse.PartitionData { PartitionIndex = p.Partition, HighWatermark = -1, Records = EmptyRecords };
                 topicResponse.Partitions.Add(pd);
                 if (name is null)
                 {

@@ -7,6 +7,7 @@ using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Server.Network;
@@ -19,6 +20,7 @@ namespace Brook.Server.Network;
 public sealed class KafkaConnectionHandler(
     ApiRegistry registry,
     ServerOptions options,
+    IHostApplicationLifetime lifetime,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
     /// <summary>Key under which the listener set-up stores the listener name in <see cref="ConnectionContext.Items"/>.</summary>
@@ -35,6 +37,9 @@ public sealed class KafkaConnectionHandler(
             SingleWriter = true,
         });
         var writer = WriteResponsesAsync(connection, pending.Reader);
+        // Kafka connections have no graceful close: on shutdown, drop them so clients fail over at once instead of
+        // Kestrel waiting out its shutdown timeout for connections that never end by themselves.
+        using var stopping = lifetime.ApplicationStopping.Register(static c => ((ConnectionContext)c!).Abort(), connection);
         try
         {
             await ReadRequestsAsync(connection, listener, pending.Writer);
