@@ -2,7 +2,7 @@ using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Metadata.Records;
 using Brook.Replication;
-using Brook.Server.Groups;
+using Brook.Server.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

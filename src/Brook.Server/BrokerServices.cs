@@ -3,7 +3,7 @@ using Brook.Coordination;
 using Brook.Metadata;
 using Brook.Replication;
 using Brook.Server.Api;
-using Brook.Server.Groups;
+using Brook.Server.Internal;
 using Brook.Server.Handlers;
 using Brook.Server.Network;
 using Brook.Storage;
@@ -41,7 +41,7 @@ public static class BrokerServices
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ProducerIdManager>();
-        services.AddSingleton<IGroupLog>(sp => new ConsumerOffsetsLog(
+        services.AddSingleton<IGroupLog>(sp => new InternalTopicLog(GroupCoordinatorHost.OffsetsTopicName,
             sp.GetRequiredService<ReplicaManager>(), config, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GroupCoordinator(
             GroupCoordinatorOptions.FromConfig(config),

@@ -2,7 +2,7 @@ using Brook.Coordination;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
-using Brook.Server.Groups;
+using Brook.Server.Internal;
 
 namespace Brook.Server.Handlers;
 

@@ -2,7 +2,7 @@ using Brook.Common;
 using Brook.Coordination;
 using Brook.Metadata;
 
-namespace Brook.Server.Groups;
+namespace Brook.Server.Internal;
 
 /// <summary>
 /// Binds the group coordinator's view of topics to the controller's current metadata image. Each call reads the image

@@ -1,24 +1,26 @@
 using Brook.Common;
 using Brook.Common.Config;
 using Brook.Coordination;
+using Brook.Coordination.Transactions;
 using Brook.Protocol.Records;
 using Brook.Replication;
 
-namespace Brook.Server.Groups;
+namespace Brook.Server.Internal;
 
 /// <summary>
-/// Binds the group coordinator's <see cref="IGroupLog"/> to the real __consumer_offsets partitions: each append is one
-/// record batch appended as leader (synchronously, so call order is log order) and, with brook.log.flush.on.ack, made
-/// durable by the group-commit flusher before the coordinator treats it as committed.
+/// Binds a coordinator's log interface to the real partitions of its internal topic (__consumer_offsets,
+/// __transaction_state): each append is one record batch appended as leader (synchronously, so call order is log
+/// order) and, with brook.log.flush.on.ack, made durable by the group-commit flusher before the coordinator treats
+/// it as committed.
 /// </summary>
-public sealed class ConsumerOffsetsLog(ReplicaManager replicas, BrokerConfig config, TimeProvider time) : IGroupLog
+public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, BrokerConfig config, TimeProvider time) : IGroupLog, ITransactionLog
 {
-    public const string TopicName = "__consumer_offsets";
+    public string TopicName => topicName;
 
     public ValueTask<long> AppendAsync(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, CancellationToken cancellationToken)
     {
-        if (!replicas.TryGetPartition(new TopicPartition(TopicName, partition), out var target))
-            return ValueTask.FromException<long>(new KafkaException(ErrorCode.NotLeaderOrFollower, $"{TopicName}-{partition} is not hosted here"));
+        if (!replicas.TryGetPartition(new TopicPartition(topicName, partition), out var target))
+            return ValueTask.FromException<long>(new KafkaException(ErrorCode.NotLeaderOrFollower, $"{topicName}-{partition} is not hosted here"));
 
         byte[] batch;
         using (var builder = new RecordBatchBuilder())
@@ -29,7 +31,7 @@ public sealed class ConsumerOffsetsLog(ReplicaManager replicas, BrokerConfig con
         }
         var result = target.AppendAsLeader(batch);
         if (result.Error != ErrorCode.None)
-            return ValueTask.FromException<long>(new KafkaException(result.Error, result.ErrorMessage ?? $"append to {TopicName}-{partition} failed"));
+            return ValueTask.FromException<long>(new KafkaException(result.Error, result.ErrorMessage ?? $"append to {topicName}-{partition} failed"));
         if (!config.FlushOnAck) return ValueTask.FromResult(result.LastOffset);
         return WaitDurableAsync(target, result.LastOffset, cancellationToken);
     }

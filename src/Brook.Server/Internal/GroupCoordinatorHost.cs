@@ -1,0 +1,45 @@
+using System.Globalization;
+using Brook.Common.Config;
+using Brook.Coordination;
+using Brook.Metadata;
+using Brook.Replication;
+using Brook.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Internal;
+
+/// <summary>The group coordinator's side of __consumer_offsets (offsets.topic.num.partitions partitions, compacted).</summary>
+public sealed class GroupCoordinatorHost(
+    GroupCoordinator coordinator,
+    ClusterController controller,
+    ReplicaManager replicas,
+    BrokerConfig config,
+    ILogger<GroupCoordinatorHost> logger) : CoordinatorTopic(controller, replicas, logger)
+{
+    public const string OffsetsTopicName = "__consumer_offsets";
+
+    public GroupCoordinator Coordinator => coordinator;
+
+    protected override string TopicName => OffsetsTopicName;
+
+    protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
+        OffsetsTopicName,
+        config.OffsetsTopicNumPartitions,
+        (short)Math.Min((int)config.OffsetsTopicReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        new Dictionary<string, string?>
+        {
+            ["cleanup.policy"] = "compact",
+            ["compression.type"] = "producer",
+            ["segment.bytes"] = config.OffsetsTopicSegmentBytes.ToString(CultureInfo.InvariantCulture),
+        });
+
+    protected override void BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition);
+
+    protected override void Replay(int partition, in LogScanner.BatchContext batch, long offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
+    {
+        if (batch.IsControl) return;
+        coordinator.Replay(partition, key, value, valueIsNull);
+    }
+
+    protected override void CompleteLoading(int partition) => coordinator.CompleteLoading(partition);
+}

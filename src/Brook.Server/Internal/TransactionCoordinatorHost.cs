@@ -1,0 +1,44 @@
+using System.Globalization;
+using Brook.Common.Config;
+using Brook.Coordination.Transactions;
+using Brook.Metadata;
+using Brook.Replication;
+using Brook.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Internal;
+
+/// <summary>The transaction coordinator's side of __transaction_state (transaction.state.log.num.partitions partitions, compacted).</summary>
+public sealed class TransactionCoordinatorHost(
+    TransactionCoordinator coordinator,
+    ClusterController controller,
+    ReplicaManager replicas,
+    BrokerConfig config,
+    ILogger<TransactionCoordinatorHost> logger) : CoordinatorTopic(controller, replicas, logger)
+{
+    public TransactionCoordinator Coordinator => coordinator;
+
+    protected override string TopicName => TransactionCoordinator.TopicName;
+
+    protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
+        TransactionCoordinator.TopicName,
+        config.TransactionStateLogNumPartitions,
+        (short)Math.Min((int)config.TransactionStateLogReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        new Dictionary<string, string?>
+        {
+            ["cleanup.policy"] = "compact",
+            ["compression.type"] = "uncompressed",
+            ["segment.bytes"] = config.TransactionStateLogSegmentBytes.ToString(CultureInfo.InvariantCulture),
+        });
+
+    // The partition's leader epoch doubles as the coordinator epoch written into transaction markers.
+    protected override void BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition, leaderEpoch);
+
+    protected override void Replay(int partition, in LogScanner.BatchContext batch, long offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
+    {
+        if (batch.IsControl) return;
+        coordinator.Replay(partition, key, value, valueIsNull);
+    }
+
+    protected override void CompleteLoading(int partition) => coordinator.CompleteLoading(partition);
+}
