@@ -51,6 +51,8 @@ public sealed record GroupCoordinatorOptions
     /// <summary>Reads the group settings out of the broker configuration.</summary>
     public static GroupCoordinatorOptions FromConfig(BrokerConfig config) => new()
     {
+        ConsumerGroupSessionTimeoutMs = config.GetInt("group.consumer.session.timeout.ms"),
+        ConsumerGroupHeartbeatIntervalMs = config.GetInt("group.consumer.heartbeat.interval.ms"),
         OffsetsTopicPartitions = config.OffsetsTopicNumPartitions,
         MinSessionTimeoutMs = config.GroupMinSessionTimeoutMs,
         MaxSessionTimeoutMs = config.GroupMaxSessionTimeoutMs,

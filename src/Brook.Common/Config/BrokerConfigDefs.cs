@@ -179,6 +179,10 @@ public static class BrokerConfigDefs
             "Largest session timeout a classic-group member may ask for."),
         new("group.max.size", ConfigType.Int, IntMax, ConfigValidator.AtLeast(1), ConfigImportance.Medium,
             "Most members a group may have."),
+        new("group.consumer.session.timeout.ms", ConfigType.Int, "45000", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
+            "Session timeout of members of consumer-protocol groups (KIP-848): a member that stops heartbeating for this long is removed."),
+        new("group.consumer.heartbeat.interval.ms", ConfigType.Int, "5000", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
+            "Heartbeat interval the coordinator tells consumer-protocol group members to use (KIP-848); it bounds how fast assignments change."),
 
         // --- Transactions and idempotence ---
         new("transaction.state.log.num.partitions", ConfigType.Int, "50", ConfigValidator.AtLeast(1), ConfigImportance.High,
