@@ -73,7 +73,9 @@ public sealed partial class GroupCoordinator
                     var sequence = ++_appendSequence;
                     if (isTransactional && producerId >= 0)
                     {
-                        AddPendingOffset(group, producerId, parsedKey.TopicPartition, new CommittedOffset(commit, sequence));
+                        var pending = new CommittedOffset(commit, sequence);
+                        AddPendingOffset(group, producerId, parsedKey.TopicPartition, pending);
+                        SettlePendingOffset(group, producerId, parsedKey.TopicPartition, pending, appended: true);
                         _logger.LogTrace("Replayed pending offset of producer {ProducerId} at offset {Offset} of partition {Partition}",
                             producerId, offset, partition);
                     }

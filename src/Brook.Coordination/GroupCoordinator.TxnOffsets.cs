@@ -104,8 +104,7 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
             var live = _groups.TryGetValue(group.GroupId, out var current) && ReferenceEquals(current, group);
             foreach (var (partition, pending, index) in commits)
             {
-                // Only this append's own entry: a later commit of the same producer may have replaced it.
-                if (appendError != ErrorCode.None && live) RemovePendingOffset(group, args.ProducerId, partition, pending);
+                if (live) SettlePendingOffset(group, args.ProducerId, partition, pending, appendError == ErrorCode.None);
                 results[index] = new PartitionResult(partition.Topic, partition.Partition, appendError);
             }
             if (group.InFlightCommits == 0) group.RecentDeletions.Clear();
@@ -187,7 +186,7 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
         }
     }
 
-    /// <summary>Records a pending offset; a later one of the same producer for the same partition replaces it.</summary>
+    /// <summary>Records a pending offset, after (and so above) the producer's earlier ones for the same partition.</summary>
     private void AddPendingOffset(ClassicGroup group, long producerId, TopicPartition partition, CommittedOffset pending)
     {
         if (!group.PendingTransactions.TryGetValue(producerId, out var offsets))
@@ -201,14 +200,30 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
             }
             groups.Add(group);
         }
-        offsets[partition] = pending;
+        if (!offsets.TryGetValue(partition, out var commits))
+        {
+            commits = new List<CommittedOffset>(1);
+            offsets.Add(partition, commits);
+        }
+        commits.Add(pending);
     }
 
-    /// <summary>Removes one pending offset if it is still <paramref name="expected"/> (a failed append's own entry).</summary>
-    private void RemovePendingOffset(ClassicGroup group, long producerId, TopicPartition partition, CommittedOffset expected)
+    /// <summary>
+    /// Once its append has completed, a pending offset (if no tombstone or marker removed it meanwhile) either stays,
+    /// and the producer's older ones for the partition can no longer matter, or, failed, is removed, uncovering them.
+    /// </summary>
+    private void SettlePendingOffset(ClassicGroup group, long producerId, TopicPartition partition, CommittedOffset pending, bool appended)
     {
-        if (!group.PendingTransactions.TryGetValue(producerId, out var offsets)) return;
-        if (!offsets.TryGetValue(partition, out var current) || !ReferenceEquals(current, expected)) return;
+        if (!group.PendingTransactions.TryGetValue(producerId, out var offsets) || !offsets.TryGetValue(partition, out var commits)) return;
+        var index = commits.FindIndex(c => ReferenceEquals(c, pending));
+        if (index < 0) return;
+        if (appended)
+        {
+            commits.RemoveRange(0, index);
+            return;
+        }
+        commits.RemoveAt(index);
+        if (commits.Count > 0) return;
         offsets.Remove(partition);
         if (offsets.Count == 0) ForgetPendingProducer(group, producerId);
     }
@@ -273,8 +288,9 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
             group.PendingTransactions.Remove(producerId, out var offsets);
             if (commit && offsets is not null)
             {
-                foreach (var (tp, pending) in offsets)
+                foreach (var (tp, commits) in offsets)
                 {
+                    var pending = commits[^1];
                     if (group.Offsets.TryGetValue(tp, out var existing) && existing.Sequence > pending.Sequence)
                     {
                         // A plain commit written after the transactional one wins, whatever order they complete in.

@@ -91,6 +91,20 @@ public sealed class MemoryGroupLog : IGroupLog
         foreach (var gate in gates) gate.SetResult();
     }
 
+    /// <summary>Fails the oldest (or newest) held append with <paramref name="error"/>; its records stay in the log, as after a lost ack.</summary>
+    public void FailOneHeld(ErrorCode error, bool newest = false)
+    {
+        TaskCompletionSource gate;
+        lock (_lock)
+        {
+            var all = _held.ToList();
+            gate = newest ? all[^1] : all[0];
+            _held.Clear();
+            foreach (var g in all) if (!ReferenceEquals(g, gate)) _held.Enqueue(g);
+        }
+        gate.SetException(new KafkaException(error, "append failed (test)"));
+    }
+
     /// <summary>The data records of a partition (control records left out).</summary>
     public IReadOnlyList<(byte[] Key, byte[]? Value)> Records(int partition)
     {

@@ -48,9 +48,11 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
     /// <summary>
     /// Transactional offset commits (TxnOffsetCommit) whose transaction has not ended, by producer id: invisible to
     /// OffsetFetch until the producer's COMMIT marker moves them into <see cref="Offsets"/>, dropped by its ABORT marker.
-    /// A producer's entry is removed once it holds no offset, so a present entry is never empty.
+    /// Each partition keeps its commits of the transaction in log order, the last one being what a COMMIT makes visible:
+    /// more than one only while appends are in flight, so that a failed append (a zombie producer's, say) takes away its
+    /// own entry and uncovers the one before it. Emptied lists and producers are removed, so none present is empty.
     /// </summary>
-    public Dictionary<long, Dictionary<TopicPartition, CommittedOffset>> PendingTransactions { get; } = [];
+    public Dictionary<long, Dictionary<TopicPartition, List<CommittedOffset>>> PendingTransactions { get; } = [];
 
     /// <summary>
     /// Set when the group id belongs to a KIP-848 consumer group: its membership lives there, while this object keeps
