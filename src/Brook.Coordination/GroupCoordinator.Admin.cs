@@ -88,7 +88,9 @@ public sealed partial class GroupCoordinator
 
     /// <summary>
     /// Deletes empty groups with all their offsets: the group leaves memory at once, and the result for each group is
-    /// known once its tombstones are durable.
+    /// known once its tombstones are durable. Pending transactional offsets do not make a group non-empty (as in
+    /// Kafka's coordinator): they are deleted too, with tombstones for partitions that have nothing committed, so that
+    /// neither the transaction's COMMIT marker nor a reload brings them back.
     /// </summary>
     public async ValueTask<IReadOnlyList<DeletedGroup>> DeleteGroupsAsync(IReadOnlyList<string> groupIds, CancellationToken cancellationToken = default)
     {
@@ -117,6 +119,8 @@ public sealed partial class GroupCoordinator
                 // Offsets first, group last, as Kafka orders them: a reader that stops half-way never sees a group
                 // tombstone with offsets still alive behind it.
                 foreach (var tp in group.Offsets.Keys)
+                    batch.Records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, tp.Topic, tp.Partition), null));
+                foreach (var tp in PendingOnlyPartitions(group))
                     batch.Records.Add((OffsetsRecordKey.EncodeOffsetCommit(group.GroupId, tp.Topic, tp.Partition), null));
                 AddConsumerGroupTombstones(group, batch.Records);
                 batch.Records.Add((OffsetsRecordKey.EncodeGroupMetadata(group.GroupId), null));
@@ -148,7 +152,8 @@ public sealed partial class GroupCoordinator
     /// Offsets retention (KIP-211): deletes offsets of groups that have had no members for offsets.retention.minutes
     /// (counted from when the group emptied, or from the commit if that is later), and offsets of topics an active
     /// consumer group no longer subscribes to, counted from their commit. Empty groups left with no offsets are deleted
-    /// too. Runs periodically from the timer loop; returns how many offsets it removed.
+    /// too. Runs periodically from the timer loop; returns how many offsets it removed. As in Kafka, an offset with a
+    /// pending transactional offset for its partition does not expire, and a group with an open transaction is kept.
     /// </summary>
     public async ValueTask<int> ExpireOffsetsAsync(CancellationToken cancellationToken = default)
     {
@@ -175,10 +180,10 @@ public sealed partial class GroupCoordinator
             var expired = new List<TopicPartition>();
             var consumerSubscription = group.Consumer is null ? null : SubscriptionOf(group).Subscribed;
             foreach (var (tp, committed) in group.Offsets)
-                if (IsExpired(group, tp, committed.Value, now, consumerSubscription)) expired.Add(tp);
+                if (IsExpired(group, tp, committed.Value, now, consumerSubscription) && !group.HasPendingTransactionalOffset(tp)) expired.Add(tp);
 
             var deleteGroup = group.Is(GroupState.Empty) && group.Offsets.Count == expired.Count && group.PendingMembers.Count == 0 &&
-                group.Consumer is not { Members.Count: > 0 };
+                group.Consumer is not { Members.Count: > 0 } && group.PendingTransactions.Count == 0;
             if (expired.Count == 0 && !deleteGroup) continue;
             if (!batches.TryGetValue(group.Partition, out var records))
             {

@@ -30,7 +30,13 @@ public sealed partial class GroupCoordinator
     /// KIP-848 consumer group keys rebuild consumer groups; keys of protocols Brook does not implement (share and
     /// streams groups) are skipped.
     /// </summary>
-    public void Replay(int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone = false)
+    /// <param name="producerId">The producer id of the record's batch (-1 for the coordinator's own, non-transactional batches).</param>
+    /// <param name="isTransactional">Whether the batch is transactional: its offset commits are then pending for
+    /// <paramref name="producerId"/> until the COMMIT or ABORT control record the host passes to <see cref="ReplayControl"/>.</param>
+    /// <param name="offset">The record's offset in the partition, for diagnostics only: records must be replayed in log
+    /// order, and that order is what decides which of a transactional and a plain commit is the later one.</param>
+    public void Replay(int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone = false,
+        long producerId = -1, bool isTransactional = false, long offset = -1)
     {
         var parsedKey = OffsetsRecordKey.Parse(key);
         if (parsedKey.Type == OffsetsRecordType.Unknown) return;
@@ -40,11 +46,11 @@ public sealed partial class GroupCoordinator
             return;
         }
         // Decode outside the lock: it allocates and may throw on a corrupt record.
-        OffsetCommitValue? offset = null;
+        OffsetCommitValue? commit = null;
         GroupMetadataValue? metadata = null;
         if (!isTombstone)
         {
-            if (parsedKey.Type == OffsetsRecordType.OffsetCommit) offset = OffsetCommitValue.Decode(value);
+            if (parsedKey.Type == OffsetsRecordType.OffsetCommit) commit = OffsetCommitValue.Decode(value);
             else metadata = GroupMetadataValue.Decode(value);
         }
 
@@ -59,14 +65,29 @@ public sealed partial class GroupCoordinator
             _groups.TryGetValue(parsedKey.GroupId, out var group);
             if (parsedKey.Type == OffsetsRecordType.OffsetCommit)
             {
-                if (offset is not null)
+                if (commit is not null)
                 {
                     group ??= AddLoadedGroup(parsedKey.GroupId, partition);
-                    ApplyOffsetCommit(group, parsedKey.TopicPartition, offset, -1);
+                    // Replayed records take sequence numbers too, in log order, so that a transaction's offsets are
+                    // compared with plain commits by log position when its marker comes (see CommittedOffset).
+                    var sequence = ++_appendSequence;
+                    if (isTransactional && producerId >= 0)
+                    {
+                        var pending = new CommittedOffset(commit, sequence);
+                        AddPendingOffset(group, producerId, parsedKey.TopicPartition, pending);
+                        SettlePendingOffset(group, producerId, parsedKey.TopicPartition, pending, appended: true);
+                        _logger.LogTrace("Replayed pending offset of producer {ProducerId} at offset {Offset} of partition {Partition}",
+                            producerId, offset, partition);
+                    }
+                    else
+                    {
+                        ApplyOffsetCommit(group, parsedKey.TopicPartition, commit, sequence);
+                    }
                 }
                 else if (group is not null)
                 {
                     group.Offsets.Remove(parsedKey.TopicPartition);
+                    RemovePendingOffsets(group, parsedKey.TopicPartition);
                     if (group.IsUnused) _groups.Remove(group.GroupId);
                 }
             }

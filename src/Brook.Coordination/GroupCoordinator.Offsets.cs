@@ -128,9 +128,9 @@ public sealed partial class GroupCoordinator
     }
 
     /// <summary>
-    /// The one place a committed offset enters memory, shared by live commits (after their append) and
-    /// <see cref="Replay"/> (sequence -1, in log order). A live commit older in the log than what is already applied,
-    /// or than a deletion of the same offset, is ignored.
+    /// The one place a plain committed offset enters memory, shared by live commits (after their append) and
+    /// <see cref="Replay"/> (in log order). A commit older in the log than what is already applied, or than a deletion
+    /// of the same offset, is ignored.
     /// </summary>
     private static void ApplyOffsetCommit(ClassicGroup group, TopicPartition partition, OffsetCommitValue value, long sequence)
     {
@@ -142,16 +142,19 @@ public sealed partial class GroupCoordinator
         group.Offsets[partition] = new CommittedOffset(value, sequence);
     }
 
-    /// <summary>Removes an offset from memory; its tombstone is appended by the caller.</summary>
+    /// <summary>Removes an offset, and any transaction's pending one, from memory; its tombstone is appended by the caller.</summary>
     private void DeleteOffset(ClassicGroup group, TopicPartition partition, long sequence)
     {
         group.Offsets.Remove(partition);
+        RemovePendingOffsets(group, partition);
         if (group.InFlightCommits > 0) group.RecentDeletions[partition] = sequence;
     }
 
     /// <summary>
     /// The committed offsets of a group: the listed partitions (offset -1 where none is committed) or, with a null
     /// list, every committed offset sorted by topic and partition. An unknown group has no offsets, which is no error.
+    /// Offsets of open transactions are not shown; with <see cref="OffsetFetchArgs.RequireStable"/> (OffsetFetch v7+,
+    /// KIP-447) a partition that has one answers UNSTABLE_OFFSET_COMMIT (offset -1) instead, so that the consumer retries.
     /// </summary>
     public OffsetFetchResult FetchOffsets(OffsetFetchArgs args)
     {
@@ -177,7 +180,9 @@ public sealed partial class GroupCoordinator
                 foreach (var (tp, committed) in group.Offsets)
                 {
                     var v = committed.Value;
-                    all.Add(new FetchedOffset(tp.Topic, tp.Partition, v.Offset, v.LeaderEpoch, v.Metadata, ErrorCode.None));
+                    all.Add(args.RequireStable && group.HasPendingTransactionalOffset(tp)
+                        ? Unstable(tp)
+                        : new FetchedOffset(tp.Topic, tp.Partition, v.Offset, v.LeaderEpoch, v.Metadata, ErrorCode.None));
                 }
                 all.Sort(static (a, b) =>
                 {
@@ -190,7 +195,11 @@ public sealed partial class GroupCoordinator
             var offsets = new List<FetchedOffset>(args.Partitions.Count);
             foreach (var tp in args.Partitions)
             {
-                if (group is not null && group.Offsets.TryGetValue(tp, out var committed))
+                if (args.RequireStable && group is not null && group.HasPendingTransactionalOffset(tp))
+                {
+                    offsets.Add(Unstable(tp));
+                }
+                else if (group is not null && group.Offsets.TryGetValue(tp, out var committed))
                 {
                     var v = committed.Value;
                     offsets.Add(new FetchedOffset(tp.Topic, tp.Partition, v.Offset, v.LeaderEpoch, v.Metadata, ErrorCode.None));
@@ -203,6 +212,8 @@ public sealed partial class GroupCoordinator
             return new OffsetFetchResult(ErrorCode.None, offsets);
         }
     }
+
+    private static FetchedOffset Unstable(TopicPartition tp) => new(tp.Topic, tp.Partition, -1, -1, "", ErrorCode.UnstableOffsetCommit);
 
     /// <summary>
     /// Deletes committed offsets (KIP-496). An active consumer group keeps the offsets of topics it subscribes to
@@ -237,7 +248,8 @@ public sealed partial class GroupCoordinator
                     continue;
                 }
                 results[i] = new PartitionResult(tp.Topic, tp.Partition, ErrorCode.None);
-                if (!group.Offsets.ContainsKey(tp)) continue;
+                // A pending transactional offset gets its tombstone too (Kafka's rule): the marker must not revive it.
+                if (!group.Offsets.ContainsKey(tp) && !group.HasPendingTransactionalOffset(tp)) continue;
                 DeleteOffset(group, tp, sequence);
                 records.Add((OffsetsRecordKey.EncodeOffsetCommit(groupId, tp.Topic, tp.Partition), null));
                 deletedIndexes.Add(i);

@@ -128,6 +128,7 @@ public sealed partial class GroupCoordinator : IDisposable
         _deadlines.Cancel(new DeadlineKey(DeadlineKind.Join, group.GroupId));
         _deadlines.Cancel(new DeadlineKey(DeadlineKind.PendingSync, group.GroupId));
         foreach (var id in group.PendingMembers) _deadlines.Cancel(HeartbeatKey(group, id));
+        ForgetPendingTransactions(group);
         if (group.Consumer is { } consumer)
         {
             foreach (var id in consumer.Members.Keys) CancelConsumerDeadlines(group, id);

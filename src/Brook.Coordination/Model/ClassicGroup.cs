@@ -46,6 +46,15 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
     public Dictionary<TopicPartition, CommittedOffset> Offsets { get; } = [];
 
     /// <summary>
+    /// Transactional offset commits (TxnOffsetCommit) whose transaction has not ended, by producer id: invisible to
+    /// OffsetFetch until the producer's COMMIT marker moves them into <see cref="Offsets"/>, dropped by its ABORT marker.
+    /// Each partition keeps its commits of the transaction in log order, the last one being what a COMMIT makes visible:
+    /// more than one only while appends are in flight, so that a failed append (a zombie producer's, say) takes away its
+    /// own entry and uncovers the one before it. Emptied lists and producers are removed, so none present is empty.
+    /// </summary>
+    public Dictionary<long, Dictionary<TopicPartition, List<CommittedOffset>>> PendingTransactions { get; } = [];
+
+    /// <summary>
     /// Set when the group id belongs to a KIP-848 consumer group: its membership lives there, while this object keeps
     /// the committed offsets (which work the same for both protocols) and has no classic members.
     /// </summary>
@@ -295,7 +304,16 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
     /// <summary>Marks the group gone: requests still holding the object see Dead and answer accordingly.</summary>
     public void MarkDead(long now) => TransitionTo(GroupState.Dead, now);
 
-    /// <summary>Nothing worth keeping: no members (pending or not), no offsets, no generation ever completed.</summary>
+    /// <summary>Nothing worth keeping: no members (pending or not), no offsets (pending or not), no generation ever completed.</summary>
     public bool IsUnused =>
-        Members.Count == 0 && PendingMembers.Count == 0 && Offsets.Count == 0 && GenerationId == 0 && InFlightCommits == 0 && Consumer is null;
+        Members.Count == 0 && PendingMembers.Count == 0 && Offsets.Count == 0 && GenerationId == 0 && InFlightCommits == 0 && Consumer is null &&
+        PendingTransactions.Count == 0;
+
+    /// <summary>Whether an open transaction holds an offset for <paramref name="partition"/> (OffsetFetch's UNSTABLE_OFFSET_COMMIT).</summary>
+    public bool HasPendingTransactionalOffset(TopicPartition partition)
+    {
+        foreach (var offsets in PendingTransactions.Values)
+            if (offsets.ContainsKey(partition)) return true;
+        return false;
+    }
 }
