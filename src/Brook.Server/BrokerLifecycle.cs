@@ -18,6 +18,7 @@ public sealed class BrokerLifecycle(
     ClusterController controller,
     ReplicaManager replicas,
     GroupCoordinatorHost groups,
+    TransactionCoordinatorHost transactions,
     ILogger<BrokerLifecycle> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -31,6 +32,7 @@ public sealed class BrokerLifecycle(
         controller.ImagePublished += replicas.Apply;
         // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
         groups.LoadHostedPartitions();
+        transactions.LoadHostedPartitions();
         logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
             controller.Image.ClusterId, controller.Image.TopicsByName.Count, replicas.Partitions.Count());
     }
@@ -38,6 +40,7 @@ public sealed class BrokerLifecycle(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         controller.ImagePublished -= replicas.Apply;
+        transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();
         logger.LogInformation("Logs closed cleanly");

@@ -1,5 +1,6 @@
 using Brook.Common.Config;
 using Brook.Coordination;
+using Brook.Coordination.Transactions;
 using Brook.Metadata;
 using Brook.Replication;
 using Brook.Server.Api;
@@ -50,6 +51,15 @@ public static class BrokerServices
             sp.GetRequiredService<ILogger<GroupCoordinator>>(),
             new ImageTopicMetadataSource(sp.GetRequiredService<ClusterController>())));
         services.AddSingleton<GroupCoordinatorHost>();
+        services.AddSingleton(sp => new TransactionCoordinator(
+            TransactionCoordinatorOptions.FromConfig(config),
+            new InternalTopicLog(TransactionCoordinator.TopicName, sp.GetRequiredService<ReplicaManager>(), config, sp.GetRequiredService<TimeProvider>()),
+            new ProducerIdSource(sp.GetRequiredService<ProducerIdManager>()),
+            new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), config),
+            sp.GetRequiredService<GroupCoordinator>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TransactionCoordinator>>()));
+        services.AddSingleton<TransactionCoordinatorHost>();
         services.AddHostedService<BrokerLifecycle>();
         services.AddHostedService<LogMaintenance>();
 
@@ -82,6 +92,12 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, ConsumerGroupHeartbeatHandler>();
         services.AddSingleton<IApiHandler, ConsumerGroupDescribeHandler>();
         services.AddSingleton<IApiHandler, DeleteRecordsHandler>();
+        services.AddSingleton<IApiHandler, AddPartitionsToTxnHandler>();
+        services.AddSingleton<IApiHandler, AddOffsetsToTxnHandler>();
+        services.AddSingleton<IApiHandler, EndTxnHandler>();
+        services.AddSingleton<IApiHandler, TxnOffsetCommitHandler>();
+        services.AddSingleton<IApiHandler, DescribeTransactionsHandler>();
+        services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

@@ -8,30 +8,33 @@ using Brook.Server.Internal;
 namespace Brook.Server.Handlers;
 
 /// <summary>
-/// FindCoordinator v0-6 (v4+ batches keys). Group keys are served by this broker, which leads every partition of
-/// __consumer_offsets; the topic is created on the first lookup, as Kafka does. Transaction coordinators arrive with
-/// transactions: until then those keys are answered COORDINATOR_NOT_AVAILABLE, which clients treat as retriable.
+/// FindCoordinator v0-6 (v4+ batches keys). Group and transactional-id keys are served by this broker, which leads
+/// every partition of __consumer_offsets and __transaction_state; the topic is created on the first lookup, as Kafka
+/// does. Other key types (share groups) are answered COORDINATOR_NOT_AVAILABLE.
 /// </summary>
-public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, BrokerConfig config) : ApiHandler<FindCoordinatorRequest>
+public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, TransactionCoordinatorHost transactions, BrokerConfig config)
+    : ApiHandler<FindCoordinatorRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
     {
         var response = new FindCoordinatorResponse();
         var isGroup = request.KeyType == FindCoordinatorRequest.KeyTypeGroup;
-        var ready = isGroup && await groups.EnsureReadyAsync(CancellationToken.None);
+        var isTransaction = request.KeyType == FindCoordinatorRequest.KeyTypeTransaction;
+        var ready = isGroup ? await groups.EnsureReadyAsync(CancellationToken.None)
+            : isTransaction && await transactions.EnsureReadyAsync(CancellationToken.None);
         var endpoint = config.AdvertisedListenerFor(context.ListenerName) ?? config.AdvertisedListeners[0];
         foreach (var key in request.CoordinatorKeys)
         {
             var c = new FindCoordinatorResponse.Coordinator { Key = key, NodeId = -1, Host = "", Port = -1 };
-            if (!isGroup || !ready)
+            if (!ready)
             {
                 c.ErrorCode = (short)ErrorCode.CoordinatorNotAvailable;
                 c.ErrorMessage = "The coordinator is not available.";
             }
             else if (key.Length == 0)
             {
-                c.ErrorCode = (short)ErrorCode.InvalidGroupId;
-                c.ErrorMessage = "The group id is empty.";
+                c.ErrorCode = (short)(isGroup ? ErrorCode.InvalidGroupId : ErrorCode.InvalidRequest);
+                c.ErrorMessage = isGroup ? "The group id is empty." : "The transactional id is empty.";
             }
             else
             {

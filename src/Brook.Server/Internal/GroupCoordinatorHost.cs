@@ -2,6 +2,7 @@ using System.Globalization;
 using Brook.Common.Config;
 using Brook.Coordination;
 using Brook.Metadata;
+using Brook.Protocol.Records;
 using Brook.Replication;
 using Brook.Storage;
 using Microsoft.Extensions.Logging;
@@ -37,8 +38,14 @@ public sealed class GroupCoordinatorHost(
 
     protected override void Replay(int partition, in LogScanner.BatchContext batch, long offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
     {
-        if (batch.IsControl) return;
-        coordinator.Replay(partition, key, value, valueIsNull);
+        if (batch.IsControl)
+        {
+            // A transaction marker settles that producer's pending transactional offsets in this partition.
+            if (ControlRecord.TryReadType(key, out var type))
+                coordinator.ReplayControl(partition, batch.ProducerId, type == ControlRecordType.Commit);
+            return;
+        }
+        coordinator.Replay(partition, key, value, valueIsNull, batch.ProducerId, batch.IsTransactional, offset);
     }
 
     protected override void CompleteLoading(int partition) => coordinator.CompleteLoading(partition);

@@ -17,7 +17,20 @@ public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, 
 {
     public string TopicName => topicName;
 
-    public ValueTask<long> AppendAsync(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, CancellationToken cancellationToken)
+    public ValueTask<long> AppendAsync(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, CancellationToken cancellationToken) =>
+        Append(partition, records, producerId: -1, producerEpoch: -1, cancellationToken);
+
+    /// <summary>
+    /// Appends offsets committed inside a transaction (TxnOffsetCommit) as a transactional batch of that producer, so
+    /// they stay pending until its COMMIT or ABORT marker reaches this partition. The sequence continues the producer's
+    /// own sequence in this partition (only the coordinator writes it here), which keeps idempotence checks happy.
+    /// </summary>
+    public ValueTask<long> AppendTransactionalAsync(int partition, long producerId, short producerEpoch,
+        IReadOnlyList<(byte[] Key, byte[]? Value)> records, CancellationToken cancellationToken) =>
+        Append(partition, records, producerId, producerEpoch, cancellationToken);
+
+    private ValueTask<long> Append(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, long producerId, short producerEpoch,
+        CancellationToken cancellationToken)
     {
         if (!replicas.TryGetPartition(new TopicPartition(topicName, partition), out var target))
             return ValueTask.FromException<long>(new KafkaException(ErrorCode.NotLeaderOrFollower, $"{topicName}-{partition} is not hosted here"));
@@ -25,6 +38,15 @@ public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, 
         byte[] batch;
         using (var builder = new RecordBatchBuilder())
         {
+            if (producerId >= 0)
+            {
+                builder.ProducerId = producerId;
+                builder.ProducerEpoch = producerEpoch;
+                builder.IsTransactional = true;
+                builder.BaseSequence = target.Log.ProducerState.TryGetProducer(producerId, out var state) && state.Epoch == producerEpoch && state.LastSequence >= 0
+                    ? (state.LastSequence + 1) & int.MaxValue
+                    : 0;
+            }
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var (key, value) in records) builder.Add(now, key, value);
             batch = builder.Build();

@@ -1,0 +1,36 @@
+using Brook.Common;
+using Brook.Common.Config;
+using Brook.Coordination.Transactions;
+using Brook.Replication;
+
+namespace Brook.Server.Internal;
+
+/// <summary>
+/// Writes COMMIT/ABORT control batches for the transaction coordinator. Every partition is led by this broker (single
+/// node), so markers are local appends — the seam where WriteTxnMarkers requests to other leaders go once there is a
+/// cluster. A partition whose topic was deleted counts as done, as Kafka treats it.
+/// </summary>
+public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, BrokerConfig config) : ITransactionMarkerWriter
+{
+    public async ValueTask<IReadOnlyList<(string Topic, int Partition, ErrorCode Error)>> WriteMarkersAsync(long producerId, short producerEpoch,
+        int coordinatorEpoch, bool commit, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken ct)
+    {
+        var results = new List<(string, int, ErrorCode)>(partitions.Count);
+        List<Task>? durable = null;
+        foreach (var (topic, index) in partitions)
+        {
+            if (!replicas.TryGetPartition(new TopicPartition(topic, index), out var partition))
+            {
+                results.Add((topic, index, ErrorCode.None));
+                continue;
+            }
+            var result = partition.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+            results.Add((topic, index, result.Error));
+            if (result.Error == ErrorCode.None && config.FlushOnAck)
+                (durable ??= []).Add(replicas.Flusher.WaitForDurabilityAsync(partition.Log, result.LastOffset, ct).AsTask());
+        }
+        // Markers are part of the commit decision's outcome: make them durable before the coordinator writes Complete*.
+        if (durable is not null) await Task.WhenAll(durable);
+        return results;
+    }
+}
