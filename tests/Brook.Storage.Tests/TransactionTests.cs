@@ -8,28 +8,15 @@ public sealed class TransactionTests : LogTestBase
 {
     private const long P1 = 1000, P2 = 2000;
 
-    /// <summary>Per producer, the next sequence its next batch must carry.</summary>
-    private readonly Dictionary<long, int> _sequences = [];
+    private readonly TransactionalBatches _producers = new();
 
-    /// <summary>A transactional (or plain idempotent) batch of <paramref name="count"/> records with the producer's next sequence.</summary>
-    private byte[] Batch(long pid, int count = 2, short epoch = 0, bool transactional = true)
-    {
-        var sequence = _sequences.GetValueOrDefault(pid);
-        _sequences[pid] = sequence + count;
-        return TestBatches.Build(count, producerId: pid, producerEpoch: epoch, baseSequence: sequence,
-            attributes: transactional ? RecordBatchHeader.TransactionalBit : (short)0);
-    }
+    private byte[] Batch(long pid, int count = 2, short epoch = 0, bool transactional = true) => _producers.Batch(pid, count, epoch, transactional);
 
     private static AppendResult Marker(PartitionLog log, long pid, bool commit, short epoch = 0, int coordinatorEpoch = 0) =>
-        log.AppendTransactionMarker(pid, epoch, coordinatorEpoch, commit, leaderEpoch: 3, timestampMs: 5_000);
+        TransactionalBatches.Marker(log, pid, commit, epoch, coordinatorEpoch);
 
-    private static AppendResult MarkerOk(PartitionLog log, long pid, bool commit, short epoch = 0, int coordinatorEpoch = 0)
-    {
-        var result = Marker(log, pid, commit, epoch, coordinatorEpoch);
-        Assert.Equal(ErrorCode.None, result.Error);
-        Assert.Equal(result.FirstOffset, result.LastOffset);
-        return result;
-    }
+    private static AppendResult MarkerOk(PartitionLog log, long pid, bool commit, short epoch = 0, int coordinatorEpoch = 0) =>
+        TransactionalBatches.MarkerOk(log, pid, commit, epoch, coordinatorEpoch);
 
     [Fact]
     public void The_first_unstable_offset_stays_at_an_open_transaction_while_later_data_is_appended()
@@ -140,7 +127,7 @@ public sealed class TransactionTests : LogTestBase
         Assert.True(log.ProducerState.TryGetProducer(P1, out var state));
         Assert.Equal(6, state.Epoch);
         Assert.Equal(ErrorCode.InvalidProducerEpoch, Append(log, Batch(P1, epoch: 5)).Error);
-        _sequences[P1] = 0;
+        _producers.Reset(P1);
         AppendOk(log, Batch(P1, epoch: 6)); // the new epoch starts at sequence 0
     }
 
@@ -166,7 +153,7 @@ public sealed class TransactionTests : LogTestBase
         var plain = Append(log, Batch(P1, transactional: false));
         Assert.Equal(ErrorCode.InvalidTxnState, plain.Error);
         Assert.Equal(2, log.LogEndOffset);
-        _sequences[P1] = 2;
+        _producers.Rewind(P1, 2);
         MarkerOk(log, P1, commit: true);
         AppendOk(log, Batch(P1, transactional: false));
     }
@@ -203,7 +190,7 @@ public sealed class TransactionTests : LogTestBase
         Assert.Equal(5, reopened.FirstUnstableOffset);
         Assert.Equal([(P1, 5L)], reopened.ProducerState.OngoingTransactions);
         Assert.Equal(ErrorCode.InvalidTxnState, Append(reopened, Batch(P1, transactional: false)).Error);
-        _sequences[P1] -= 2;
+        _producers.Rewind(P1, 2);
         var abort = MarkerOk(reopened, P1, commit: false);
         Assert.Null(reopened.FirstUnstableOffset);
         Assert.Equal([(P2, 0L), (P1, 5L)], reopened.CollectAbortedTransactions(0, reopened.LogEndOffset));
