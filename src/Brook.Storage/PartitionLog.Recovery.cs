@@ -243,6 +243,19 @@ public sealed partial class PartitionLog
     /// </summary>
     private void LoadProducerState(List<long> snapshotOffsets, IReadOnlySet<LogSegment> rebuildTxnIndexes)
     {
+        ProducerState.SuspendPublishing();
+        try
+        {
+            LoadProducerStateFrom(snapshotOffsets, rebuildTxnIndexes);
+        }
+        finally
+        {
+            ProducerState.ResumePublishing();
+        }
+    }
+
+    private void LoadProducerStateFrom(List<long> snapshotOffsets, IReadOnlySet<LogSegment> rebuildTxnIndexes)
+    {
         snapshotOffsets.Sort();
         ProducerState.Clear();
         // The first segment, not the log start: producer state is about batches, which may lie below a DeleteRecords start.

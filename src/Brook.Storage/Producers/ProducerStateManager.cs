@@ -24,6 +24,8 @@ public sealed class ProducerStateManager
     private readonly SortedSet<(long FirstOffset, long ProducerId)> _ongoing = [];
     private readonly Lock _sync;
     private long _firstUnstableOffset = -1;
+    /// <summary>While state is rebuilt, readers keep the last published value instead of half-rebuilt ones.</summary>
+    private bool _publishingSuspended;
 
     internal ProducerStateManager(Lock sync) => _sync = sync;
 
@@ -242,8 +244,22 @@ public sealed class ProducerStateManager
         if (abort) aborted?.Add(new AbortedTransaction(entry.ProducerId, first, markerOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : markerOffset + 1));
     }
 
-    private void PublishFirstUnstableOffset() =>
-        Volatile.Write(ref _firstUnstableOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : -1);
+    private void PublishFirstUnstableOffset()
+    {
+        if (!_publishingSuspended) Volatile.Write(ref _firstUnstableOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : -1);
+    }
+
+    /// <summary>
+    /// Keeps <see cref="FirstUnstableOffset"/> at its current value while the state is cleared and rebuilt (a follower's
+    /// truncation), until <see cref="ResumePublishing"/> publishes the rebuilt one.
+    /// </summary>
+    internal void SuspendPublishing() => _publishingSuspended = true;
+
+    internal void ResumePublishing()
+    {
+        _publishingSuspended = false;
+        PublishFirstUnstableOffset();
+    }
 
     internal void Clear()
     {
