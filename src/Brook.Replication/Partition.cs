@@ -49,6 +49,7 @@ public sealed class Partition : IDisposable
             return Log.FirstUnstableOffset is { } firstUnstable ? Math.Min(firstUnstable, highWatermark) : highWatermark;
         }
     }
+
     public long LogStartOffset => Log.LogStartOffset;
 
     /// <summary>

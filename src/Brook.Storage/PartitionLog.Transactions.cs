@@ -12,7 +12,8 @@ public sealed partial class PartitionLog
     /// Offset of the first batch of the oldest open transaction, or null when none is open. The last stable offset is
     /// the smaller of this and the high watermark. It is updated before the log end moves past an append, so a caller
     /// must read the log end (or the high watermark derived from it) first and this second: the pair then never
-    /// exposes records of a transaction that is still open.
+    /// exposes records of a transaction that is still open. An ABORT moves it only after the aborted-transaction
+    /// index holds the entry, so records that have become stable are always found there if aborted.
     /// </summary>
     public long? FirstUnstableOffset => ProducerState.FirstUnstableOffset;
 

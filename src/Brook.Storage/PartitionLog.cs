@@ -155,11 +155,15 @@ public sealed partial class PartitionLog : IDisposable
         return result;
     }
 
-    /// <summary>Adds the transactions just aborted by markers written to <paramref name="segment"/> to its index.</summary>
+    /// <summary>
+    /// Adds the transactions just aborted by markers written to <paramref name="segment"/> to its index, then publishes
+    /// the first unstable offset those markers moved (in this order: see <see cref="ProducerStateManager.PublishFirstUnstableOffset"/>).
+    /// </summary>
     private void IndexAborted(LogSegment segment)
     {
         foreach (var entry in _aborted) segment.AddAbortedTransaction(entry);
         _aborted.Clear();
+        ProducerState.PublishFirstUnstableOffset();
     }
 
     private AppendResult StorageError(string what, IOException e, long logStart)

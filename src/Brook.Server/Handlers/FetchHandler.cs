@@ -82,6 +82,7 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                     continue;
                 }
                 var hw = partition.HighWatermark;
+                // LastStableOffset reads the high watermark again; the later value must not lift the LSO above hw.
                 var lso = Math.Min(partition.LastStableOffset, hw);
                 pd.HighWatermark = hw;
                 pd.LastStableOffset = lso;

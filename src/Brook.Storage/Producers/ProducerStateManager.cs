@@ -236,15 +236,20 @@ public sealed class ProducerStateManager
     {
         var first = entry.CurrentTxnFirstOffset;
         if (first < 0) return;
+        // Not published here: the log publishes once the abort is in the segment's index (PublishFirstUnstableOffset).
         _ongoing.Remove((first, entry.ProducerId));
         entry.CurrentTxnFirstOffset = -1;
-        PublishFirstUnstableOffset();
         // The entry's last stable offset: the oldest transaction still open, else just past the marker. Every
         // transaction aborted later begins at or after it, which lets searches stop early.
         if (abort) aborted?.Add(new AbortedTransaction(entry.ProducerId, first, markerOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : markerOffset + 1));
     }
 
-    private void PublishFirstUnstableOffset()
+    /// <summary>
+    /// Makes the first unstable offset visible to lock-free readers. A transaction that begins lowers it at once; one
+    /// that ends raises it only when the log calls this after indexing the abort, so a reader that finds its records
+    /// stable also finds them in the aborted-transaction index.
+    /// </summary>
+    internal void PublishFirstUnstableOffset()
     {
         if (!_publishingSuspended) Volatile.Write(ref _firstUnstableOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : -1);
     }
