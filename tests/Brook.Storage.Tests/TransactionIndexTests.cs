@@ -103,6 +103,30 @@ public sealed class TransactionIndexTests : LogTestBase
         AssertTransactions(reopened);
     }
 
+    [Fact]
+    public void The_snapshot_at_the_active_segments_base_outlives_clean_closes_so_a_crash_replays_from_there()
+    {
+        var fs = new FaultInjectingFileSystem();
+        using (var log = Open(Small, fs))
+            WriteTransactions(log);
+        for (var i = 0; i < 3; i++)
+        {
+            using var log = Open(Small, fs);
+            AppendOk(log, TestBatches.Build(1, baseTimestamp: Time.NowMs)); // the first rolls to a segment at 24, the others stay in it
+            Assert.Equal(24, log.SegmentBaseOffsets[^1]);
+        }
+        // Two clean-close snapshots (26, 27) and the one at the active segment's base.
+        Assert.Contains(Path.GetFileName(SegmentFile(24, ".snapshot")), Files(".snapshot"));
+        Assert.Equal(3, Files(".snapshot").Count());
+
+        var crashed = Open(Small, fs);
+        TransactionalBatches.MarkerOk(crashed, P3, commit: false);
+        Crash(crashed, fs);
+        using var reopened = Open(Small);
+        Assert.Equal([.. ExpectedAborted, (P3, 17L)], reopened.CollectAbortedTransactions(0, reopened.LogEndOffset));
+        Assert.Null(reopened.FirstUnstableOffset);
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("truncated")]
