@@ -34,8 +34,22 @@ public sealed class Partition : IDisposable
     public AsyncSignal HighWatermarkMoved { get; } = new();
 
     public long HighWatermark => Log.LogEndOffset;
-    /// <summary>Last stable offset: equal to the high watermark until transactions exist.</summary>
-    public long LastStableOffset => HighWatermark;
+
+    /// <summary>
+    /// Last stable offset (KIP-98): the high watermark, or the first offset of the oldest open transaction when lower.
+    /// read_committed consumers read only below it.
+    /// </summary>
+    public long LastStableOffset
+    {
+        get
+        {
+            // The high watermark first: the log publishes a new open transaction before its log end, so this order
+            // never pairs a new high watermark with a stale first unstable offset.
+            var highWatermark = HighWatermark;
+            return Log.FirstUnstableOffset is { } firstUnstable ? Math.Min(firstUnstable, highWatermark) : highWatermark;
+        }
+    }
+
     public long LogStartOffset => Log.LogStartOffset;
 
     /// <summary>
@@ -68,6 +82,19 @@ public sealed class Partition : IDisposable
         long? appendTime = Settings.LogAppendTime ? nowMs : null;
         var result = Log.Append(writable, LeaderEpoch, appendTime);
         if (result.Error == ErrorCode.None && !result.Duplicate) HighWatermarkMoved.Pulse();
+        return result;
+    }
+
+    /// <summary>
+    /// Appends a COMMIT or ABORT marker for <paramref name="producerId"/>'s transaction (WriteTxnMarkers from the
+    /// transaction coordinator) in the current leader epoch, timestamped now; see <see cref="PartitionLog.AppendTransactionMarker"/>
+    /// for the epoch checks. Wakes long-polling fetches: the last stable offset may have moved.
+    /// </summary>
+    public AppendResult AppendTransactionMarker(long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
+    {
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var result = Log.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit, LeaderEpoch, nowMs);
+        if (result.Error == ErrorCode.None) HighWatermarkMoved.Pulse();
         return result;
     }
 

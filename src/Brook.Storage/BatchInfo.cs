@@ -1,5 +1,6 @@
 using Brook.Common;
 using Brook.Protocol.Records;
+using Brook.Storage.Producers;
 
 namespace Brook.Storage;
 
@@ -22,6 +23,8 @@ internal struct BatchInfo
     public bool IsTransactional;
     /// <summary>The epoch in the batch as received (what a follower keeps; a leader overwrites it).</summary>
     public int PartitionLeaderEpoch;
+    /// <summary>For a COMMIT/ABORT control batch, what it says; null for every other batch.</summary>
+    public EndTxnMarker? Marker;
 
     public readonly long LastOffset => BaseOffset + LastOffsetDelta;
 
@@ -70,7 +73,9 @@ internal struct BatchInfo
             if (!assignOffsets && header.BaseOffset < next)
                 return (ErrorCode.InvalidRecord, $"batch base offset {header.BaseOffset} is below the expected offset {next}");
             var baseOffset = assignOffsets ? next : header.BaseOffset;
-            batches.Add(FromHeader(header, position, baseOffset, logAppendTimeMs ?? header.MaxTimestamp));
+            var info = FromHeader(header, position, baseOffset, logAppendTimeMs ?? header.MaxTimestamp);
+            if (header.IsControl) info.Marker = EndTxnMarker.TryRead(recordSet.Slice(position, header.TotalSize));
+            batches.Add(info);
             next = baseOffset + header.LastOffsetDelta + 1L;
             position += header.TotalSize;
         }

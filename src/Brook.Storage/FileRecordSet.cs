@@ -13,8 +13,9 @@ public sealed class FileRecordSet : RecordSet
 {
     private readonly ILogFile _file;
 
-    internal FileRecordSet(ILogFile file, long position, int size, long firstBatchOffset)
+    internal FileRecordSet(ILogFile file, long position, int size, long firstBatchOffset, long nextOffset)
     {
+        NextOffset = nextOffset;
         _file = file;
         Position = position;
         SizeInBytes = size;
@@ -26,6 +27,12 @@ public sealed class FileRecordSet : RecordSet
 
     /// <summary>Base offset of the first batch in the region (may be below the offset that was asked for).</summary>
     public long FirstBatchOffset { get; }
+
+    /// <summary>
+    /// An offset past every record in the region and at or below the next batch's base offset: the upper bound for the
+    /// aborted transactions a read_committed fetch returns with it (<see cref="PartitionLog.CollectAbortedTransactions"/>).
+    /// </summary>
+    public long NextOffset { get; }
 
     public override void CopyTo(Span<byte> destination)
     {

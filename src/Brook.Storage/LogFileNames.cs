@@ -8,6 +8,8 @@ internal static class LogFileNames
     public const string LogSuffix = ".log";
     public const string IndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
+    /// <summary>Aborted-transaction index (KIP-98), Kafka's name and entry format.</summary>
+    public const string TxnIndexSuffix = ".txnindex";
     public const string SnapshotSuffix = ".snapshot";
     /// <summary>Suffix of a file being written before its atomic rename; leftovers are deleted on open.</summary>
     public const string TempSuffix = ".tmp";

@@ -6,7 +6,7 @@ namespace Brook.Storage;
 
 /// <summary>
 /// One segment of a partition log: the <c>.log</c> file of whole record batches starting at <see cref="BaseOffset"/>,
-/// its sparse offset and time indexes, and the running facts (size, next offset, largest timestamp) readers need.
+/// its sparse offset and time indexes, its aborted-transaction index, and the running facts (size, next offset, largest timestamp) readers need.
 /// Appends come from one thread at a time (the log's lock); readers use the published <see cref="Size"/> without locking.
 /// </summary>
 internal sealed class LogSegment : IDisposable
@@ -21,7 +21,7 @@ internal sealed class LogSegment : IDisposable
     private long _maxTimestamp = RecordBatchHeader.NoTimestamp;
     private long _offsetOfMaxTimestamp = -1;
     private int _bytesSinceLastIndexEntry;
-    /// <summary>Appended to the three file names while the segment is staged (.cleaned, .swap) or leaving (.deleted).</summary>
+    /// <summary>Appended to the four file names while the segment is staged (.cleaned, .swap) or leaving (.deleted).</summary>
     private string _suffix;
 
     private LogSegment(ILogFileSystem fs, string directory, long baseOffset, LogConfig config, bool create, string suffix)
@@ -33,8 +33,10 @@ internal sealed class LogSegment : IDisposable
         LogPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.LogSuffix));
         IndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.IndexSuffix));
         TimeIndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TimeIndexSuffix));
+        TxnIndexPath = Path.Combine(directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TxnIndexSuffix));
         OffsetIndex = new OffsetIndex(baseOffset, config.MaxOffsetIndexEntries);
         TimeIndex = new TimeIndex(baseOffset, config.MaxTimeIndexEntries);
+        TxnIndex = new TransactionIndex(baseOffset);
         Log = fs.OpenFile(LogPath + suffix, createIfMissing: create);
         _nextOffset = baseOffset;
     }
@@ -61,6 +63,7 @@ internal sealed class LogSegment : IDisposable
         }
         fs.DeleteFile(segment.IndexPath + suffix);
         fs.DeleteFile(segment.TimeIndexPath + suffix);
+        fs.DeleteFile(segment.TxnIndexPath + suffix);
         segment.IndexesDirty = true;
         return segment;
     }
@@ -73,9 +76,12 @@ internal sealed class LogSegment : IDisposable
     public ILogFile Log { get; }
     public OffsetIndex OffsetIndex { get; }
     public TimeIndex TimeIndex { get; }
+    /// <summary>The aborted transactions whose ABORT marker is in this segment.</summary>
+    public TransactionIndex TxnIndex { get; }
     public string LogPath { get; }
     public string IndexPath { get; }
     public string TimeIndexPath { get; }
+    public string TxnIndexPath { get; }
 
     /// <summary>Bytes of whole batches in the log file; everything below is readable.</summary>
     public long Size => Volatile.Read(ref _size);
@@ -112,6 +118,13 @@ internal sealed class LogSegment : IDisposable
         Volatile.Write(ref _size, start + records.Length);
     }
 
+    /// <summary>Records an ABORT marker just appended to this segment (the entry is persisted with the other indexes).</summary>
+    public void AddAbortedTransaction(in AbortedTransaction entry)
+    {
+        TxnIndex.Append(entry);
+        IndexesDirty = true;
+    }
+
     /// <summary>Per-batch bookkeeping shared by appends and index rebuilds.</summary>
     private void Track(long baseOffset, long lastOffset, long maxTimestamp, long position, int size)
     {
@@ -136,6 +149,7 @@ internal sealed class LogSegment : IDisposable
     {
         OffsetIndex.Clear();
         TimeIndex.Clear();
+        TxnIndex.Clear();
         Volatile.Write(ref _size, 0);
         Volatile.Write(ref _nextOffset, BaseOffset);
         Volatile.Write(ref _maxTimestamp, RecordBatchHeader.NoTimestamp);
@@ -144,8 +158,9 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>
-    /// Validates every batch (header sanity, increasing offsets, CRC-32C), rebuilds both indexes and truncates the file
-    /// at the first batch that fails. Returns the number of bytes cut off and why.
+    /// Validates every batch (header sanity, increasing offsets, CRC-32C), rebuilds the offset and time indexes and
+    /// truncates the file at the first batch that fails. The aborted-transaction index is left empty: its entries need
+    /// producer state from before the segment, so the log rebuilds it. Returns the number of bytes cut off and why.
     /// </summary>
     public (long TruncatedBytes, string? Problem) Recover()
     {
@@ -204,6 +219,17 @@ internal sealed class LogSegment : IDisposable
         Volatile.Write(ref _size, length);
         if (RebuildTail()) return true;
         ResetState();
+        return false;
+    }
+
+    /// <summary>
+    /// Loads the persisted aborted-transaction index (after <see cref="TryLoad"/>); false when the file is missing or not
+    /// sane, and the log must rebuild it. Sealed segments always have the file, empty when they hold no ABORT marker.
+    /// </summary>
+    public bool TryLoadTxnIndex()
+    {
+        if (TxnIndex.TryLoad(_fs, TxnIndexPath + _suffix, NextOffset)) return true;
+        IndexesDirty = true; // the rebuilt index must reach the file even when it stays empty
         return false;
     }
 
@@ -278,6 +304,7 @@ internal sealed class LogSegment : IDisposable
         if (cut < 0) return 0;
         OffsetIndex.TruncateToPosition(cut);
         TimeIndex.TruncateToOffset(cutBaseOffset);
+        TxnIndex.TruncateTo(cutBaseOffset);
         Volatile.Write(ref _size, cut);
         Log.SetLength(cut);
         IndexesDirty = true;
@@ -299,6 +326,7 @@ internal sealed class LogSegment : IDisposable
     {
         OffsetIndex.WriteTo(_fs, IndexPath + _suffix);
         TimeIndex.WriteTo(_fs, TimeIndexPath + _suffix);
+        TxnIndex.WriteTo(_fs, TxnIndexPath + _suffix);
         IndexesDirty = false;
     }
 
@@ -321,13 +349,14 @@ internal sealed class LogSegment : IDisposable
 
     public void Dispose() => Log.Dispose();
 
-    /// <summary>Closes the log file and removes the three files under their current names.</summary>
+    /// <summary>Closes the log file and removes the four files under their current names.</summary>
     public void DeleteFiles()
     {
         Log.Dispose();
         _fs.DeleteFile(LogPath + _suffix);
         _fs.DeleteFile(IndexPath + _suffix);
         _fs.DeleteFile(TimeIndexPath + _suffix);
+        _fs.DeleteFile(TxnIndexPath + _suffix);
     }
 
     /// <summary>
@@ -338,7 +367,7 @@ internal sealed class LogSegment : IDisposable
     public void RenameFiles(string suffix)
     {
         if (suffix == _suffix) return;
-        foreach (var path in (ReadOnlySpan<string>)[IndexPath, TimeIndexPath])
+        foreach (var path in (ReadOnlySpan<string>)[IndexPath, TimeIndexPath, TxnIndexPath])
         {
             if (_fs.FileExists(path + _suffix)) _fs.MoveFile(path + _suffix, path + suffix);
             else _fs.DeleteFile(path + suffix);

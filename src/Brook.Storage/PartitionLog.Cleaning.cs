@@ -24,7 +24,8 @@ public sealed partial class PartitionLog
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            return new CleaningView(_segments, _logStartOffset, _logEndOffset, Config, _cleanerCheckpoint, _earliestDeleteHorizonMs);
+            return new CleaningView(_segments, _logStartOffset, _logEndOffset, Config, _cleanerCheckpoint, _earliestDeleteHorizonMs,
+                ProducerState.FirstUnstableOffset ?? long.MaxValue);
         }
     }
 
@@ -141,11 +142,15 @@ public sealed partial class PartitionLog
     }
 }
 
-/// <summary>A consistent snapshot of a log's segments and bounds for planning a compaction pass.</summary>
+/// <summary>
+/// A consistent snapshot of a log's segments and bounds for planning a compaction pass; <see cref="FirstUnstableOffset"/>
+/// is long.MaxValue when no transaction is open.
+/// </summary>
 internal readonly record struct CleaningView(
     LogSegment[] Segments,
     long LogStartOffset,
     long LogEndOffset,
     LogConfig Config,
     long CleanerCheckpoint,
-    long EarliestDeleteHorizonMs);
+    long EarliestDeleteHorizonMs,
+    long FirstUnstableOffset);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Brook.Protocol.Records;
 using Brook.Storage.IO;
+using Brook.Storage.Producers;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Storage;
@@ -21,7 +22,8 @@ public sealed partial class PartitionLog
     /// Opens the log through <paramref name="fileSystem"/>. Without a clean-shutdown marker every segment from the one
     /// holding the recovery checkpoint onwards (at least the active one) is validated batch by batch (header sanity,
     /// CRC-32C) and cut at the first bad or torn batch, later segments dropped; missing or corrupt index files of any
-    /// segment are rebuilt from the log. Producer state comes from the latest snapshot plus the batch headers after it.
+    /// segment are rebuilt from the log. Producer state comes from the latest snapshot plus the batch headers after it;
+    /// aborted-transaction indexes of recovered segments, or whose file is missing or corrupt, are rebuilt by that replay.
     /// The marker is always removed, so a crash from now on is detected.
     /// </summary>
     public static PartitionLog Open(string directory, LogConfig config, ILogger logger, TimeProvider time, ILogFileSystem fileSystem)
@@ -60,6 +62,8 @@ public sealed partial class PartitionLog
         var recoverFrom = clean ? long.MaxValue : ReadRecoveryCheckpoint() ?? long.MinValue;
         var segments = new List<LogSegment>();
         var recovered = new List<LogSegment>();
+        // Segments whose aborted-transaction index must be rebuilt by the producer-state replay.
+        var txnRebuild = new HashSet<LogSegment>();
         try
         {
             for (var i = 0; i < baseOffsets.Count; i++)
@@ -69,11 +73,16 @@ public sealed partial class PartitionLog
                 var nextBase = i + 1 < baseOffsets.Count ? baseOffsets[i + 1] : long.MaxValue;
                 // A segment that a compaction swap put in place gets its indexes rebuilt (see FinishInterruptedFileOperations).
                 var mustRecover = nextBase > recoverFrom || swapped.Contains(baseOffsets[i]);
-                if (!mustRecover && segment.TryLoad()) continue;
+                if (!mustRecover && segment.TryLoad())
+                {
+                    if (!segment.TryLoadTxnIndex()) txnRebuild.Add(segment);
+                    continue;
+                }
                 if (!mustRecover)
                     _logger.LogWarning("Index files of {Segment} are missing or corrupt; rebuilding them from the log", segment.LogPath);
                 var (truncated, problem) = segment.Recover();
                 recovered.Add(segment);
+                txnRebuild.Add(segment);
                 if (truncated == 0) continue;
                 _logger.LogWarning(
                     "Recovery of {Segment} truncated {Bytes} bytes at position {Position} (offsets from {Offset} on are gone): {Problem}",
@@ -91,6 +100,7 @@ public sealed partial class PartitionLog
                 var first = LogSegment.Create(_fs, Directory, 0, Config);
                 segments.Add(first);
                 recovered.Add(first);
+                txnRebuild.Add(first);
             }
         }
         catch
@@ -108,7 +118,16 @@ public sealed partial class PartitionLog
         if (Active.FirstBatchMaxTimestamp() is { } firstTimestamp)
             Active.RollBaseTimeMs = firstTimestamp >= 0 && firstTimestamp <= now ? firstTimestamp : now;
 
-        LoadProducerState(snapshotOffsets);
+        var rebuiltSealed = txnRebuild.Count(s => !recovered.Contains(s));
+        if (rebuiltSealed > 0)
+            _logger.LogWarning("Aborted-transaction indexes of {Count} segments of {Directory} are missing or corrupt; rebuilding them from the log",
+                rebuiltSealed, Directory);
+        LoadProducerState(snapshotOffsets, txnRebuild);
+        foreach (var segment in txnRebuild)
+        {
+            // Sealed segments that kept their other indexes: only the rebuilt aborted-transaction index is written.
+            if (!recovered.Contains(segment) && segment != Active) segment.WriteIndexes();
+        }
         LoadLeaderEpochs();
         LoadLogStartOffset();
         LoadCleanerCheckpoint();
@@ -168,7 +187,7 @@ public sealed partial class PartitionLog
                 DeleteSegmentFiles(logBase);
                 replaced++;
             }
-            foreach (var suffix in (ReadOnlySpan<string>)[LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix])
+            foreach (var suffix in (ReadOnlySpan<string>)[LogFileNames.IndexSuffix, LogFileNames.TimeIndexSuffix, LogFileNames.TxnIndexSuffix])
             {
                 var path = Path.Combine(Directory, LogFileNames.OffsetFileName(swapBase, suffix));
                 _fs.DeleteFile(path + LogFileNames.SwapSuffix);
@@ -201,7 +220,8 @@ public sealed partial class PartitionLog
         foreach (var name in names)
         {
             if ((LogFileNames.TryParseOffset(name, LogFileNames.IndexSuffix, out var offset)
-                 || LogFileNames.TryParseOffset(name, LogFileNames.TimeIndexSuffix, out offset))
+                 || LogFileNames.TryParseOffset(name, LogFileNames.TimeIndexSuffix, out offset)
+                 || LogFileNames.TryParseOffset(name, LogFileNames.TxnIndexSuffix, out offset))
                 && baseOffsets.BinarySearch(offset) < 0)
                 _fs.DeleteFile(Path.Combine(Directory, name));
         }
@@ -212,14 +232,36 @@ public sealed partial class PartitionLog
         _fs.DeleteFile(Path.Combine(Directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.LogSuffix)));
         _fs.DeleteFile(Path.Combine(Directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.IndexSuffix)));
         _fs.DeleteFile(Path.Combine(Directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TimeIndexSuffix)));
+        _fs.DeleteFile(Path.Combine(Directory, LogFileNames.OffsetFileName(baseOffset, LogFileNames.TxnIndexSuffix)));
     }
 
-    /// <summary>Latest usable snapshot, then the headers of every batch after it (no record decoding).</summary>
-    private void LoadProducerState(List<long> snapshotOffsets)
+    /// <summary>
+    /// Latest usable snapshot, then the headers of every batch after it (no record decoding, except the one record of
+    /// each transaction marker). The aborted-transaction entries of the segments in <paramref name="rebuildTxnIndexes"/>
+    /// are recreated on the way; since an entry needs the producers' open transactions as they were before its
+    /// marker, the replay then starts from a snapshot at or below the first such segment (or from the first segment).
+    /// </summary>
+    private void LoadProducerState(List<long> snapshotOffsets, IReadOnlySet<LogSegment> rebuildTxnIndexes)
+    {
+        ProducerState.SuspendPublishing();
+        try
+        {
+            LoadProducerStateFrom(snapshotOffsets, rebuildTxnIndexes);
+        }
+        finally
+        {
+            ProducerState.ResumePublishing();
+        }
+    }
+
+    private void LoadProducerStateFrom(List<long> snapshotOffsets, IReadOnlySet<LogSegment> rebuildTxnIndexes)
     {
         snapshotOffsets.Sort();
+        ProducerState.Clear();
         // The first segment, not the log start: producer state is about batches, which may lie below a DeleteRecords start.
         var logStart = _segments[0].BaseOffset;
+        var usableUpTo = _logEndOffset;
+        foreach (var segment in rebuildTxnIndexes) usableUpTo = Math.Min(usableUpTo, segment.BaseOffset);
         var replayFrom = logStart;
         var loaded = false;
         for (var i = snapshotOffsets.Count - 1; i >= 0; i--)
@@ -232,7 +274,7 @@ public sealed partial class PartitionLog
                 _fs.DeleteFile(path);
                 continue;
             }
-            if (!loaded)
+            if (!loaded && offset <= usableUpTo)
             {
                 var bytes = DurableFile.ReadAll(_fs, path);
                 if (bytes is null || !ProducerState.TryLoadSnapshot(bytes))
@@ -246,29 +288,44 @@ public sealed partial class PartitionLog
             }
             _snapshotOffsets.Insert(0, offset);
         }
-        ReplayProducerBatches(replayFrom);
+        ReplayProducerBatches(replayFrom, rebuildTxnIndexes);
     }
 
-    private void ReplayProducerBatches(long fromOffset)
+    private void ReplayProducerBatches(long fromOffset, IReadOnlySet<LogSegment> rebuildTxnIndexes)
     {
         if (fromOffset >= _logEndOffset) return;
         var segments = _segments;
         for (var i = FloorSegmentIndex(segments, fromOffset); i < segments.Length; i++)
         {
             var segment = segments[i];
+            var aborted = rebuildTxnIndexes.Contains(segment) ? _aborted : null;
             using var scanner = new BatchScanner(segment.Log, segment.OffsetIndex.Lookup(fromOffset).Position, segment.Size, ReplayBufferSize);
             while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
             {
-                var header = scanner.Header;
-                if (header.LastOffset >= fromOffset) ProducerState.Replay(header);
+                if (scanner.Header.LastOffset < fromOffset) continue;
+                EndTxnMarker? marker = null;
+                if (scanner.Header.IsControl && scanner.Header.ProducerId >= 0)
+                {
+                    // The marker's type is in its record: read the (small) batch whole.
+                    scanner.Seek(scanner.Position);
+                    if (scanner.MoveNext(wholeBatch: true) != ScanStatus.Batch)
+                        throw new IOException($"control batch at position {scanner.Position} of {segment.LogPath} cannot be read: {scanner.Problem}");
+                    marker = EndTxnMarker.TryRead(scanner.Batch);
+                }
+                ProducerState.Replay(scanner.Header, marker, aborted);
+                IndexAborted(segment);
             }
         }
     }
 
     private string SnapshotPath(long offset) => Path.Combine(Directory, LogFileNames.OffsetFileName(offset, LogFileNames.SnapshotSuffix));
 
-    /// <summary>Snapshot of producer state covering every batch below <paramref name="offset"/>; keeps the newest few.</summary>
-    private void WriteProducerSnapshot(long offset)
+    /// <summary>
+    /// Snapshot of producer state covering every batch below <paramref name="offset"/>. Keeps the newest few, and also
+    /// the newest at or below <paramref name="activeBaseOffset"/> (the active segment's base): after a crash the active
+    /// segment's aborted-transaction index is rebuilt by a replay that must start there.
+    /// </summary>
+    private void WriteProducerSnapshot(long offset, long activeBaseOffset)
     {
         DurableFile.WriteAtomically(_fs, Directory, LogFileNames.OffsetFileName(offset, LogFileNames.SnapshotSuffix), ProducerState.SerializeSnapshot());
         if (!_snapshotOffsets.Contains(offset))
@@ -276,10 +333,16 @@ public sealed partial class PartitionLog
             _snapshotOffsets.Add(offset);
             _snapshotOffsets.Sort();
         }
-        while (_snapshotOffsets.Count > RetainedSnapshots)
+        var anchor = long.MinValue;
+        foreach (var o in _snapshotOffsets)
         {
-            _fs.DeleteFile(SnapshotPath(_snapshotOffsets[0]));
-            _snapshotOffsets.RemoveAt(0);
+            if (o <= activeBaseOffset) anchor = o;
+        }
+        for (var i = _snapshotOffsets.Count - RetainedSnapshots - 1; i >= 0; i--)
+        {
+            if (_snapshotOffsets[i] == anchor) continue;
+            _fs.DeleteFile(SnapshotPath(_snapshotOffsets[i]));
+            _snapshotOffsets.RemoveAt(i);
         }
     }
 

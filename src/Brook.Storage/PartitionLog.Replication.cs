@@ -95,9 +95,10 @@ public sealed partial class PartitionLog
             var epochsChanged = false;
             foreach (var b in _batches)
             {
-                ProducerState.Replay(b);
+                ProducerState.Replay(b, _aborted);
                 epochsChanged |= _epochs.Assign(b.PartitionLeaderEpoch, b.BaseOffset);
             }
+            IndexAborted(segment);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             if (epochsChanged) PersistEpochs();
             result = new AppendResult(ErrorCode.None, firstOffset, lastOffset, -1, logStart, null, false);
@@ -155,12 +156,12 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>Producer state after a truncation (the kept segments' aborted-transaction indexes were truncated with them).</summary>
     private void ReloadProducerState()
     {
         var offsets = new List<long>(_snapshotOffsets);
         _snapshotOffsets.Clear();
-        ProducerState.Clear();
-        LoadProducerState(offsets);
+        LoadProducerState(offsets, new HashSet<LogSegment>());
     }
 
     private void PersistEpochs()

@@ -1,5 +1,6 @@
 using Brook.Common;
 using Brook.Protocol.Records;
+using Brook.Storage.Index;
 using Brook.Storage.IO;
 using Brook.Storage.Producers;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ public sealed partial class PartitionLog : IDisposable
     private readonly TimeProvider _time;
     private readonly List<BatchInfo> _batches = [];
     private readonly List<PendingProducerBatch> _pendingProducers = [];
+    /// <summary>Transactions the batches being applied aborted, for the segment's aborted-transaction index.</summary>
+    private readonly List<AbortedTransaction> _aborted = [];
     private LogConfig _config;
     private LogSegment[] _segments = [];
     private long _logEndOffset;
@@ -139,7 +142,9 @@ public sealed partial class PartitionLog : IDisposable
             }
             if (segment.RollBaseTimeMs < 0) segment.RollBaseTimeMs = nowMs;
             segment.LastModifiedMs = nowMs;
-            ProducerState.Commit(_pendingProducers);
+            // Producer state (and with it the first unstable offset) before the log end: see FirstUnstableOffset.
+            ProducerState.Commit(_pendingProducers, _aborted);
+            IndexAborted(segment);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             if (_epochs.Assign(leaderEpoch, firstOffset)) PersistEpochs();
             result = new AppendResult(ErrorCode.None, firstOffset, lastOffset, logAppendTimeMs ?? -1, logStart, null, false);
@@ -148,6 +153,17 @@ public sealed partial class PartitionLog : IDisposable
         // Outside the append lock: Flush takes the flush lock first, then the append lock.
         if (flush) Flush();
         return result;
+    }
+
+    /// <summary>
+    /// Adds the transactions just aborted by markers written to <paramref name="segment"/> to its index, then publishes
+    /// the first unstable offset those markers moved (in this order: see <see cref="ProducerStateManager.PublishFirstUnstableOffset"/>).
+    /// </summary>
+    private void IndexAborted(LogSegment segment)
+    {
+        foreach (var entry in _aborted) segment.AddAbortedTransaction(entry);
+        _aborted.Clear();
+        ProducerState.PublishFirstUnstableOffset();
     }
 
     private AppendResult StorageError(string what, IOException e, long logStart)
@@ -191,7 +207,7 @@ public sealed partial class PartitionLog : IDisposable
     {
         var newBase = _logEndOffset;
         Active.Seal();
-        WriteProducerSnapshot(newBase);
+        WriteProducerSnapshot(newBase, newBase);
         var segment = NewSegment(newBase, Config);
         _fs.SyncDirectory(Directory);
         Volatile.Write(ref _segments, [.. _segments, segment]);
@@ -271,22 +287,25 @@ public sealed partial class PartitionLog : IDisposable
         var firstBaseOffset = scanner.Header.BaseOffset;
         if (scanner.Header.LastOffset >= maxOffsetExclusive) return null;
         if (scanner.Size > maxBytes)
-            return minOneBatch ? new FileRecordSet(segment.Log, firstPosition, scanner.Size, firstBaseOffset) : null;
+            return minOneBatch ? new FileRecordSet(segment.Log, firstPosition, scanner.Size, firstBaseOffset, scanner.Header.LastOffset + 1) : null;
 
         var end = firstPosition + scanner.Size;
+        var nextOffset = scanner.Header.LastOffset + 1;
         var budgetEnd = firstPosition + maxBytes;
         // Batches before an index entry that is within budget and visible are all whole and visible: jump over them.
         if (segment.OffsetIndex.LastEntryWithin(maxOffsetExclusive, Math.Min(budgetEnd, limit)) is { } entry && entry.Position > end)
         {
             end = entry.Position;
+            nextOffset = entry.Offset; // the base offset of the batch at the entry: past everything before it
             scanner.Seek(end);
         }
         while (scanner.MoveNext(wholeBatch: false) == ScanStatus.Batch)
         {
             if (scanner.Header.LastOffset >= maxOffsetExclusive || scanner.Position + scanner.Size > budgetEnd) break;
             end = scanner.Position + scanner.Size;
+            nextOffset = scanner.Header.LastOffset + 1;
         }
-        return new FileRecordSet(segment.Log, firstPosition, (int)(end - firstPosition), firstBaseOffset);
+        return new FileRecordSet(segment.Log, firstPosition, (int)(end - firstPosition), firstBaseOffset, nextOffset);
     }
 
     /// <summary>
@@ -398,7 +417,7 @@ public sealed partial class PartitionLog : IDisposable
             try
             {
                 Active.Seal();
-                WriteProducerSnapshot(_logEndOffset);
+                WriteProducerSnapshot(_logEndOffset, Active.BaseOffset);
                 WriteRecoveryCheckpoint(_logEndOffset);
                 Volatile.Write(ref _recoveryPoint, _logEndOffset);
                 using (var marker = _fs.OpenFile(Path.Combine(Directory, LogFileNames.CleanShutdown), createIfMissing: true)) marker.Flush();

@@ -4,6 +4,7 @@ using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Storage;
 
 namespace Brook.Server.Handlers;
 
@@ -81,7 +82,8 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                     continue;
                 }
                 var hw = partition.HighWatermark;
-                var lso = partition.LastStableOffset;
+                // LastStableOffset reads the high watermark again; the later value must not lift the LSO above hw.
+                var lso = Math.Min(partition.LastStableOffset, hw);
                 pd.HighWatermark = hw;
                 pd.LastStableOffset = lso;
                 pd.LogStartOffset = partition.LogStartOffset;
@@ -98,7 +100,10 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                     anyError = true;
                     continue;
                 }
-                var end = request.IsolationLevel == ReadCommitted ? lso : hw;
+                var readCommitted = request.IsolationLevel == ReadCommitted;
+                // Kafka answers read_uncommitted with a null list and read_committed with a list, empty or not.
+                pd.AbortedTransactions = readCommitted ? [] : null;
+                var end = readCommitted ? lso : hw;
                 var maxBytes = (int)Math.Min(p.PartitionMaxBytes, Math.Max(budget, 0));
                 if (p.FetchOffset >= end || (maxBytes <= 0 && total > 0))
                 {
@@ -108,6 +113,12 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                 }
                 var read = partition.Log.Read(p.FetchOffset, maxBytes, end, minOneBatch: total == 0);
                 pd.Records = read.Records ?? EmptyRecords;
+                if (readCommitted && pd.Records is FileRecordSet { SizeInBytes: > 0 } fileRecords)
+                {
+                    // The transactions aborted within the returned batches: the consumer drops those producers' records.
+                    foreach (var (producerId, firstOffset) in partition.Log.CollectAbortedTransactions(p.FetchOffset, fileRecords.NextOffset))
+                        pd.AbortedTransactions!.Add(new FetchResponse.AbortedTransaction { ProducerId = producerId, FirstOffset = firstOffset });
+                }
                 var size = pd.Records.SizeInBytes;
                 total += size;
                 budget -= size;

@@ -23,6 +23,8 @@ internal sealed class CompactionPass : IDisposable
     /// <summary>Position and length, in the records section, of each record the current batch keeps.</summary>
     private readonly List<(int Start, int Length)> _retained = [];
     private Dictionary<long, long> _producerLastOffsets = [];
+    /// <summary>Per producer id, the offset ranges (first batch to ABORT marker) of its aborted transactions in the cleanable range.</summary>
+    private readonly Dictionary<long, List<(long First, long Last)>> _aborted = [];
     private long _endOffset;
     private long _earliestHorizon = long.MaxValue;
     private long _dirtyBytesMapped, _bytesRead, _bytesWritten, _kept, _removed, _tombstonesRemoved;
@@ -44,6 +46,12 @@ internal sealed class CompactionPass : IDisposable
 
     public LogCleanResult Run(long firstDirty, long firstUncleanable)
     {
+        // Every transaction below the first uncleanable offset has ended, so its marker is in the log and an abort in the index.
+        foreach (var txn in _log.CollectAbortedTransactionEntries(_view.Segments[0].BaseOffset, firstUncleanable) ?? [])
+        {
+            if (!_aborted.TryGetValue(txn.ProducerId, out var ranges)) _aborted[txn.ProducerId] = ranges = [];
+            ranges.Add((txn.FirstOffset, txn.LastOffset));
+        }
         try
         {
             _endOffset = BuildOffsetMap(firstDirty, firstUncleanable);
@@ -75,6 +83,8 @@ internal sealed class CompactionPass : IDisposable
                 cleaned ??= _log.CreateCleanedSegment(source.BaseOffset, _config);
                 group.Add(source);
                 sizes.Add(size);
+                // Markers are all kept with their offsets, so the index entries (which live with their marker) carry over.
+                foreach (var entry in source.TxnIndex.Entries) cleaned.AddAbortedTransaction(entry);
                 CleanSegmentInto(source, size, cleaned);
             }
             if (cleaned is not null)
@@ -159,7 +169,8 @@ internal sealed class CompactionPass : IDisposable
                 // A first batch larger than the whole map is still mapped, so that every pass makes progress.
                 if (_map.Count > 0 && _map.Count + header.RecordCount > _map.Capacity) return header.BaseOffset;
                 _dirtyBytesMapped += scanner.Size;
-                if (header.IsControl) continue;
+                // An aborted record never happened for read_committed consumers: it must not replace an earlier value.
+                if (header.IsControl || IsAborted(header)) continue;
                 foreach (var record in Records(scanner.Batch))
                 {
                     if (record.Offset >= firstDirty && !record.IsKeyNull) _map.Put(record.Key, record.Offset);
@@ -210,7 +221,8 @@ internal sealed class CompactionPass : IDisposable
     /// <summary>
     /// Writes what one batch keeps: the batch as it is when it keeps every record and needs no new delete horizon (also
     /// control batches and batches past the mapped end), nothing when it keeps none (but an empty batch when it is its
-    /// producer's latest, which keeps the producer's sequence in the log), else a re-encoded batch.
+    /// producer's latest, which keeps the producer's sequence in the log), else a re-encoded batch. A batch of an
+    /// aborted transaction keeps no record.
     /// </summary>
     private void FilterBatch(ReadOnlySpan<byte> batch)
     {
@@ -219,6 +231,12 @@ internal sealed class CompactionPass : IDisposable
         {
             if (!header.IsControl) _kept += header.RecordCount;
             Copy(batch);
+            return;
+        }
+        if (IsAborted(header))
+        {
+            _removed += header.RecordCount;
+            KeepEmptyIfProducersLatest(batch, header);
             return;
         }
 
@@ -259,8 +277,7 @@ internal sealed class CompactionPass : IDisposable
         _writer.Reset();
         if (_retained.Count == 0)
         {
-            if (header.ProducerId >= 0 && _producerLastOffsets.TryGetValue(header.ProducerId, out var last) && last == header.LastOffset)
-                _writer.Write(_output, batch, header.MaxTimestamp, header.MaxTimestamp, deleteHorizon: false);
+            KeepEmptyIfProducersLatest(batch, header);
             return;
         }
         if (stampHorizon)
@@ -285,6 +302,25 @@ internal sealed class CompactionPass : IDisposable
         // LogAppendTime batches keep their append time; CreateTime ones get the largest timestamp they still hold.
         var max = header.IsLogAppendTime ? header.MaxTimestamp : maxTimestamp;
         _writer.Write(_output, batch, stampHorizon ? horizon : header.BaseTimestamp, max, deleteHorizon: stampHorizon);
+    }
+
+    /// <summary>A batch that keeps no record still leaves its header behind when it is its producer's latest (the sequence survives).</summary>
+    private void KeepEmptyIfProducersLatest(ReadOnlySpan<byte> batch, RecordBatchHeader header)
+    {
+        if (header.ProducerId < 0 || !_producerLastOffsets.TryGetValue(header.ProducerId, out var last) || last != header.LastOffset) return;
+        _writer.Reset();
+        _writer.Write(_output, batch, header.MaxTimestamp, header.MaxTimestamp, deleteHorizon: false);
+    }
+
+    /// <summary>Whether a data batch belongs to an aborted transaction: its producer's, spanning the batch's offsets.</summary>
+    private bool IsAborted(RecordBatchHeader header)
+    {
+        if (!header.IsTransactional || header.IsControl || !_aborted.TryGetValue(header.ProducerId, out var ranges)) return false;
+        foreach (var (first, last) in ranges)
+        {
+            if (header.BaseOffset >= first && header.BaseOffset <= last) return true;
+        }
+        return false;
     }
 
     /// <summary>Kafka's rule: a keyed record stays if no later record of its key is in the map, and a tombstone only until its horizon.</summary>

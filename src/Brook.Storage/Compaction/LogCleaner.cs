@@ -12,9 +12,11 @@ namespace Brook.Storage.Compaction;
 /// the log's lock. Producers keep appending meanwhile: the active segment is never touched.
 /// </summary>
 /// <remarks>
-/// Transactions are handled minimally for now: control batches (markers) are copied as they are, and records of
-/// aborted transactions are compacted like any others (Kafka drops them and eventually the markers, which needs the
-/// aborted-transaction index).
+/// Transactions (KIP-98): nothing at or past the first unstable offset is cleaned (an open transaction's outcome is
+/// unknown); records of aborted transactions, found through the aborted-transaction index, neither replace earlier
+/// values of their keys nor survive the pass; transaction markers are always kept (Kafka eventually drops markers
+/// of transactions with no records left, after delete.retention.ms; Brook does not), and so are the aborted-transaction
+/// index entries of the rewritten segments.
 /// </remarks>
 public sealed class LogCleaner(LogCleanerOptions options, ILogger logger)
 {
@@ -22,7 +24,7 @@ public sealed class LogCleaner(LogCleanerOptions options, ILogger logger)
     /// Whether <paramref name="log"/> is due for a pass at <paramref name="nowMs"/>: it is compacted and either the dirty
     /// share of its cleanable bytes reached min.cleanable.dirty.ratio, or its oldest dirty batch is older than
     /// max.compaction.lag.ms, or tombstones it kept have reached their delete horizon. Nothing at or past
-    /// <paramref name="highWatermark"/> counts as cleanable.
+    /// <paramref name="highWatermark"/>, or past the first batch of an open transaction, counts as cleanable.
     /// </summary>
     public LogCleanability Inspect(PartitionLog log, long nowMs, long highWatermark = long.MaxValue) =>
         Inspect(log.CaptureCleaningView(), nowMs, highWatermark);
@@ -84,7 +86,7 @@ public sealed class LogCleaner(LogCleanerOptions options, ILogger logger)
         var firstDirty = view.CleanerCheckpoint;
         if (firstDirty < view.LogStartOffset || firstDirty > view.LogEndOffset) firstDirty = view.LogStartOffset;
 
-        var firstUncleanable = Math.Min(segments[^1].BaseOffset, highWatermark);
+        var firstUncleanable = Math.Min(Math.Min(segments[^1].BaseOffset, highWatermark), view.FirstUnstableOffset);
         if (config.MinCompactionLagMs > 0)
         {
             // A segment holding a record younger than the lag, and everything after it, waits.

@@ -1,8 +1,8 @@
 namespace Brook.Storage.Producers;
 
 /// <summary>
-/// State of one producer id on one partition: its epoch and the last (up to 5) batches it appended, the window in
-/// which Kafka clients may retry (max.in.flight.requests.per.connection &lt;= 5 with idempotence).
+/// State of one producer id on one partition: its epoch, the last (up to 5) batches it appended (the window in which
+/// Kafka clients may retry: max.in.flight.requests.per.connection &lt;= 5 with idempotence) and its open transaction.
 /// </summary>
 internal sealed class ProducerStateEntry(long producerId, short epoch)
 {
@@ -13,6 +13,11 @@ internal sealed class ProducerStateEntry(long producerId, short epoch)
     public int BatchCount { get; private set; }
     /// <summary>Timestamp of the producer's latest batch or marker (for expiration and transactions later).</summary>
     public long LastTimestamp { get; set; } = -1;
+
+    /// <summary>Epoch of the transaction coordinator that wrote the producer's latest marker; -1 before any.</summary>
+    public int CoordinatorEpoch { get; set; } = -1;
+    /// <summary>Offset of the first batch of the producer's ongoing transaction, -1 when none is open (KIP-98).</summary>
+    public long CurrentTxnFirstOffset { get; set; } = -1;
 
     public int LastSequence => BatchCount == 0 ? -1 : _batches[BatchCount - 1].LastSequence;
     public long LastOffset => BatchCount == 0 ? -1 : _batches[BatchCount - 1].LastOffset;

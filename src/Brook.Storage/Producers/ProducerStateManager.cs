@@ -1,14 +1,18 @@
 using System.Buffers.Binary;
 using Brook.Common;
 using Brook.Protocol.Records;
+using Brook.Storage.Index;
 
 namespace Brook.Storage.Producers;
 
 /// <summary>
-/// Idempotent-producer bookkeeping of one partition: per producer id the epoch and the last 5 batches, used to fence
-/// stale epochs, reject sequence gaps and answer retried batches with their original offsets instead of appending them
-/// twice. Mutated only under the owning <see cref="PartitionLog"/>'s lock; the public views take that lock too.
-/// Survives restarts through snapshot files (<c>&lt;offset&gt;.snapshot</c>) plus a replay of batch headers after them.
+/// Idempotent and transactional producer bookkeeping of one partition: per producer id the epoch, the last 5 batches
+/// and the open transaction, used to fence stale epochs, reject sequence gaps, answer retried batches with their
+/// original offsets instead of appending them twice, and find the first unstable offset (the first batch of the oldest
+/// open transaction, which bounds what read_committed consumers see, KIP-98). Mutated only under the owning
+/// <see cref="PartitionLog"/>'s lock; the public views take that lock too, except <see cref="FirstUnstableOffset"/>,
+/// which is published for lock-free readers. Survives restarts through snapshot files (<c>&lt;offset&gt;.snapshot</c>)
+/// plus a replay of batch headers after them.
 /// </summary>
 public sealed class ProducerStateManager
 {
@@ -16,7 +20,12 @@ public sealed class ProducerStateManager
     public const int RetainedBatches = 5;
 
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    /// <summary>Open transactions ordered by first offset: the minimum is the first unstable offset.</summary>
+    private readonly SortedSet<(long FirstOffset, long ProducerId)> _ongoing = [];
     private readonly Lock _sync;
+    private long _firstUnstableOffset = -1;
+    /// <summary>While state is rebuilt, readers keep the last published value instead of half-rebuilt ones.</summary>
+    private bool _publishingSuspended;
 
     internal ProducerStateManager(Lock sync) => _sync = sync;
 
@@ -25,6 +34,20 @@ public sealed class ProducerStateManager
         get
         {
             lock (_sync) return _producers.Count;
+        }
+    }
+
+    /// <summary>
+    /// Offset of the first batch of the oldest open transaction, or null when none is open. Published after every change
+    /// and before the log end moves past the change, so a reader that loads the log end (or high watermark) first and
+    /// then this value never sees uncommitted data as stable.
+    /// </summary>
+    public long? FirstUnstableOffset
+    {
+        get
+        {
+            var offset = Volatile.Read(ref _firstUnstableOffset);
+            return offset < 0 ? null : offset;
         }
     }
 
@@ -37,6 +60,20 @@ public sealed class ProducerStateManager
             {
                 var list = new List<(long, short, int, long)>(_producers.Count);
                 foreach (var e in _producers.Values) list.Add((e.ProducerId, e.Epoch, e.LastSequence, e.LastTimestamp));
+                return list;
+            }
+        }
+    }
+
+    /// <summary>The open transactions (producer id, offset of its first batch), oldest first.</summary>
+    public IReadOnlyList<(long ProducerId, long FirstOffset)> OngoingTransactions
+    {
+        get
+        {
+            lock (_sync)
+            {
+                var list = new List<(long, long)>(_ongoing.Count);
+                foreach (var (first, producerId) in _ongoing) list.Add((producerId, first));
                 return list;
             }
         }
@@ -56,6 +93,21 @@ public sealed class ProducerStateManager
         return false;
     }
 
+    /// <summary>Epoch of the coordinator that wrote the producer's latest transaction marker (-1 before any), if the producer is known.</summary>
+    public bool TryGetCoordinatorEpoch(long producerId, out int coordinatorEpoch)
+    {
+        lock (_sync)
+        {
+            if (_producers.TryGetValue(producerId, out var e))
+            {
+                coordinatorEpoch = e.CoordinatorEpoch;
+                return true;
+            }
+        }
+        coordinatorEpoch = -1;
+        return false;
+    }
+
     /// <summary>
     /// Checks the producer batches of one append against the current state, as Kafka's leader does, without changing
     /// it: the accepted updates are collected in <paramref name="pending"/> for <see cref="Commit"/> once the bytes are
@@ -68,17 +120,22 @@ public sealed class ProducerStateManager
         {
             if (b.ProducerId < 0) continue;
             _producers.TryGetValue(b.ProducerId, out var stored);
-            var (known, currentEpoch, lastSequence) = EffectiveState(stored, b.ProducerId, pending);
+            var state = EffectiveState(stored, b.ProducerId, pending);
 
-            if (known && b.ProducerEpoch < currentEpoch)
+            // Markers too: a marker of an older epoch comes from a coordinator that was fenced since (a newer epoch is
+            // accepted and becomes current, as when the coordinator aborts with a bumped epoch to fence a producer).
+            if (state.Known && b.ProducerEpoch < state.Epoch)
                 return ProducerCheck.Fail(ErrorCode.InvalidProducerEpoch,
-                    $"producer {b.ProducerId} epoch {b.ProducerEpoch} is older than the current epoch {currentEpoch}");
+                    $"producer {b.ProducerId} epoch {b.ProducerEpoch} is older than the current epoch {state.Epoch}");
 
             var meta = new BatchMetadata(b.BaseSequence, b.LastSequence, b.BaseOffset, b.LastOffset, b.MaxTimestamp);
             if (b.IsControl)
             {
-                // Transaction markers carry no sequence; they only move the epoch forward.
-                pending.Add(new PendingProducerBatch(b.ProducerId, b.ProducerEpoch, true, meta));
+                if (b.Marker is { } marker && marker.CoordinatorEpoch < state.CoordinatorEpoch)
+                    return ProducerCheck.Fail(ErrorCode.TransactionCoordinatorFenced,
+                        $"marker for producer {b.ProducerId} comes from coordinator epoch {marker.CoordinatorEpoch}, older than {state.CoordinatorEpoch}");
+                // Transaction markers carry no sequence.
+                pending.Add(new PendingProducerBatch(b.ProducerId, b.ProducerEpoch, true, b.IsTransactional, b.Marker, meta));
                 continue;
             }
 
@@ -86,67 +143,135 @@ public sealed class ProducerStateManager
             if (stored is not null && stored.Epoch == b.ProducerEpoch && stored.TryFindBatch(b.BaseSequence, b.LastSequence, out var original))
                 return ProducerCheck.DuplicateOf(original);
 
-            if (known && currentEpoch != RecordBatchHeader.NoProducerEpoch)
+            if (state.Known && state.Epoch != RecordBatchHeader.NoProducerEpoch)
             {
-                if (b.ProducerEpoch != currentEpoch)
+                if (b.ProducerEpoch != state.Epoch)
                 {
                     // A bumped epoch restarts the sequence.
                     if (b.BaseSequence != 0)
                         return ProducerCheck.Fail(ErrorCode.OutOfOrderSequenceNumber,
                             $"producer {b.ProducerId} started epoch {b.ProducerEpoch} at sequence {b.BaseSequence}, expected 0");
                 }
-                else if (b.BaseSequence != NextSequence(lastSequence))
+                else if (b.BaseSequence != NextSequence(state.LastSequence))
                 {
                     return ProducerCheck.Fail(ErrorCode.OutOfOrderSequenceNumber,
-                        $"producer {b.ProducerId} epoch {b.ProducerEpoch} sent sequence {b.BaseSequence}, expected {NextSequence(lastSequence)}");
+                        $"producer {b.ProducerId} epoch {b.ProducerEpoch} sent sequence {b.BaseSequence}, expected {NextSequence(state.LastSequence)}");
                 }
             }
+            // A producer with an open transaction writes only transactional batches until a marker ends it (Kafka's rule).
+            if (state.InTransaction && !b.IsTransactional)
+                return ProducerCheck.Fail(ErrorCode.InvalidTxnState,
+                    $"producer {b.ProducerId} sent a non-transactional batch while its transaction is open");
             // An unknown producer (never seen, or its state is gone) is accepted at any sequence.
-            pending.Add(new PendingProducerBatch(b.ProducerId, b.ProducerEpoch, false, meta));
+            pending.Add(new PendingProducerBatch(b.ProducerId, b.ProducerEpoch, false, b.IsTransactional, null, meta));
         }
         return default;
     }
 
-    /// <summary>Applies the updates accepted by <see cref="Check"/> (after the batches were written).</summary>
-    internal void Commit(List<PendingProducerBatch> pending)
+    /// <summary>
+    /// Applies the updates accepted by <see cref="Check"/> (after the batches were written); every transaction an ABORT
+    /// marker ends is added to <paramref name="aborted"/>.
+    /// </summary>
+    internal void Commit(List<PendingProducerBatch> pending, List<AbortedTransaction> aborted)
     {
-        foreach (var p in pending) Apply(p.ProducerId, p.Epoch, p.IsControl, p.Batch);
+        foreach (var p in pending) Apply(p, aborted);
         pending.Clear();
     }
 
-    /// <summary>Replays a batch found in the log (recovery): no checks, the log is the truth.</summary>
-    internal void Replay(RecordBatchHeader header)
+    /// <summary>
+    /// Replays a batch found in the log (recovery): no checks, the log is the truth. <paramref name="marker"/> is what a
+    /// control batch says; an ended aborted transaction goes to <paramref name="aborted"/> when given.
+    /// </summary>
+    internal void Replay(RecordBatchHeader header, EndTxnMarker? marker, List<AbortedTransaction>? aborted)
     {
         if (header.ProducerId < 0) return;
-        Apply(header.ProducerId, header.ProducerEpoch, header.IsControl,
-            new BatchMetadata(header.BaseSequence, header.LastSequence, header.BaseOffset, header.LastOffset, header.MaxTimestamp));
+        Apply(new PendingProducerBatch(header.ProducerId, header.ProducerEpoch, header.IsControl, header.IsTransactional, marker,
+            new BatchMetadata(header.BaseSequence, header.LastSequence, header.BaseOffset, header.LastOffset, header.MaxTimestamp)), aborted);
     }
 
     /// <summary>Replays a batch appended as follower: no checks, the leader already made them.</summary>
-    internal void Replay(in BatchInfo batch)
+    internal void Replay(in BatchInfo batch, List<AbortedTransaction>? aborted)
     {
         if (batch.ProducerId < 0) return;
-        Apply(batch.ProducerId, batch.ProducerEpoch, batch.IsControl,
-            new BatchMetadata(batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp));
+        Apply(new PendingProducerBatch(batch.ProducerId, batch.ProducerEpoch, batch.IsControl, batch.IsTransactional, batch.Marker,
+            new BatchMetadata(batch.BaseSequence, batch.LastSequence, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp)), aborted);
     }
 
-    private void Apply(long producerId, short epoch, bool isControl, BatchMetadata batch)
+    private void Apply(in PendingProducerBatch p, List<AbortedTransaction>? aborted)
     {
-        if (!_producers.TryGetValue(producerId, out var entry))
+        if (!_producers.TryGetValue(p.ProducerId, out var entry))
         {
-            entry = new ProducerStateEntry(producerId, epoch);
-            _producers.Add(producerId, entry);
+            entry = new ProducerStateEntry(p.ProducerId, p.Epoch);
+            _producers.Add(p.ProducerId, entry);
         }
-        if (epoch != entry.Epoch)
+        // A marker never moves the epoch back (only a replayed log can hold one of an older epoch).
+        if (p.Epoch != entry.Epoch && !(p.IsControl && p.Epoch < entry.Epoch)) entry.BumpEpoch(p.Epoch);
+        if (p.IsControl)
         {
-            if (isControl && epoch < entry.Epoch) return;
-            entry.BumpEpoch(epoch);
+            entry.LastTimestamp = p.Batch.Timestamp;
+            if (p.Marker is { } marker)
+            {
+                entry.CoordinatorEpoch = marker.CoordinatorEpoch;
+                EndTransaction(entry, p.Batch.FirstOffset, marker.IsAbort, aborted);
+            }
         }
-        if (isControl) entry.LastTimestamp = batch.Timestamp;
-        else entry.AddBatch(batch);
+        else
+        {
+            entry.AddBatch(p.Batch);
+            if (p.IsTransactional && entry.CurrentTxnFirstOffset < 0)
+            {
+                entry.CurrentTxnFirstOffset = p.Batch.FirstOffset;
+                _ongoing.Add((p.Batch.FirstOffset, p.ProducerId));
+                PublishFirstUnstableOffset();
+            }
+        }
     }
 
-    internal void Clear() => _producers.Clear();
+    /// <summary>
+    /// A marker ends the producer's open transaction. A marker without one (a retried WriteTxnMarkers, or a transaction
+    /// that never wrote to this partition) is still in the log but changes nothing here and, like in Kafka, gets no
+    /// aborted-transaction entry: there are no records to hide.
+    /// </summary>
+    private void EndTransaction(ProducerStateEntry entry, long markerOffset, bool abort, List<AbortedTransaction>? aborted)
+    {
+        var first = entry.CurrentTxnFirstOffset;
+        if (first < 0) return;
+        // Not published here: the log publishes once the abort is in the segment's index (PublishFirstUnstableOffset).
+        _ongoing.Remove((first, entry.ProducerId));
+        entry.CurrentTxnFirstOffset = -1;
+        // The entry's last stable offset: the oldest transaction still open, else just past the marker. Every
+        // transaction aborted later begins at or after it, which lets searches stop early.
+        if (abort) aborted?.Add(new AbortedTransaction(entry.ProducerId, first, markerOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : markerOffset + 1));
+    }
+
+    /// <summary>
+    /// Makes the first unstable offset visible to lock-free readers. A transaction that begins lowers it at once; one
+    /// that ends raises it only when the log calls this after indexing the abort, so a reader that finds its records
+    /// stable also finds them in the aborted-transaction index.
+    /// </summary>
+    internal void PublishFirstUnstableOffset()
+    {
+        if (!_publishingSuspended) Volatile.Write(ref _firstUnstableOffset, _ongoing.Count > 0 ? _ongoing.Min.FirstOffset : -1);
+    }
+
+    /// <summary>
+    /// Keeps <see cref="FirstUnstableOffset"/> at its current value while the state is cleared and rebuilt (a follower's
+    /// truncation), until <see cref="ResumePublishing"/> publishes the rebuilt one.
+    /// </summary>
+    internal void SuspendPublishing() => _publishingSuspended = true;
+
+    internal void ResumePublishing()
+    {
+        _publishingSuspended = false;
+        PublishFirstUnstableOffset();
+    }
+
+    internal void Clear()
+    {
+        _producers.Clear();
+        _ongoing.Clear();
+        PublishFirstUnstableOffset();
+    }
 
     /// <summary>Per producer id, the last offset of its latest data batch (compaction keeps that batch's header).</summary>
     internal Dictionary<long, long> LastDataOffsets()
@@ -163,42 +288,54 @@ public sealed class ProducerStateManager
     }
 
     /// <summary>The producer's state as it will be once the pending updates of this append are applied (same rules as <see cref="Apply"/>).</summary>
-    private static (bool Known, short Epoch, int LastSequence) EffectiveState(ProducerStateEntry? stored, long producerId, List<PendingProducerBatch> pending)
+    private static EffectiveProducerState EffectiveState(ProducerStateEntry? stored, long producerId, List<PendingProducerBatch> pending)
     {
-        var known = stored is not null;
-        var epoch = stored?.Epoch ?? RecordBatchHeader.NoProducerEpoch;
-        var lastSequence = stored?.LastSequence ?? -1;
+        var state = new EffectiveProducerState(
+            stored is not null,
+            stored?.Epoch ?? RecordBatchHeader.NoProducerEpoch,
+            stored?.LastSequence ?? -1,
+            stored?.CoordinatorEpoch ?? -1,
+            stored is { CurrentTxnFirstOffset: >= 0 });
         foreach (var p in pending)
         {
             if (p.ProducerId != producerId) continue;
-            if (!known || p.Epoch != epoch)
+            if (!state.Known || (p.Epoch != state.Epoch && !(p.IsControl && p.Epoch < state.Epoch)))
+                state = state with { Known = true, Epoch = p.Epoch, LastSequence = -1 };
+            if (p.IsControl)
             {
-                if (known && p.IsControl && p.Epoch < epoch) continue;
-                epoch = p.Epoch;
-                lastSequence = -1;
-                known = true;
+                if (p.Marker is { } marker) state = state with { CoordinatorEpoch = marker.CoordinatorEpoch, InTransaction = false };
             }
-            if (!p.IsControl) lastSequence = p.Batch.LastSequence;
+            else
+            {
+                state = state with { LastSequence = p.Batch.LastSequence, InTransaction = state.InTransaction || p.IsTransactional };
+            }
         }
-        return (known, epoch, lastSequence);
+        return state;
     }
+
+    private readonly record struct EffectiveProducerState(bool Known, short Epoch, int LastSequence, int CoordinatorEpoch, bool InTransaction);
 
     /// <summary>Sequences are non-negative int32 that wrap from int.MaxValue to 0.</summary>
     private static int NextSequence(int lastSequence) => lastSequence == int.MaxValue ? 0 : lastSequence + 1;
 
     // Snapshot file: magic "BPS1", version int16, CRC-32C (uint32) of everything after it, producer count int32, then
-    // per producer: id int64, epoch int16, last timestamp int64, batch count int8, and per batch: first sequence int32,
-    // last sequence int32, first offset int64, last offset int64, timestamp int64. Big-endian like the rest of Kafka.
+    // per producer: id int64, epoch int16, last timestamp int64, coordinator epoch int32 and first offset of the open
+    // transaction int64 (-1: none; both from version 2 on), batch count int8, and per batch: first sequence int32, last
+    // sequence int32, first offset int64, last offset int64, timestamp int64. Big-endian like the rest of Kafka.
+    // Version 1 files (before transactions) are still read.
     private const uint SnapshotMagic = 0x42505331;
-    private const short SnapshotVersion = 1;
+    private const short SnapshotVersion = 2;
+    private const short SnapshotVersionWithoutTransactions = 1;
     private const int SnapshotHeaderSize = 4 + 2 + 4;
-    private const int ProducerSize = 8 + 2 + 8 + 1;
     private const int BatchSize = 4 + 4 + 8 + 8 + 8;
+
+    private static int ProducerSize(short version) => version >= 2 ? 8 + 2 + 8 + 4 + 8 + 1 : 8 + 2 + 8 + 1;
 
     internal byte[] SerializeSnapshot()
     {
+        var producerSize = ProducerSize(SnapshotVersion);
         var size = SnapshotHeaderSize + 4;
-        foreach (var e in _producers.Values) size += ProducerSize + e.BatchCount * BatchSize;
+        foreach (var e in _producers.Values) size += producerSize + e.BatchCount * BatchSize;
         var bytes = new byte[size];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32BigEndian(span, SnapshotMagic);
@@ -211,8 +348,10 @@ public sealed class ProducerStateManager
             BinaryPrimitives.WriteInt64BigEndian(span[p..], e.ProducerId);
             BinaryPrimitives.WriteInt16BigEndian(span[(p + 8)..], e.Epoch);
             BinaryPrimitives.WriteInt64BigEndian(span[(p + 10)..], e.LastTimestamp);
-            span[p + 18] = (byte)e.BatchCount;
-            p += ProducerSize;
+            BinaryPrimitives.WriteInt32BigEndian(span[(p + 18)..], e.CoordinatorEpoch);
+            BinaryPrimitives.WriteInt64BigEndian(span[(p + 22)..], e.CurrentTxnFirstOffset);
+            span[p + 30] = (byte)e.BatchCount;
+            p += producerSize;
             for (var i = 0; i < e.BatchCount; i++)
             {
                 var b = e.Batch(i);
@@ -231,14 +370,16 @@ public sealed class ProducerStateManager
     /// <summary>Replaces the state with a snapshot's; false (state left empty) if the bytes are not a valid snapshot.</summary>
     internal bool TryLoadSnapshot(ReadOnlySpan<byte> bytes)
     {
-        _producers.Clear();
+        Clear();
         try
         {
             if (bytes.Length < SnapshotHeaderSize + 4
                 || BinaryPrimitives.ReadUInt32BigEndian(bytes) != SnapshotMagic
-                || BinaryPrimitives.ReadInt16BigEndian(bytes[4..]) != SnapshotVersion
+                || BinaryPrimitives.ReadInt16BigEndian(bytes[4..]) is not (SnapshotVersion or SnapshotVersionWithoutTransactions)
                 || BinaryPrimitives.ReadUInt32BigEndian(bytes[6..]) != Crc32C.Compute(bytes[SnapshotHeaderSize..]))
                 return false;
+            var version = BinaryPrimitives.ReadInt16BigEndian(bytes[4..]);
+            var producerSize = ProducerSize(version);
             var p = SnapshotHeaderSize;
             var count = BinaryPrimitives.ReadInt32BigEndian(bytes[p..]);
             p += 4;
@@ -246,8 +387,18 @@ public sealed class ProducerStateManager
             {
                 var entry = new ProducerStateEntry(BinaryPrimitives.ReadInt64BigEndian(bytes[p..]), BinaryPrimitives.ReadInt16BigEndian(bytes[(p + 8)..]));
                 var lastTimestamp = BinaryPrimitives.ReadInt64BigEndian(bytes[(p + 10)..]);
-                int batches = bytes[p + 18];
-                p += ProducerSize;
+                int batches;
+                if (version >= 2)
+                {
+                    entry.CoordinatorEpoch = BinaryPrimitives.ReadInt32BigEndian(bytes[(p + 18)..]);
+                    entry.CurrentTxnFirstOffset = BinaryPrimitives.ReadInt64BigEndian(bytes[(p + 22)..]);
+                    batches = bytes[p + 30];
+                }
+                else
+                {
+                    batches = bytes[p + 18];
+                }
+                p += producerSize;
                 for (var i = 0; i < batches; i++)
                 {
                     entry.AddBatch(new BatchMetadata(
@@ -260,12 +411,20 @@ public sealed class ProducerStateManager
                 }
                 entry.LastTimestamp = lastTimestamp;
                 _producers[entry.ProducerId] = entry;
+                if (entry.CurrentTxnFirstOffset >= 0 && !_ongoing.Add((entry.CurrentTxnFirstOffset, entry.ProducerId)))
+                {
+                    Clear();
+                    return false; // two transactions cannot start at one offset
+                }
             }
-            return p == bytes.Length;
+            PublishFirstUnstableOffset();
+            if (p == bytes.Length) return true;
+            Clear();
+            return false;
         }
         catch (ArgumentOutOfRangeException)
         {
-            _producers.Clear();
+            Clear();
             return false;
         }
     }
