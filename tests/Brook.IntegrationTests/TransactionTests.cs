@@ -27,6 +27,9 @@ public sealed class TransactionTests : IClassFixture<TransactionBrokerFixture>, 
         var config = KafkaTestClient.ProducerConfig(Bootstrap);
         config.TransactionalId = transactionalId;
         config.TransactionTimeoutMs = timeoutMs;
+        // librdkafka requires socket.timeout.ms and message.timeout.ms not to exceed transaction.timeout.ms.
+        config.SocketTimeoutMs = Math.Min(config.SocketTimeoutMs ?? 60_000, timeoutMs);
+        config.MessageTimeoutMs = Math.Min(config.MessageTimeoutMs ?? 300_000, timeoutMs);
         var producer = KafkaTestClient.CreateProducer(config);
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         return producer;
