@@ -15,6 +15,7 @@ namespace Brook.Server;
 /// </summary>
 public sealed class BrokerLifecycle(
     BrokerConfig config,
+    DynamicBrokerConfig dynamicConfig,
     ClusterController controller,
     ReplicaManager replicas,
     GroupCoordinatorHost groups,
@@ -27,6 +28,9 @@ public sealed class BrokerLifecycle(
             .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
             .ToList();
         await controller.StartAsync(config.NodeId, endpoints, rack: null, cancellationToken);
+        // Dynamic broker configs first: partition settings are resolved against them.
+        dynamicConfig.Apply(controller.Image);
+        controller.ImagePublished += dynamicConfig.Apply;
         replicas.DeleteStrayLogs(controller.Image);
         replicas.Apply(controller.Image);
         controller.ImagePublished += replicas.Apply;
@@ -40,6 +44,7 @@ public sealed class BrokerLifecycle(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         controller.ImagePublished -= replicas.Apply;
+        controller.ImagePublished -= dynamicConfig.Apply;
         transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();

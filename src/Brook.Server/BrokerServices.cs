@@ -20,6 +20,7 @@ public static class BrokerServices
     {
         var logDir = Path.GetFullPath(config.LogDirs[0]);
         services.AddSingleton(config);
+        services.AddSingleton(new DynamicBrokerConfig(config));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ServerOptions { SocketRequestMaxBytes = config.SocketRequestMaxBytes });
 
@@ -37,7 +38,7 @@ public static class BrokerServices
         services.AddSingleton(sp => new ReplicaManager(
             logDir,
             config.NodeId,
-            topic => PartitionSettingsResolver.Resolve(config, topic),
+            topic => PartitionSettingsResolver.Resolve(sp.GetRequiredService<DynamicBrokerConfig>().Current, topic),
             sp.GetRequiredService<GroupCommitFlusher>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));

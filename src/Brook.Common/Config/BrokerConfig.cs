@@ -328,7 +328,41 @@ public sealed class BrokerConfig
         _ => throw WrongType(key, "LIST"),
     };
 
-    /// <summary>The broker resource as DescribeConfigs reports it: every key, read-only, passwords withheld, alias synonyms included. Sorted by key.</summary>
+    /// <summary>Source names of dynamic layers (set through AlterConfigs, kept as metadata records).</summary>
+    public const string DynamicBrokerSource = "dynamic broker config";
+    public const string DynamicDefaultBrokerSource = "dynamic default broker config";
+
+    /// <summary>
+    /// This configuration with dynamic values on top: cluster-wide defaults first, then this broker's own (KIP-226
+    /// precedence: per-broker dynamic &gt; cluster-wide dynamic &gt; static). Keys that cannot change at run time are ignored.
+    /// </summary>
+    public BrokerConfig WithDynamic(IReadOnlyDictionary<string, string>? clusterDefaults, IReadOnlyDictionary<string, string>? perBroker)
+    {
+        var settings = new Dictionary<string, Setting>(_settings, StringComparer.Ordinal);
+        var warnings = new List<string>(_warnings);
+        void Layer(IReadOnlyDictionary<string, string>? values, string source)
+        {
+            if (values is null) return;
+            foreach (var (key, raw) in values)
+            {
+                if (!BrokerConfigDefs.IsDynamic(key) || BrokerConfigDefs.Find(key) is not { } def) continue;
+                if (def.TryParse(raw, out object? parsed) is not null || parsed is null) continue;
+                settings[key] = new Setting(parsed, raw, source);
+            }
+        }
+        Layer(clusterDefaults, DynamicDefaultBrokerSource);
+        Layer(perBroker, DynamicBrokerSource);
+        return new BrokerConfig(settings, warnings);
+    }
+
+    /// <summary>Where the value of a set key comes from, as DescribeConfigs names it.</summary>
+    public ConfigSource SourceKindOf(string key) =>
+        !_settings.TryGetValue(key, out Setting s) ? ConfigSource.DefaultConfig
+        : s.Source == DynamicBrokerSource ? ConfigSource.DynamicBrokerConfig
+        : s.Source == DynamicDefaultBrokerSource ? ConfigSource.DynamicDefaultBrokerConfig
+        : ConfigSource.StaticBrokerConfig;
+
+    /// <summary>The broker resource as DescribeConfigs reports it: every key, passwords withheld, alias synonyms included; only dynamic keys are writable. Sorted by key.</summary>
     public IReadOnlyList<ConfigEntry> Describe()
     {
         var entries = new List<ConfigEntry>();
@@ -347,9 +381,9 @@ public sealed class BrokerConfig
             entries.Add(new ConfigEntry(
                 def.Name,
                 def.IsSensitive ? null : GetString(def.Name),
-                IsSet(def.Name) ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig,
+                SourceKindOf(def.Name),
                 def.IsSensitive,
-                IsReadOnly: true,
+                IsReadOnly: !BrokerConfigDefs.IsDynamic(def.Name),
                 def.Type,
                 def.Documentation,
                 synonyms));
@@ -364,7 +398,7 @@ public sealed class BrokerConfig
         ConfigDef def = BrokerConfigDefs.Get(key);
         if (_settings.TryGetValue(key, out Setting setting))
         {
-            synonyms.Add(new ConfigSynonym(key, def.IsSensitive ? null : ConfigDef.Format(setting.Value), ConfigSource.StaticBrokerConfig));
+            synonyms.Add(new ConfigSynonym(key, def.IsSensitive ? null : ConfigDef.Format(setting.Value), SourceKindOf(key)));
         }
 
         if (def.DefaultValue is not null)

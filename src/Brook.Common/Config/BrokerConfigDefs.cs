@@ -230,6 +230,25 @@ public static class BrokerConfigDefs
     /// <summary>Every broker key, in catalogue order (grouped by area).</summary>
     public static IReadOnlyList<ConfigDef> All => Defs;
 
+    /// <summary>
+    /// Broker keys that AlterConfigs may change at run time: the broker-wide defaults of topic configs (log.retention.ms,
+    /// log.segment.bytes, message.max.bytes, ...), which is what Kafka users change dynamically most. Listener, storage
+    /// layout and coordinator keys need a restart.
+    /// </summary>
+    public static bool IsDynamic(string key) => DynamicKeys.Value.Contains(key);
+
+    private static readonly Lazy<HashSet<string>> DynamicKeys = new(() =>
+        TopicConfigDefs.All.SelectMany(t => SynonymsOfTopicKey(t.Name)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Checks a dynamic broker config change; an error message or null.</summary>
+    public static string? ValidateDynamic(string key, string? value)
+    {
+        if (Find(key) is not { } def) return $"Unknown broker config name: {key}";
+        if (!IsDynamic(key)) return $"Cannot update these configs dynamically: {key} (it needs a restart)";
+        if (value is null) return null;
+        return def.TryParse(value, out _) is { } problem ? $"Invalid value {value} for configuration {key}: {problem}" : null;
+    }
+
     /// <summary>The definition of <paramref name="name"/>, or null if Brook does not know the key.</summary>
     public static ConfigDef? Find(string name) => ByName.GetValueOrDefault(name);
 

@@ -139,7 +139,9 @@ public static class TopicConfigDefs
             {
                 (object? brokerValue, bool fromBroker) = BrokerDefault(broker, def);
                 value = ConfigDef.Format(brokerValue);
-                source = fromBroker ? ConfigSource.StaticBrokerConfig : ConfigSource.DefaultConfig;
+                source = fromBroker
+                    ? broker.SourceKindOf(BrokerConfigDefs.SynonymsOfTopicKey(def.Name).First(k => broker.IsSet(k.Name)).Name)
+                    : ConfigSource.DefaultConfig;
             }
 
             foreach (ConfigDef brokerDef in BrokerConfigDefs.SynonymsOfTopicKey(def.Name))

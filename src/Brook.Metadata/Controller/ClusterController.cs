@@ -165,6 +165,34 @@ public sealed class ClusterController : IDisposable
     }
 
     /// <summary>
+    /// Replaces the dynamic config overrides of a broker (<paramref name="resourceName"/> = its id) or of all brokers
+    /// (empty name = cluster-wide default) with <paramref name="newOverrides"/>; <paramref name="validate"/> checks each
+    /// key. Kept as ConfigRecords, so the change applies at once and survives restarts.
+    /// </summary>
+    public async Task<(ErrorCode Error, string? Message)> AlterBrokerConfigsAsync(string resourceName, IReadOnlyDictionary<string, string> newOverrides,
+        Func<string, string?, string?> validate, bool validateOnly, CancellationToken cancellationToken)
+    {
+        var result = await WriteAsync<(ErrorCode, string?)>(image =>
+        {
+            foreach (var (key, value) in newOverrides)
+            {
+                if (validate(key, value) is { } problem) return ([], (ErrorCode.InvalidConfig, problem));
+            }
+            var current = image.BrokerConfigs.TryGetValue(resourceName, out var c) ? c : new Dictionary<string, string>();
+            var records = new List<MetadataRecord>();
+            foreach (var (key, value) in newOverrides)
+                if (!current.TryGetValue(key, out var old) || old != value) records.Add(new ConfigRecord(ConfigResourceType.Broker, resourceName, key, value));
+            foreach (var key in current.Keys)
+                if (!newOverrides.ContainsKey(key)) records.Add(new ConfigRecord(ConfigResourceType.Broker, resourceName, key, null));
+            return (validateOnly ? [] : records, (ErrorCode.None, null));
+        }, cancellationToken);
+        if (!validateOnly && result.Item1 == ErrorCode.None)
+            _logger.LogInformation("Dynamic broker configs of {Resource} are now {{{Configs}}}", resourceName.Length == 0 ? "<cluster default>" : resourceName,
+                string.Join(", ", newOverrides.Select(kv => $"{kv.Key}={kv.Value}")));
+        return result;
+    }
+
+    /// <summary>
     /// Reserves <paramref name="blockSize"/> producer ids and returns the first; the reservation is durable before this
     /// returns, so no id is ever handed out twice, even across restarts (ids of a block unused at a crash are skipped).
     /// </summary>

@@ -1,29 +1,58 @@
+using System.Globalization;
 using Brook.Common;
+using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Protocol.Messages;
 
 namespace Brook.Server.Handlers;
 
-/// <summary>What AlterConfigs and IncrementalAlterConfigs share: resource checks and committing topic changes in one batch.</summary>
+/// <summary>
+/// What AlterConfigs and IncrementalAlterConfigs share: which resources can be altered, the current overrides of a
+/// resource, and committing the wanted override sets (topics in one metadata batch; brokers one resource at a time).
+/// </summary>
 internal static class ConfigAlterations
 {
+    /// <summary>A resource to alter and the complete override set it should end up with.</summary>
+    public sealed record Change(sbyte ResourceType, string ResourceName, IReadOnlyDictionary<string, string> Overrides);
+
     /// <summary>Refuses resources we cannot alter and requests naming a key twice (Kafka's INVALID_REQUEST).</summary>
-    public static (ErrorCode Code, string Message)? CheckResource(sbyte resourceType, IEnumerable<string> keys)
+    public static (ErrorCode Code, string Message)? CheckResource(sbyte resourceType, string resourceName, int nodeId, IEnumerable<string> keys)
     {
         if (resourceType == DescribeConfigsRequest.ResourceTypeBroker)
-            return (ErrorCode.InvalidRequest, "Dynamic broker configs are not supported yet: set broker configs in server.properties");
-        if (resourceType != DescribeConfigsRequest.ResourceTypeTopic)
+        {
+            if (resourceName.Length > 0 && resourceName != nodeId.ToString(CultureInfo.InvariantCulture))
+                return (ErrorCode.InvalidRequest, $"This is broker {nodeId}; send configs of broker {resourceName} to that broker.");
+        }
+        else if (resourceType != DescribeConfigsRequest.ResourceTypeTopic)
+        {
             return (ErrorCode.InvalidRequest, $"Unsupported resource type {resourceType}.");
+        }
         var duplicate = keys.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) return (ErrorCode.InvalidRequest, $"Error due to duplicate config keys: {duplicate.Key}");
         return null;
     }
 
-    public static async Task ApplyAsync<TResult>(ClusterController controller, List<(TResult Result, TopicConfigChange Change)> changes,
+    /// <summary>The overrides a resource has now (topic configs, or dynamic broker configs; empty name = cluster default).</summary>
+    public static IReadOnlyDictionary<string, string>? CurrentOverrides(MetadataImage image, sbyte resourceType, string resourceName) =>
+        resourceType == DescribeConfigsRequest.ResourceTypeTopic
+            ? image.TopicsByName.TryGetValue(resourceName, out var topic) ? topic.Configs : null
+            : image.BrokerConfigs.TryGetValue(resourceName, out var broker) ? broker : new Dictionary<string, string>();
+
+    public static async Task ApplyAsync<TResult>(ClusterController controller, List<(TResult Result, Change Change)> changes,
         bool validateOnly, Action<TResult, ErrorCode, string?> report)
     {
-        if (changes.Count == 0) return;
-        var results = await controller.AlterTopicConfigsAsync(changes.Select(c => c.Change).ToList(), validateOnly, CancellationToken.None);
-        for (var i = 0; i < results.Count; i++) report(changes[i].Result, results[i].ErrorCode, results[i].ErrorMessage);
+        var topics = changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeTopic).ToList();
+        if (topics.Count > 0)
+        {
+            var results = await controller.AlterTopicConfigsAsync(
+                topics.Select(c => new TopicConfigChange(c.Change.ResourceName, c.Change.Overrides)).ToList(), validateOnly, CancellationToken.None);
+            for (var i = 0; i < results.Count; i++) report(topics[i].Result, results[i].ErrorCode, results[i].ErrorMessage);
+        }
+        foreach (var (result, change) in changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeBroker))
+        {
+            var (error, message) = await controller.AlterBrokerConfigsAsync(change.ResourceName, change.Overrides,
+                BrokerConfigDefs.ValidateDynamic, validateOnly, CancellationToken.None);
+            report(result, error, message);
+        }
     }
 }

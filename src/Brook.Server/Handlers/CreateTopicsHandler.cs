@@ -11,7 +11,7 @@ namespace Brook.Server.Handlers;
 /// CreateTopics v2-7 (v0-1 were removed in Kafka 4, KIP-896). v4+ may ask for broker defaults with -1 partitions or
 /// replication factor (Kafka Streams does). v5+ returns the effective configs, partitions and replication factor; v7 the topic id.
 /// </summary>
-public sealed class CreateTopicsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<CreateTopicsRequest>
+public sealed class CreateTopicsHandler(ClusterController controller, DynamicBrokerConfig brokerConfig) : ApiHandler<CreateTopicsRequest>
 {
     public override short MinVersion => 2;
 
@@ -44,7 +44,7 @@ public sealed class CreateTopicsHandler(ClusterController controller, BrokerConf
 
     /// <summary>v5+ reports every topic config with its effective value and where it came from (KIP-525).</summary>
     private List<CreateTopicsResponse.CreatableTopicConfigs> EffectiveConfigs(IReadOnlyDictionary<string, string>? overrides) =>
-        TopicConfigDefs.ResolveTopicConfig(config, overrides ?? new Dictionary<string, string>())
+        TopicConfigDefs.ResolveTopicConfig(brokerConfig.Current, overrides ?? new Dictionary<string, string>())
             .Select(e => new CreateTopicsResponse.CreatableTopicConfigs
             {
                 Name = e.Name,

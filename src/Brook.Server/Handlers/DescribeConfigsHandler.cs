@@ -11,7 +11,7 @@ namespace Brook.Server.Handlers;
 /// DescribeConfigs v1-4 (v0 removed in Kafka 4): every topic or broker config with its effective value, where it comes
 /// from (topic override, static broker config, default) and, on request, its synonyms (KIP-226) and documentation.
 /// </summary>
-public sealed class DescribeConfigsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<DescribeConfigsRequest>
+public sealed class DescribeConfigsHandler(ClusterController controller, DynamicBrokerConfig brokerConfig) : ApiHandler<DescribeConfigsRequest>
 {
     public override short MinVersion => 1;
 
@@ -33,16 +33,16 @@ public sealed class DescribeConfigsHandler(ClusterController controller, BrokerC
                         result.ErrorMessage = $"Topic {resource.ResourceName} does not exist.";
                         continue;
                     }
-                    entries = TopicConfigDefs.ResolveTopicConfig(config, topic.Configs);
+                    entries = TopicConfigDefs.ResolveTopicConfig(brokerConfig.Current, topic.Configs);
                     break;
                 case DescribeConfigsRequest.ResourceTypeBroker:
-                    if (resource.ResourceName.Length > 0 && resource.ResourceName != config.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    if (resource.ResourceName.Length > 0 && resource.ResourceName != brokerConfig.Static.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     {
                         result.ErrorCode = (short)ErrorCode.InvalidRequest;
-                        result.ErrorMessage = $"This is broker {config.NodeId}; ask broker {resource.ResourceName} for its configs.";
+                        result.ErrorMessage = $"This is broker {brokerConfig.Static.NodeId}; ask broker {resource.ResourceName} for its configs.";
                         continue;
                     }
-                    entries = config.Describe();
+                    entries = brokerConfig.Current.Describe();
                     break;
                 case DescribeConfigsRequest.ResourceTypeBrokerLogger:
                     continue; // no dynamic log levels: an empty list, as a broker with no logger overrides answers
