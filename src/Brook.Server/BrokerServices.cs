@@ -99,6 +99,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, TxnOffsetCommitHandler>();
         services.AddSingleton<IApiHandler, DescribeTransactionsHandler>();
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
+        services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         return services;
     }

@@ -6,6 +6,7 @@ using Brook.Protocol.Messages;
 using Brook.Protocol.Records;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Server.Handlers;
@@ -19,6 +20,7 @@ public sealed class ProduceHandler(
     ClusterController controller,
     ReplicaManager replicas,
     BrokerConfig config,
+    TransactionCoordinatorHost transactions,
     ILogger<ProduceHandler> logger) : ApiHandler<ProduceRequest>
 {
     public override short MinVersion => 3;
@@ -59,6 +61,12 @@ public sealed class ProduceHandler(
                     pr.ErrorMessage = "produce request carried no record batch";
                     continue;
                 }
+                if (request.TransactionalId is { } transactionalId && VerifyTransaction(transactionalId, partition.Id, records) is { } txnError)
+                {
+                    pr.ErrorCode = (short)txnError;
+                    pr.ErrorMessage = $"partition {partition.Id} is not part of the ongoing transaction of {transactionalId}";
+                    continue;
+                }
                 var result = partition.AppendAsLeader(records.Data, allowZstd: context.ApiVersion >= 7);
                 pr.LogStartOffset = partition.LogStartOffset;
                 if (result.Error != ErrorCode.None)
@@ -78,6 +86,20 @@ public sealed class ProduceHandler(
         if (acks == 0) return ValueTask.FromResult<IMessage?>(null);
         if (durable is null) return Done(response);
         return WaitDurableAsync(response, durable);
+    }
+
+    /// <summary>
+    /// KIP-890 part 1: a transactional batch may only go to a partition its transaction added (AddPartitionsToTxn);
+    /// otherwise a hanging transaction could be created. Fencing errors pass through; anything else is INVALID_TXN_STATE.
+    /// </summary>
+    private ErrorCode? VerifyTransaction(string transactionalId, TopicPartition partition, MemoryRecordSet records)
+    {
+        if (records.SizeInBytes < RecordBatchHeader.Size || !transactions.IsReady) return null;
+        var header = new RecordBatchHeader(records.Data.Span);
+        if (!header.IsTransactional) return null;
+        var verified = transactions.Coordinator.VerifyPartitionsInTxn(transactionalId, header.ProducerId, header.ProducerEpoch, [partition]);
+        if (verified.Error is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch) return verified.Error;
+        return verified.Error == ErrorCode.None && verified.Partitions.All(p => p.Error == ErrorCode.None) ? null : ErrorCode.InvalidTxnState;
     }
 
     private async ValueTask<IMessage?> WaitDurableAsync(ProduceResponse response, List<(Partition Partition, long LastOffset)> durable)
