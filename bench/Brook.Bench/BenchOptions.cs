@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance|txn> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --topic NAME            topic (default bench); produce creates it if missing
@@ -21,9 +21,12 @@ public sealed class BenchOptions
           --idempotence           enable.idempotence=true (implies acks=all)
           --timeout-s S           give up consuming after S seconds without progress (default 30)
           --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
+          --transactions N        transactions for txn (default 1000)
+          --txn-records N         records per transaction for txn (default 100)
         "all" produces and then consumes the same records (handy with --start-broker).
         "commit" measures synchronous offset commits per second (--records commits, default 1000000 → use e.g. 20000).
         "rebalance" measures how long a group of 2 takes to settle after a 3rd member joins.
+        "txn" commits --transactions transactions of --txn-records records with one transactional producer.
         """;
 
     public string Command { get; private init; } = "";
@@ -40,13 +43,15 @@ public sealed class BenchOptions
     public bool Idempotence { get; private init; }
     public int TimeoutSeconds { get; private init; } = 30;
     public GroupProtocol GroupProtocol { get; private init; } = GroupProtocol.Classic;
+    public int Transactions { get; private init; } = 1000;
+    public int TxnRecords { get; private init; } = 100;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -101,9 +106,11 @@ public sealed class BenchOptions
             BatchSize = values.ContainsKey("--batch-size") ? GetInt("--batch-size", 0) : null,
             Idempotence = flags.Contains("--idempotence"),
             TimeoutSeconds = GetInt("--timeout-s", 30),
+            Transactions = GetInt("--transactions", 1000),
+            TxnRecords = GetInt("--txn-records", 100),
         };
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys)}");
-        if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0) throw new ArgumentException("sizes must be positive");
+        if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;
     }
 }

@@ -38,6 +38,7 @@ try
     if (options.Command is "consume" or "all") exit |= ConsumeBenchmark.Run(options);
     if (options.Command is "commit") exit |= await GroupBenchmarks.CommitAsync(options);
     if (options.Command is "rebalance") exit |= await GroupBenchmarks.RebalanceAsync(options);
+    if (options.Command is "txn") exit |= await TransactionBenchmark.RunAsync(options);
     return exit;
 }
 finally
