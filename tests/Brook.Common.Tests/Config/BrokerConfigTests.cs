@@ -400,7 +400,9 @@ public class BrokerConfigTests
         ConfigEntry minutes = entries["log.retention.minutes"];
         Assert.Equal("30", minutes.Value);
         Assert.Equal(ConfigSource.StaticBrokerConfig, minutes.Source);
-        Assert.True(minutes.IsReadOnly);
+        // Broker-wide topic defaults can change at run time (KIP-226); listeners need a restart.
+        Assert.False(minutes.IsReadOnly);
+        Assert.True(entries["listeners"].IsReadOnly);
         ConfigEntry password = entries["ssl.key.password"];
         Assert.True(password.IsSensitive);
         Assert.Null(password.Value);
@@ -411,5 +413,22 @@ public class BrokerConfigTests
     public void SessionTimeoutBoundsMustBeOrdered()
     {
         Assert.Throws<ConfigException>(() => From(("group.min.session.timeout.ms", "10000"), ("group.max.session.timeout.ms", "5000")));
+    }
+
+    [Fact]
+    public void DynamicLayersOverrideStaticValuesWithTheirOwnSources()
+    {
+        BrokerConfig c = From(("log.retention.ms", "1000"), ("log.segment.bytes", "2000000"));
+        BrokerConfig d = c.WithDynamic(
+            new Dictionary<string, string> { ["log.retention.ms"] = "5000", ["listeners"] = "PLAINTEXT://0.0.0.0:1" },
+            new Dictionary<string, string> { ["log.segment.bytes"] = "3000000" });
+        Assert.Equal(5000, d.LogRetentionMs);
+        Assert.Equal(3_000_000, d.LogSegmentBytes);
+        Assert.Equal(ConfigSource.DynamicDefaultBrokerConfig, d.SourceKindOf("log.retention.ms"));
+        Assert.Equal(ConfigSource.DynamicBrokerConfig, d.SourceKindOf("log.segment.bytes"));
+        Assert.Equal(c.Listeners, d.Listeners); // not dynamic: ignored
+        Assert.NotNull(BrokerConfigDefs.ValidateDynamic("listeners", "PLAINTEXT://0.0.0.0:1"));
+        Assert.NotNull(BrokerConfigDefs.ValidateDynamic("log.retention.ms", "soon"));
+        Assert.Null(BrokerConfigDefs.ValidateDynamic("log.retention.ms", "60000"));
     }
 }
