@@ -8,7 +8,8 @@ namespace Brook.Server;
 
 /// <summary>
 /// The broker's background log work, as Kafka's LogManager schedules it: retention (whole closed segments past
-/// retention.ms / retention.bytes, or below the log start offset) every log.retention.check.interval.ms, and the log
+/// retention.ms / retention.bytes, or below the log start offset) and producer-id expiry (producer.id.expiration.ms)
+/// every log.retention.check.interval.ms, and the log
 /// cleaner (compaction of cleanup.policy=compact logs, dirtiest first) every log.cleaner.backoff.ms when
 /// log.cleaner.enable is on. Appends are never blocked for long: cleaning builds new segments aside and swaps them in.
 /// </summary>
@@ -55,6 +56,8 @@ public sealed class LogMaintenance(ReplicaManager replicas, BrokerConfig config,
             {
                 // The log reports what it deleted itself.
                 partition.Log.ApplyRetention(nowMs, partition.HighWatermark);
+                var expired = partition.Log.ExpireProducers(nowMs, config.ProducerIdExpirationMs);
+                if (expired > 0) logger.LogInformation("Forgot {Count} producer ids of {Partition} idle for over producer.id.expiration.ms", expired, partition.Id);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
             {

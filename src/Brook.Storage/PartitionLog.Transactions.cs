@@ -72,4 +72,7 @@ public sealed partial class PartitionLog
         }
         return found;
     }
+
+    /// <summary>Applies producer.id.expiration.ms: idle producers without an open transaction are forgotten.</summary>
+    public int ExpireProducers(long nowMs, long expirationMs) => ProducerState.RemoveExpired(nowMs, expirationMs);
 }

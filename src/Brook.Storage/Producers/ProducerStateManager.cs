@@ -266,6 +266,27 @@ public sealed class ProducerStateManager
         PublishFirstUnstableOffset();
     }
 
+    /// <summary>
+    /// Forgets producers idle for longer than <paramref name="expirationMs"/> (producer.id.expiration.ms) that have no
+    /// open transaction, as Kafka does, so the state does not grow without bound. A forgotten producer that comes back
+    /// is treated as new (any first sequence accepted). Returns how many were removed.
+    /// </summary>
+    internal int RemoveExpired(long nowMs, long expirationMs)
+    {
+        lock (_sync)
+        {
+            List<long>? expired = null;
+            foreach (var e in _producers.Values)
+            {
+                if (e.CurrentTxnFirstOffset >= 0 || e.LastTimestamp < 0) continue;
+                if (nowMs - e.LastTimestamp > expirationMs) (expired ??= []).Add(e.ProducerId);
+            }
+            if (expired is null) return 0;
+            foreach (var id in expired) _producers.Remove(id);
+            return expired.Count;
+        }
+    }
+
     internal void Clear()
     {
         _producers.Clear();
