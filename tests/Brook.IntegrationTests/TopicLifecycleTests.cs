@@ -92,7 +92,7 @@ public sealed class TopicLifecycleTests : IClassFixture<MaintenanceBrokerFixture
         var topic = KafkaTestClient.UniqueTopic("compact");
         await KafkaTestClient.CreateTopicAsync(Bootstrap, topic, 1, configs: new()
         {
-            ["cleanup.policy"] = "compact",
+            ["cleanup.policy"] = "delete",
             ["segment.bytes"] = "65536",
             ["min.cleanable.dirty.ratio"] = "0.01",
             ["delete.retention.ms"] = "100",
@@ -128,8 +128,18 @@ public sealed class TopicLifecycleTests : IClassFixture<MaintenanceBrokerFixture
         }
         Assert.Null(firstError);
         expected["filler"] = "";
+        // The topic was created with cleanup.policy=delete so nothing is cleaned while it fills; switching it to compact
+        // (a dynamic topic config change) starts the cleaner on a known starting size.
         var dir = PartitionDir(topic);
         var before = DirectoryBytes(dir);
+        using (var admin = KafkaTestClient.CreateAdmin(Bootstrap))
+        {
+            await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+            {
+                [new ConfigResource { Type = ResourceType.Topic, Name = topic }] =
+                    [new ConfigEntry { Name = "cleanup.policy", Value = "compact", IncrementalOperation = AlterConfigOpType.Set }],
+            });
+        }
         // Most of the log is superseded versions; the 100 KB of filler records at the end are not, so "half" is the bar.
         await WaitUntilAsync(() => DirectoryBytes(dir) < before / 2, TimeSpan.FromSeconds(60),
             () => $"the cleaner to shrink the log from {before} bytes; now: " +
