@@ -276,7 +276,7 @@ internal sealed class ClassicGroup(string groupId, int partition, long now)
             if (metadata is null) return null;
             try
             {
-                var reader = new OffsetsRecordReader(metadata);
+                var reader = new SchemaRecordReader(metadata);
                 if (reader.ReadInt16() < 0) return null;
                 var count = reader.ReadArrayLength();
                 for (var i = 0; i < count; i++) topics.Add(reader.ReadString());

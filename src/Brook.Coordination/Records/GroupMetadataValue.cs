@@ -50,7 +50,7 @@ public sealed record GroupMetadataValue(
 
     public static GroupMetadataValue Decode(ReadOnlySpan<byte> value)
     {
-        var reader = new OffsetsRecordReader(value);
+        var reader = new SchemaRecordReader(value);
         var version = reader.ReadInt16();
         if (version is < 0 or > 4)
             throw new KafkaException(ErrorCode.CorruptMessage, $"unknown GroupMetadataValue version {version}");

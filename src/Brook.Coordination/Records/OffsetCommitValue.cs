@@ -30,7 +30,7 @@ public sealed record OffsetCommitValue(long Offset, int LeaderEpoch, string Meta
 
     public static OffsetCommitValue Decode(ReadOnlySpan<byte> value)
     {
-        var reader = new OffsetsRecordReader(value);
+        var reader = new SchemaRecordReader(value);
         var version = reader.ReadInt16();
         if (version is < 0 or > 4)
             throw new KafkaException(ErrorCode.CorruptMessage, $"unknown OffsetCommitValue version {version}");

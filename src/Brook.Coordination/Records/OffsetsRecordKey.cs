@@ -28,7 +28,7 @@ public readonly record struct OffsetsRecordKey(OffsetsRecordType Type, short Ver
     /// <summary>Decodes a key; versions this coordinator does not know come back as <see cref="OffsetsRecordType.Unknown"/>.</summary>
     public static OffsetsRecordKey Parse(ReadOnlySpan<byte> key)
     {
-        var reader = new OffsetsRecordReader(key);
+        var reader = new SchemaRecordReader(key);
         var version = reader.ReadInt16();
         switch (version)
         {

@@ -22,7 +22,7 @@ internal static class TopicPartitionsCodec
         }
     }
 
-    public static PartitionAssignment Read(ref OffsetsRecordReader reader)
+    public static PartitionAssignment Read(ref SchemaRecordReader reader)
     {
         var count = reader.ReadArrayLength();
         if (count == 0) return PartitionAssignment.Empty;
@@ -38,9 +38,9 @@ internal static class TopicPartitionsCodec
     }
 
     /// <summary>Value records start with an int16 version; every KIP-848 value Brook reads is version 0.</summary>
-    public static OffsetsRecordReader OpenValue(ReadOnlySpan<byte> value, string name)
+    public static SchemaRecordReader OpenValue(ReadOnlySpan<byte> value, string name)
     {
-        var reader = new OffsetsRecordReader(value, flexible: true);
+        var reader = new SchemaRecordReader(value, flexible: true);
         var version = reader.ReadInt16();
         if (version != 0) throw new KafkaException(ErrorCode.CorruptMessage, $"unknown {name} version {version}");
         return reader;

@@ -1,4 +1,5 @@
 using Brook.Common;
+using Brook.Coordination.Records;
 using Brook.Protocol;
 
 namespace Brook.Coordination.Transactions.Records;
@@ -26,7 +27,7 @@ public static class TransactionLogKey
     /// </summary>
     public static string? Decode(ReadOnlySpan<byte> key)
     {
-        var reader = new TransactionLogReader(key);
+        var reader = new SchemaRecordReader(key, what: "__transaction_state record");
         var version = reader.ReadInt16();
         return version == Version ? reader.ReadString() : null;
     }

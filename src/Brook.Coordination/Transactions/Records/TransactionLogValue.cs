@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Brook.Common;
+using Brook.Coordination.Records;
 using Brook.Protocol;
 
 namespace Brook.Coordination.Transactions.Records;
@@ -102,7 +103,7 @@ public sealed record TransactionLogValue(
 
     public static TransactionLogValue Decode(ReadOnlySpan<byte> value)
     {
-        var reader = new TransactionLogReader(value);
+        var reader = new SchemaRecordReader(value, what: "__transaction_state record");
         var version = reader.ReadInt16();
         if (version is < 0 or > HighestVersion)
             throw new KafkaException(ErrorCode.CorruptMessage, $"unknown TransactionLogValue version {version}");
@@ -119,7 +120,7 @@ public sealed record TransactionLogValue(
         for (var t = 0; t < topicCount; t++)
         {
             var topic = reader.ReadString();
-            var ids = reader.ReadArrayLength();
+            var ids = reader.ReadNonNullArrayLength();
             for (var i = 0; i < ids; i++) partitions.Add(new TopicPartition(topic, reader.ReadInt32()));
             reader.SkipTaggedFields();
         }
