@@ -391,29 +391,6 @@ public sealed class FetchResponse : IMessage
         }
     }
 
-    /// <summary>The partition's current leader and its epoch.</summary>
-    public sealed record LeaderIdAndEpoch : IMessage
-    {
-        public int LeaderId { get; set; } = -1;
-        public int LeaderEpoch { get; set; } = -1;
-
-        public bool IsDefault => LeaderId == -1 && LeaderEpoch == -1;
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            LeaderId = reader.ReadInt32();
-            LeaderEpoch = reader.ReadInt32();
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteInt32(LeaderId);
-            writer.WriteInt32(LeaderEpoch);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
-
     /// <summary>A KRaft snapshot id: note the wire order is end offset first, then epoch.</summary>
     public sealed record SnapshotId : IMessage
     {
@@ -454,33 +431,6 @@ public sealed class FetchResponse : IMessage
         {
             writer.WriteInt64(ProducerId);
             writer.WriteInt64(FirstOffset);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
-
-    /// <summary>Where a broker can be reached (KIP-951).</summary>
-    public sealed record NodeEndpoint : IMessage
-    {
-        public int NodeId { get; set; }
-        public string Host { get; set; } = "";
-        public int Port { get; set; }
-        public string? Rack { get; set; }
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            NodeId = reader.ReadInt32();
-            Host = reader.ReadString();
-            Port = reader.ReadInt32();
-            Rack = reader.ReadNullableString();
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteInt32(NodeId);
-            writer.WriteString(Host);
-            writer.WriteInt32(Port);
-            writer.WriteNullableString(Rack);
             writer.WriteEmptyTaggedFields();
         }
     }

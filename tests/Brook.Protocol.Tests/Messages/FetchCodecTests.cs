@@ -156,7 +156,7 @@ public class FetchCodecTests
         if (version >= 12)
         {
             Assert.Equal(new FetchResponse.EpochEndOffset { Epoch = 3, EndOffset = 80 }, p.DivergingEpoch);
-            Assert.Equal(new FetchResponse.LeaderIdAndEpoch { LeaderId = 1, LeaderEpoch = 6 }, p.CurrentLeader);
+            Assert.Equal(new LeaderIdAndEpoch { LeaderId = 1, LeaderEpoch = 6 }, p.CurrentLeader);
             Assert.Equal(new FetchResponse.SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
         }
         else
@@ -171,7 +171,7 @@ public class FetchCodecTests
         Assert.Equal(-1, empty.HighWatermark);
         Assert.Null(empty.AbortedTransactions);
         Assert.Null(empty.Records);
-        Assert.Equal(version >= 16 ? response.NodeEndpoints : new List<FetchResponse.NodeEndpoint>(), back.NodeEndpoints);
+        Assert.Equal(version >= 16 ? response.NodeEndpoints : new List<NodeEndpoint>(), back.NodeEndpoints);
     }
 
     [Fact]

@@ -115,7 +115,7 @@ public class ProduceCodecTests
         }
         if (version >= 10)
         {
-            Assert.Equal(new ProduceResponse.LeaderIdAndEpoch { LeaderId = 2, LeaderEpoch = 9 }, p.CurrentLeader);
+            Assert.Equal(new LeaderIdAndEpoch { LeaderId = 2, LeaderEpoch = 9 }, p.CurrentLeader);
             Assert.Equal(response.NodeEndpoints, back.NodeEndpoints);
         }
         else
