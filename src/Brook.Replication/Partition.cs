@@ -60,23 +60,16 @@ public sealed class Partition : IDisposable
     /// <param name="allowZstd">False for Produce below v7, which predates zstd (KIP-110): such clients get UNSUPPORTED_COMPRESSION_TYPE.</param>
     public AppendResult AppendAsLeader(ReadOnlyMemory<byte> records, bool allowZstd = true)
     {
-        var validation = RecordBatchValidator.Validate(records.Span, Settings.MaxMessageBytes);
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var rules = RecordRules.For(Id, Settings.Compacted, Settings.LogAppendTime, Settings.TimestampBeforeMaxMs, Settings.TimestampAfterMaxMs, nowMs);
+        var validation = RecordBatchValidator.Validate(records.Span, Settings.MaxMessageBytes, in rules);
         if (validation.Error != ErrorCode.None)
-            return Rejected(validation.Error, validation.ErrorMessage);
+            return Rejected(validation.Error, validation.ErrorMessage) with { RecordErrors = validation.RecordErrors };
         // Produce v3+ carries exactly one batch per partition (Kafka rejects anything else the same way).
         if (validation.BatchCount != 1)
             return Rejected(ErrorCode.InvalidRecord, $"a produce request must carry exactly one record batch per partition, got {validation.BatchCount}");
         if (!allowZstd && validation.FirstBatch.Compression == CompressionType.Zstd)
             return Rejected(ErrorCode.UnsupportedCompressionType, "zstd needs Produce v7 or later");
-
-        var batch = validation.FirstBatch;
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (Settings.Compacted && batch.HasNullKey)
-            return Rejected(ErrorCode.InvalidRecord, "compacted topic cannot accept a record without a key");
-        if (!Settings.LogAppendTime && batch.RecordCount > 0 && !TimestampsAcceptable(batch.MinRecordTimestamp, batch.MaxRecordTimestamp, nowMs))
-            return Rejected(ErrorCode.InvalidTimestamp,
-                $"record timestamps {batch.MinRecordTimestamp}..{batch.MaxRecordTimestamp} are outside the range allowed by " +
-                $"message.timestamp.before.max.ms={Settings.TimestampBeforeMaxMs} and message.timestamp.after.max.ms={Settings.TimestampAfterMaxMs}");
 
         var writable = MemoryMarshal.AsMemory(records).Span;
         long? appendTime = Settings.LogAppendTime ? nowMs : null;
@@ -96,14 +89,6 @@ public sealed class Partition : IDisposable
         var result = Log.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit, LeaderEpoch, nowMs);
         if (result.Error == ErrorCode.None) HighWatermarkMoved.Pulse();
         return result;
-    }
-
-    /// <summary>KIP-937: CreateTime timestamps must lie within [now - before.max, now + after.max] (saturating arithmetic).</summary>
-    private bool TimestampsAcceptable(long min, long max, long nowMs)
-    {
-        var earliest = Settings.TimestampBeforeMaxMs >= nowMs ? long.MinValue : nowMs - Settings.TimestampBeforeMaxMs;
-        var latest = Settings.TimestampAfterMaxMs >= long.MaxValue - nowMs ? long.MaxValue : nowMs + Settings.TimestampAfterMaxMs;
-        return min >= earliest && max <= latest;
     }
 
     private AppendResult Rejected(ErrorCode error, string? message) =>

@@ -1,4 +1,5 @@
 using Brook.Common;
+using Brook.Protocol.Records;
 
 namespace Brook.Storage;
 
@@ -17,6 +18,9 @@ public readonly record struct AppendResult(
     bool Duplicate)
 {
     public bool IsSuccess => Error == ErrorCode.None;
+
+    /// <summary>The records that made a produced batch be refused (KIP-467); empty otherwise.</summary>
+    public IReadOnlyList<RecordError> RecordErrors { get; init; } = [];
 
     internal static AppendResult Failed(ErrorCode error, string message, long logStartOffset) =>
         new(error, -1, -1, -1, logStartOffset, message, false);

@@ -7,6 +7,8 @@ using Brook.Protocol.Messages;
 using Confluent.Kafka;
 using BrookError = Brook.Common.ErrorCode;
 
+using static Brook.IntegrationTests.Wire.CoordinatorRetry;
+
 namespace Brook.IntegrationTests;
 
 /// <summary>
@@ -550,30 +552,6 @@ public sealed class ExactlyOnceTests
         }
     }
 
-    /// <summary>Errors worth retrying while a coordinator's internal topic is created or loaded, or a transaction completes.</summary>
-    private static bool IsRetriable(short error) => (BrookError)error is BrookError.CoordinatorLoadInProgress or
-        BrookError.CoordinatorNotAvailable or BrookError.NotCoordinator or BrookError.ConcurrentTransactions;
-
-    /// <summary>Repeats <paramref name="call"/> while it answers a retriable error (at most 20 s); returns the last answer.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, Func<T, short> errorOf)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var result = await call();
-            if (!IsRetriable(errorOf(result)) || deadline.Elapsed > TimeSpan.FromSeconds(20)) return result;
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitForCoordinatorAsync(ProtocolClient client, sbyte keyType, string key)
-    {
-        var response = await RetryAsync(
-            () => client.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(
-                new FindCoordinatorRequest { KeyType = keyType, CoordinatorKeys = [key] }, 4),
-            r => r.Coordinators.Count == 1 ? r.Coordinators[0].ErrorCode : (short)BrookError.CoordinatorNotAvailable);
-        Assert.Equal((short)BrookError.None, Assert.Single(response.Coordinators).ErrorCode);
-    }
 
     private static async Task<(long ProducerId, short Epoch)> InitProducerIdAsync(ProtocolClient client, string transactionalId)
     {

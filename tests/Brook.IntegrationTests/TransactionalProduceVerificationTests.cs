@@ -5,6 +5,8 @@ using Brook.Protocol.Messages;
 using Brook.Protocol.Records;
 using BrookError = Brook.Common.ErrorCode;
 
+using static Brook.IntegrationTests.Wire.CoordinatorRetry;
+
 namespace Brook.IntegrationTests;
 
 /// <summary>
@@ -26,19 +28,6 @@ public sealed class TransactionalProduceVerificationTests : IClassFixture<Transa
 
     public void Dispose() => _log.Dispose();
 
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, Func<T, short> errorOf)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var result = await call();
-            var error = (BrookError)errorOf(result);
-            if (error is not (BrookError.CoordinatorNotAvailable or BrookError.CoordinatorLoadInProgress or BrookError.ConcurrentTransactions)
-                || clock.Elapsed > TimeSpan.FromSeconds(20))
-                return result;
-            await Task.Delay(100);
-        }
-    }
 
     private static ProduceRequest TransactionalProduce(string transactionalId, string topic, int partition, long producerId, short epoch)
     {

@@ -9,9 +9,10 @@ namespace Brook.Protocol.Records;
 /// appending: framing, magic, size, CRC, the client-side rules of LogValidator, and every record, decompressing
 /// compressed batches into a pooled buffer to walk them. Allocates the result's batch array and, only for compressed
 /// batches, one pooled scratch buffer; nothing per record.
-/// Rules that depend on the request version or topic config are left to the caller, using the result: produce v3+
-/// allows exactly one batch (INVALID_RECORD otherwise), zstd needs produce v7+ (UNSUPPORTED_COMPRESSION_TYPE),
-/// compacted topics refuse null keys (INVALID_RECORD), and timestamp bounds (INVALID_TIMESTAMP).
+/// The topic's per-record rules (<see cref="RecordRules"/>: keys on compacted topics, the timestamp window) are checked
+/// on every record and all violations collected, as Kafka's LogValidator does for KIP-467 record errors. Rules that
+/// depend on the request version are left to the caller: produce v3+ allows exactly one batch (INVALID_RECORD
+/// otherwise), zstd needs produce v7+ (UNSUPPORTED_COMPRESSION_TYPE).
 /// </summary>
 public static class RecordBatchValidator
 {
@@ -25,6 +26,14 @@ public static class RecordBatchValidator
     /// <param name="maxBatchSize">The topic's max.message.bytes: the largest whole batch accepted, compressed size.</param>
     /// <param name="maxDecompressedBatchSize">Largest records section a compressed batch may inflate to.</param>
     public static RecordSetValidationResult Validate(ReadOnlySpan<byte> records, int maxBatchSize,
+        int maxDecompressedBatchSize = DefaultMaxDecompressedBatchSize) =>
+        Validate(records, maxBatchSize, RecordRules.None, maxDecompressedBatchSize);
+
+    /// <param name="records">The record set exactly as carried in the Produce request.</param>
+    /// <param name="maxBatchSize">The topic's max.message.bytes: the largest whole batch accepted, compressed size.</param>
+    /// <param name="rules">The topic's per-record rules.</param>
+    /// <param name="maxDecompressedBatchSize">Largest records section a compressed batch may inflate to.</param>
+    public static RecordSetValidationResult Validate(ReadOnlySpan<byte> records, int maxBatchSize, in RecordRules rules,
         int maxDecompressedBatchSize = DefaultMaxDecompressedBatchSize)
     {
         if (records.IsEmpty)
@@ -39,7 +48,7 @@ public static class RecordBatchValidator
             var totalRecords = 0;
             while (position < records.Length)
             {
-                var failure = ValidateBatch(records[position..], position, index, maxBatchSize, maxDecompressedBatchSize, ref scratch, out var info);
+                var failure = ValidateBatch(records[position..], position, index, maxBatchSize, maxDecompressedBatchSize, in rules, ref scratch, out var info);
                 if (failure is { } f) return f;
                 // A batch that passes validation is framed, so CountFramedBatches counted it: index stays in range.
                 batches[index++] = info;
@@ -70,7 +79,7 @@ public static class RecordBatchValidator
     }
 
     private static RecordSetValidationResult? ValidateBatch(ReadOnlySpan<byte> rest, int position, int index, int maxBatchSize,
-        int maxDecompressedBatchSize, ref PooledBufferWriter? scratch, out RecordBatchInfo info)
+        int maxDecompressedBatchSize, in RecordRules rules, ref PooledBufferWriter? scratch, out RecordBatchInfo info)
     {
         info = default;
         // Framing. A set is framed by its own length fields, so bytes that do not frame are corruption, not a short read.
@@ -147,6 +156,9 @@ public static class RecordBatchValidator
         var minTimestamp = long.MaxValue;
         var maxTimestamp = long.MinValue;
         var hasNullKey = false;
+        var checkTimestamps = rules.ChecksTimestamps;
+        List<RecordError>? recordErrors = null;
+        var timestampRejected = false;
         for (var i = 0; i < count; i++)
         {
             var error = reader.TryReadNext(out var record);
@@ -165,9 +177,21 @@ public static class RecordBatchValidator
             if (ts < minTimestamp) minTimestamp = ts;
             if (ts > maxTimestamp) maxTimestamp = ts;
             hasNullKey |= record.IsKeyNull;
+            // One error per record, the key first (as LogValidator orders them); a record without a timestamp (-1) is
+            // never out of range.
+            if (rules.RequireKey && record.IsKeyNull)
+                (recordErrors ??= []).Add(new RecordError(i, $"compacted topic partition {rules.Partition} cannot accept record {i} without a key"));
+            else if (checkTimestamps && ts != RecordBatchHeader.NoTimestamp && (ts < rules.EarliestTimestamp || ts > rules.LatestTimestamp))
+            {
+                timestampRejected = true;
+                (recordErrors ??= []).Add(new RecordError(i,
+                    $"timestamp {ts} of record {i} is outside the accepted range [{rules.EarliestTimestamp}, {rules.LatestTimestamp}] " +
+                    "(message.timestamp.before.max.ms / message.timestamp.after.max.ms)"));
+            }
         }
         if (reader.RemainingBytes != 0)
             return Fail(ErrorCode.InvalidRecord, index, $"batch {index} has {reader.RemainingBytes} bytes after its {count} declared records");
+        if (recordErrors is not null) return RecordsRejected(index, count, recordErrors, timestampRejected);
 
         info = RecordBatchInfo.FromHeader(header, position) with
         {
@@ -177,6 +201,18 @@ public static class RecordBatchValidator
             UncompressedRecordsSize = section.Length,
         };
         return null;
+    }
+
+    /// <summary>
+    /// The whole batch fails when any record broke a rule: INVALID_TIMESTAMP if a timestamp did (Kafka's precedence),
+    /// INVALID_RECORD otherwise; the message counts them and quotes the first three.
+    /// </summary>
+    private static RecordSetValidationResult RecordsRejected(int index, int count, List<RecordError> errors, bool timestampRejected)
+    {
+        var shown = string.Join("; ", errors.Take(3).Select(e => e.Message));
+        var message = $"{errors.Count} of the {count} records in batch {index} were rejected" +
+            (errors.Count > 3 ? $" (the first three: {shown})" : $": {shown}");
+        return RecordSetValidationResult.RecordsRejected(timestampRejected ? ErrorCode.InvalidTimestamp : ErrorCode.InvalidRecord, message, index, errors);
     }
 
     private static RecordSetValidationResult Corrupt(int batchIndex, string message) =>

@@ -1,9 +1,11 @@
 using Brook.Common;
+using Brook.Common.Security;
 using Brook.Coordination;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
 using Brook.Server.Internal;
+using Brook.Server.Security;
 
 namespace Brook.Server.Handlers;
 
@@ -35,6 +37,8 @@ public sealed class ConsumerGroupDescribeHandler(GroupCoordinatorHost groups) : 
                 AssignmentEpoch = g.AssignmentEpoch,
                 AssignorName = g.AssignorName,
             };
+            if (request.IncludeAuthorizedOperations)
+                group.AuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Group, g.GroupId);
             foreach (var m in g.Members)
             {
                 group.Members.Add(new ConsumerGroupDescribeResponse.Member

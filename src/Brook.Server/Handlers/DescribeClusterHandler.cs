@@ -1,8 +1,10 @@
 using Brook.Common.Config;
+using Brook.Common.Security;
 using Brook.Metadata;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
+using Brook.Server.Security;
 
 namespace Brook.Server.Handlers;
 
@@ -18,6 +20,8 @@ public sealed class DescribeClusterHandler(ClusterController controller, BrokerC
             ControllerId = config.NodeId,
             EndpointType = request.EndpointType,
         };
+        if (request.IncludeClusterAuthorizedOperations)
+            response.ClusterAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Cluster, "kafka-cluster");
         foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
         {
             var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();

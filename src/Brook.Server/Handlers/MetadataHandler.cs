@@ -1,9 +1,11 @@
 using Brook.Common;
 using Brook.Common.Config;
+using Brook.Common.Security;
 using Brook.Metadata;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
+using Brook.Server.Security;
 
 namespace Brook.Server.Handlers;
 
@@ -40,6 +42,9 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
             ClusterId = image.ClusterId,
             ControllerId = config.NodeId,
         };
+        // v8-10 only: from v11 the cluster's operations come from DescribeCluster.
+        if (request.IncludeClusterAuthorizedOperations && version is >= 8 and <= 10)
+            response.ClusterAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Cluster, "kafka-cluster");
         foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
         {
             var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();
@@ -56,7 +61,7 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
         if (request.Topics is null)
         {
             foreach (var topic in image.TopicsByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                response.Topics.Add(Describe(topic));
+                response.Topics.Add(Describe(topic, context, request));
             return response;
         }
 
@@ -67,7 +72,7 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
             else if (!wanted.TopicId.IsZero) image.TopicsById.TryGetValue(wanted.TopicId, out topic);
             if (topic is not null)
             {
-                response.Topics.Add(Describe(topic));
+                response.Topics.Add(Describe(topic, context, request));
                 continue;
             }
             var error = wanted.Name is null ? ErrorCode.UnknownTopicId
@@ -83,7 +88,7 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
         return response;
     }
 
-    private static MetadataResponse.MetadataResponseTopic Describe(TopicImage topic)
+    private static MetadataResponse.MetadataResponseTopic Describe(TopicImage topic, RequestContext context, MetadataRequest request)
     {
         var t = new MetadataResponse.MetadataResponseTopic
         {
@@ -91,6 +96,8 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
             TopicId = topic.Id,
             IsInternal = topic.IsInternal,
         };
+        if (request.IncludeTopicAuthorizedOperations)
+            t.TopicAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Topic, topic.Name);
         foreach (var p in topic.Partitions)
         {
             t.Partitions.Add(new MetadataResponse.MetadataResponsePartition

@@ -1,5 +1,6 @@
 using Brook.Common;
 using Brook.Coordination;
+using Brook.Metadata;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
@@ -9,9 +10,11 @@ namespace Brook.Server.Handlers;
 
 /// <summary>
 /// OffsetCommit v2-9 (v0-1 removed in Kafka 4). Members commit with their generation; a simple consumer (no
-/// membership) commits with generation -1 and an empty member id. v2-4 carry a retention time; v6+ leader epochs.
+/// membership) commits with generation -1 and an empty member id (this is also how librdkafka's
+/// AlterConsumerGroupOffsets commits). v2-4 carry a retention time; v6+ leader epochs. Partitions that do not exist get
+/// UNKNOWN_TOPIC_OR_PARTITION and the others still commit.
 /// </summary>
-public sealed class OffsetCommitHandler(GroupCoordinatorHost groups) : ApiHandler<OffsetCommitRequest>
+public sealed class OffsetCommitHandler(GroupCoordinatorHost groups, ClusterController controller) : ApiHandler<OffsetCommitRequest>
 {
     public override short MinVersion => 2;
 
@@ -20,9 +23,12 @@ public sealed class OffsetCommitHandler(GroupCoordinatorHost groups) : ApiHandle
         var entries = request.Topics
             .SelectMany(t => t.Partitions.Select(p => new OffsetCommitEntry(t.Name, p.PartitionIndex, p.CommittedOffset, p.CommittedLeaderEpoch, p.CommittedMetadata)))
             .ToList();
+        var (known, unknown) = OffsetCommitTargets.Split(controller.Image, entries);
         IReadOnlyList<PartitionResult> results;
         if (!await groups.EnsureReadyAsync(CancellationToken.None))
-            results = entries.Select(e => new PartitionResult(e.Topic, e.Partition, ErrorCode.CoordinatorNotAvailable)).ToList();
+            results = known.Select(e => new PartitionResult(e.Topic, e.Partition, ErrorCode.CoordinatorNotAvailable)).ToList();
+        else if (known.Count == 0 && unknown.Count > 0)
+            results = [];
         else
             results = await groups.Coordinator.CommitOffsetsAsync(new OffsetCommitArgs
             {
@@ -30,11 +36,11 @@ public sealed class OffsetCommitHandler(GroupCoordinatorHost groups) : ApiHandle
                 GenerationId = request.GenerationIdOrMemberEpoch,
                 MemberId = request.MemberId,
                 GroupInstanceId = request.GroupInstanceId,
-                Offsets = entries,
+                Offsets = known,
                 RetentionTimeMs = request.RetentionTimeMs,
             });
         var response = new OffsetCommitResponse();
-        foreach (var group in results.GroupBy(r => r.Topic))
+        foreach (var group in OffsetCommitTargets.InRequestOrder(entries, results, unknown))
         {
             var topic = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = group.Key };
             foreach (var r in group)

@@ -57,14 +57,15 @@ public sealed class ProduceHandler(
                 }
                 if (p.Records is not MemoryRecordSet records || records.SizeInBytes == 0)
                 {
-                    pr.ErrorCode = (short)ErrorCode.CorruptMessage;
-                    pr.ErrorMessage = "produce request carried no record batch";
+                    // Kafka's ProduceRequest.validateRecords: v3+ needs exactly one batch per partition.
+                    pr.ErrorCode = (short)ErrorCode.InvalidRecord;
+                    pr.ErrorMessage = "produce request carried no record batch for this partition";
                     continue;
                 }
                 if (request.TransactionalId is { } transactionalId && VerifyTransaction(transactionalId, partition.Id, records) is { } txnError)
                 {
-                    pr.ErrorCode = (short)txnError;
-                    pr.ErrorMessage = $"partition {partition.Id} is not part of the ongoing transaction of {transactionalId}";
+                    pr.ErrorCode = (short)txnError.Error;
+                    pr.ErrorMessage = txnError.Message;
                     continue;
                 }
                 var result = partition.AppendAsLeader(records.Data, allowZstd: context.ApiVersion >= 7);
@@ -73,6 +74,8 @@ public sealed class ProduceHandler(
                 {
                     pr.ErrorCode = (short)result.Error;
                     pr.ErrorMessage = result.ErrorMessage;
+                    foreach (var recordError in result.RecordErrors)
+                        pr.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = recordError.BatchIndex, BatchIndexErrorMessage = recordError.Message });
                     logger.LogDebug("Produce to {Partition} from {Client} rejected: {Error} {Message}", partition.Id, context.ClientId, result.Error, result.ErrorMessage);
                     continue;
                 }
@@ -90,16 +93,33 @@ public sealed class ProduceHandler(
 
     /// <summary>
     /// KIP-890 part 1: a transactional batch may only go to a partition its transaction added (AddPartitionsToTxn);
-    /// otherwise a hanging transaction could be created. Fencing errors pass through; anything else is INVALID_TXN_STATE.
+    /// otherwise a hanging transaction could be created. The coordinator's answers are translated as Kafka's
+    /// ReplicaManager translates them for producers: PRODUCER_FENCED becomes INVALID_PRODUCER_EPOCH (what makes
+    /// librdkafka and the Java client raise their fatal "fenced" error; 90 would be treated as abortable), a partition
+    /// outside the transaction is INVALID_TXN_STATE, and a coordinator that cannot answer right now is
+    /// NOT_ENOUGH_REPLICAS (retriable without a metadata refresh, which older clients handle correctly).
     /// </summary>
-    private ErrorCode? VerifyTransaction(string transactionalId, TopicPartition partition, MemoryRecordSet records)
+    private (ErrorCode Error, string Message)? VerifyTransaction(string transactionalId, TopicPartition partition, MemoryRecordSet records)
     {
-        if (records.SizeInBytes < RecordBatchHeader.Size || !transactions.IsReady) return null;
+        if (records.SizeInBytes < RecordBatchHeader.Size) return null;
         var header = new RecordBatchHeader(records.Data.Span);
         if (!header.IsTransactional) return null;
+        if (!transactions.IsReady)
+            return (ErrorCode.NotEnoughReplicas, "unable to verify the partition was added to the transaction: the transaction coordinator is loading");
         var verified = transactions.Coordinator.VerifyPartitionsInTxn(transactionalId, header.ProducerId, header.ProducerEpoch, [partition]);
-        if (verified.Error is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch) return verified.Error;
-        return verified.Error == ErrorCode.None && verified.Partitions.All(p => p.Error == ErrorCode.None) ? null : ErrorCode.InvalidTxnState;
+        var error = verified.Error != ErrorCode.None ? verified.Error
+            : verified.Partitions.Select(p => p.Error).FirstOrDefault(e => e != ErrorCode.None);
+        return error switch
+        {
+            ErrorCode.None => null,
+            ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch =>
+                (ErrorCode.InvalidProducerEpoch, $"producer epoch {header.ProducerEpoch} of {transactionalId} is fenced by a newer one"),
+            ErrorCode.TransactionAbortable or ErrorCode.InvalidTxnState =>
+                (ErrorCode.InvalidTxnState, $"partition {partition} was not added to the ongoing transaction of {transactionalId}"),
+            ErrorCode.ConcurrentTransactions or ErrorCode.CoordinatorLoadInProgress or ErrorCode.CoordinatorNotAvailable or ErrorCode.NotCoordinator =>
+                (ErrorCode.NotEnoughReplicas, $"unable to verify the partition was added to the transaction: {error}"),
+            _ => (error, $"transaction verification of {transactionalId} failed: {error}"),
+        };
     }
 
     private async ValueTask<IMessage?> WaitDurableAsync(ProduceResponse response, List<(Partition Partition, long LastOffset)> durable)

@@ -173,6 +173,48 @@ public class ProduceCodecTests
     }
 
     [Fact]
+    public void ResponseV9GoldenBytesListRecordErrors()
+    {
+        var response = new ProduceResponse
+        {
+            Responses =
+            [
+                new()
+                {
+                    Name = "t",
+                    PartitionResponses =
+                    [
+                        new()
+                        {
+                            Index = 0, ErrorCode = 87, BaseOffset = -1,
+                            RecordErrors = [new() { BatchIndex = 3, BatchIndexErrorMessage = "k" }, new() { BatchIndex = 13 }],
+                            ErrorMessage = "2 bad",
+                        },
+                    ],
+                },
+            ],
+        };
+        var expected = Hex(
+            "02" +                  // 1 topic
+            "02 74" +               // name "t"
+            "02" +                  // 1 partition
+            "00000000" +            // index
+            "0057" +                // INVALID_RECORD (87)
+            "FFFFFFFFFFFFFFFF" +    // base offset -1
+            "FFFFFFFFFFFFFFFF" +    // log append time -1
+            "FFFFFFFFFFFFFFFF" +    // log start offset -1
+            "03" +                  // record errors: compact array of 2
+            "00000003 02 6B 00" +   // batch index 3, message "k", struct tags
+            "0000000D 00 00" +      // batch index 13, message null, struct tags
+            "06 3220626164" +      // error message "2 bad"
+            "00" +                  // partition tags
+            "00" +                  // topic tags
+            "00000000" +            // throttle
+            "00");                  // response tags
+        Assert.Equal(expected, CodecTestHelper.Encode(response, 9, flexible: true));
+    }
+
+    [Fact]
     public void ResponseV10GoldenBytesCarryTaggedLeaderAndEndpoints()
     {
         var response = new ProduceResponse
