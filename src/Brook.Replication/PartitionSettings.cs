@@ -9,10 +9,12 @@ namespace Brook.Replication;
 /// <param name="TimestampBeforeMaxMs">message.timestamp.before.max.ms: how far in the past a CreateTime timestamp may be.</param>
 /// <param name="TimestampAfterMaxMs">message.timestamp.after.max.ms: how far in the future a CreateTime timestamp may be.</param>
 /// <param name="Compacted">cleanup.policy contains compact: every record needs a key.</param>
+/// <param name="MinInsyncReplicas">min.insync.replicas: in-sync replicas an acks=all produce needs.</param>
 public sealed record PartitionSettings(
     LogConfig Log,
     int MaxMessageBytes,
     bool LogAppendTime,
     long TimestampBeforeMaxMs = long.MaxValue,
     long TimestampAfterMaxMs = long.MaxValue,
-    bool Compacted = false);
+    bool Compacted = false,
+    int MinInsyncReplicas = 1);

@@ -6,7 +6,7 @@ namespace Brook.Replication;
 /// Hands out producer ids from blocks reserved in the metadata log, so ids stay unique across restarts (and, later,
 /// across brokers): a block is reserved once and used up in memory.
 /// </summary>
-public sealed class ProducerIdManager(ClusterController controller)
+public sealed class ProducerIdManager(IControllerChannel controller)
 {
     public const int BlockSize = 1000;
     private readonly SemaphoreSlim _lock = new(1, 1);

@@ -8,7 +8,10 @@ namespace Brook.Replication;
 
 /// <summary>
 /// The partitions this broker hosts, kept in step with the metadata image: a partition appears when the image assigns
-/// it here and its log is deleted when its topic leaves the image. Produce and fetch find partitions here.
+/// it here and its log is deleted when its topic leaves the image. It owns "committed": requests find their leader
+/// partition through <see cref="GetLeaderPartition"/> (one place for the leader and epoch checks) and wait for
+/// acks=all through <see cref="WaitForCommitAsync"/> (the high watermark past the batch, and local durability when
+/// brook.log.flush.on.ack is on).
 /// </summary>
 public sealed class ReplicaManager : IDisposable
 {
@@ -22,10 +25,20 @@ public sealed class ReplicaManager : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _applyLock = new();
+    private readonly bool _flushOnAck;
+    private MetadataImage _image = MetadataImage.Empty;
 
+    /// <param name="logDir">The log directory holding one folder per hosted partition.</param>
+    /// <param name="brokerId">This broker's id.</param>
+    /// <param name="settingsFor">Resolves a topic's partition settings from its configs and the broker's.</param>
+    /// <param name="flusher">The group-commit fsync shared by every acknowledged write.</param>
+    /// <param name="loggers">Logger factory.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="flushOnAck">brook.log.flush.on.ack: acks=all waits until the batch is fsynced here.</param>
     public ReplicaManager(string logDir, int brokerId, Func<TopicImage, PartitionSettings> settingsFor,
-        GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time)
+        GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time, bool flushOnAck = true)
     {
+        _flushOnAck = flushOnAck;
         _logDir = logDir;
         _brokerId = brokerId;
         _settingsFor = settingsFor;
@@ -40,6 +53,60 @@ public sealed class ReplicaManager : IDisposable
 
     public bool TryGetPartition(TopicPartition id, out Partition partition) => _partitions.TryGetValue(id, out partition!);
 
+    /// <summary>
+    /// The partition a produce, fetch or offset request for <paramref name="id"/> must be served by, or the error for
+    /// the client: UNKNOWN_TOPIC_OR_PARTITION when the partition does not exist, NOT_LEADER_OR_FOLLOWER when another
+    /// broker leads it, and for a request that names the leader epoch it saw (-1 = none) FENCED_LEADER_EPOCH when that
+    /// epoch is older than ours and UNKNOWN_LEADER_EPOCH when newer (KIP-320).
+    /// </summary>
+    public (Partition? Partition, ErrorCode Error) GetLeaderPartition(TopicPartition id, int currentLeaderEpoch = -1)
+    {
+        if (!_partitions.TryGetValue(id, out var partition))
+        {
+            var image = Volatile.Read(ref _image);
+            var exists = image.TopicsByName.TryGetValue(id.Topic, out var topic) && id.Partition >= 0 && id.Partition < topic.Partitions.Length;
+            return (null, exists ? ErrorCode.NotLeaderOrFollower : ErrorCode.UnknownTopicOrPartition);
+        }
+        var state = partition.State;
+        if (currentLeaderEpoch >= 0 && currentLeaderEpoch < state.LeaderEpoch) return (null, ErrorCode.FencedLeaderEpoch);
+        if (currentLeaderEpoch > state.LeaderEpoch) return (null, ErrorCode.UnknownLeaderEpoch);
+        return partition.IsLeader ? (partition, ErrorCode.None) : (null, ErrorCode.NotLeaderOrFollower);
+    }
+
+    /// <summary>
+    /// The delayed-produce wait of acks=all for a batch ending at <paramref name="lastOffset"/>: completes with NONE
+    /// once the high watermark has passed it (every in-sync replica has it) and, with brook.log.flush.on.ack, it is
+    /// fsynced here; NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas meanwhile;
+    /// NOT_LEADER_OR_FOLLOWER when leadership moved away; REQUEST_TIMED_OUT after <paramref name="timeout"/>.
+    /// </summary>
+    public async ValueTask<ErrorCode> WaitForCommitAsync(Partition partition, long lastOffset, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (partition.HighWatermark > lastOffset && (!_flushOnAck || partition.Log.RecoveryPoint > lastOffset))
+            return IsrCheck(partition);
+        var epoch = partition.LeaderEpoch;
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
+        try
+        {
+            while (partition.HighWatermark <= lastOffset)
+            {
+                var moved = partition.HighWatermarkMoved.WaitTask;
+                if (partition.HighWatermark > lastOffset) break;
+                if (!partition.IsLeader || partition.LeaderEpoch != epoch) return ErrorCode.NotLeaderOrFollower;
+                await moved.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            if (_flushOnAck) await Flusher.WaitForDurabilityAsync(partition.Log, lastOffset, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return ErrorCode.RequestTimedOut;
+        }
+        return IsrCheck(partition);
+    }
+
+    private static ErrorCode IsrCheck(Partition partition) =>
+        partition.State.Isr.Length < partition.Settings.MinInsyncReplicas ? ErrorCode.NotEnoughReplicasAfterAppend : ErrorCode.None;
+
     public IEnumerable<Partition> Partitions => _partitions.Values;
 
     /// <summary>Brings hosted partitions in line with <paramref name="image"/>: opens new ones, deletes removed topics' logs.</summary>
@@ -47,6 +114,7 @@ public sealed class ReplicaManager : IDisposable
     {
         lock (_applyLock)
         {
+            Volatile.Write(ref _image, image);
             foreach (var topic in image.TopicsByName.Values)
             {
                 var settings = _settingsFor(topic);
@@ -58,8 +126,7 @@ public sealed class ReplicaManager : IDisposable
                     {
                         if (existing.TopicId == topic.Id)
                         {
-                            if (existing.LeaderEpoch != p.LeaderEpoch) existing.Log.BeginLeaderEpoch(p.LeaderEpoch);
-                            existing.LeaderEpoch = p.LeaderEpoch;
+                            existing.ApplyState(StateOf(p));
                             if (existing.Settings != settings)
                             {
                                 // Dynamic topic config changes apply to the running log at once (later appends and rolls).
@@ -72,7 +139,9 @@ public sealed class ReplicaManager : IDisposable
                         _partitions.TryRemove(id, out _);
                         existing.Log.Delete();
                     }
-                    _partitions[id] = Open(id, topic.Id, p.LeaderEpoch, settings);
+                    var opened = Open(id, topic.Id, settings);
+                    opened.ApplyState(StateOf(p));
+                    _partitions[id] = opened;
                 }
             }
             foreach (var (id, partition) in _partitions)
@@ -104,7 +173,9 @@ public sealed class ReplicaManager : IDisposable
         }
     }
 
-    private Partition Open(TopicPartition id, Uuid topicId, int leaderEpoch, PartitionSettings settings)
+    private static PartitionState StateOf(PartitionImage p) => new(p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.Isr);
+
+    private Partition Open(TopicPartition id, Uuid topicId, PartitionSettings settings)
     {
         var dir = Path.Combine(_logDir, $"{id.Topic}-{id.Partition}");
         if (Directory.Exists(dir) && ReadTopicId(dir) is { } onDisk && onDisk != topicId)
@@ -115,9 +186,7 @@ public sealed class ReplicaManager : IDisposable
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, PartitionMetadataFile), $"version: 0\ntopic_id: {topicId}\n");
         var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
-        // Record where this leader epoch starts, so OffsetForLeaderEpoch can answer truncation checks (KIP-101/320).
-        log.BeginLeaderEpoch(leaderEpoch);
-        return new Partition(id, topicId, leaderEpoch, log, settings, _time);
+        return new Partition(id, topicId, _brokerId, log, settings, _time);
     }
 
     private static Uuid? ReadTopicId(string dir)

@@ -16,7 +16,10 @@ namespace Brook.Server;
 public sealed class BrokerLifecycle(
     BrokerConfig config,
     DynamicBrokerConfig dynamicConfig,
-    ClusterController controller,
+    IMetadataQuorum quorum,
+    MetadataLoader loader,
+    MetadataView metadata,
+    IControllerChannel controller,
     ReplicaManager replicas,
     GroupCoordinatorHost groups,
     TransactionCoordinatorHost transactions,
@@ -24,30 +27,35 @@ public sealed class BrokerLifecycle(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Replay the committed metadata first: everything below is resolved against the image it builds.
+        await quorum.StartAsync(loader, cancellationToken);
+        logger.LogInformation("Replayed the metadata log up to offset {Offset}: {Topics} topics, {Brokers} brokers",
+            metadata.Image.Offset, metadata.Image.TopicsByName.Count, metadata.Image.Brokers.Count);
         var endpoints = config.AdvertisedListeners
             .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
             .ToList();
-        await controller.StartAsync(config.NodeId, endpoints, rack: null, cancellationToken);
+        await controller.RegisterBrokerAsync(config.NodeId, endpoints, rack: null, cancellationToken);
         // Dynamic broker configs first: partition settings are resolved against them.
-        dynamicConfig.Apply(controller.Image);
-        controller.ImagePublished += dynamicConfig.Apply;
-        replicas.DeleteStrayLogs(controller.Image);
-        replicas.Apply(controller.Image);
-        controller.ImagePublished += replicas.Apply;
+        dynamicConfig.Apply(metadata.Image);
+        metadata.ImagePublished += dynamicConfig.Apply;
+        replicas.DeleteStrayLogs(metadata.Image);
+        replicas.Apply(metadata.Image);
+        metadata.ImagePublished += replicas.Apply;
         // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
         groups.LoadHostedPartitions();
         transactions.LoadHostedPartitions();
         logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
-            controller.Image.ClusterId, controller.Image.TopicsByName.Count, replicas.Partitions.Count());
+            metadata.Image.ClusterId, metadata.Image.TopicsByName.Count, replicas.Partitions.Count());
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        controller.ImagePublished -= replicas.Apply;
-        controller.ImagePublished -= dynamicConfig.Apply;
+        metadata.ImagePublished -= replicas.Apply;
+        metadata.ImagePublished -= dynamicConfig.Apply;
         transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();
+        quorum.Dispose();
         logger.LogInformation("Logs closed cleanly");
         return Task.CompletedTask;
     }

@@ -24,16 +24,21 @@ public static class BrokerServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ServerOptions { SocketRequestMaxBytes = config.SocketRequestMaxBytes });
 
-        services.AddSingleton<IMetadataQuorum>(sp => new MetadataLog(logDir, sp.GetRequiredService<ILogger<MetadataLog>>()));
+        services.AddSingleton(sp => new MetadataView(sp.GetRequiredService<ILogger<MetadataView>>()));
+        services.AddSingleton<MetadataLoader>();
+        services.AddSingleton<IMetadataQuorum>(sp => new MetadataLog(logDir, sp.GetRequiredService<ILogger<MetadataLog>>(), config.NodeId));
         services.AddSingleton(sp => new ClusterController(
             sp.GetRequiredService<IMetadataQuorum>(),
+            sp.GetRequiredService<MetadataView>(),
             new ClusterControllerOptions
             {
                 DefaultNumPartitions = config.NumPartitions,
                 DefaultReplicationFactor = (short)config.DefaultReplicationFactor,
+                ClusterId = config.ClusterId,
             },
             new TopicConfigValidator(),
             sp.GetRequiredService<ILogger<ClusterController>>()));
+        services.AddSingleton<IControllerChannel>(sp => sp.GetRequiredService<ClusterController>());
         services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
         services.AddSingleton(sp => new ReplicaManager(
             logDir,
@@ -41,22 +46,27 @@ public static class BrokerServices
             topic => PartitionSettingsResolver.Resolve(sp.GetRequiredService<DynamicBrokerConfig>().Current, topic),
             sp.GetRequiredService<GroupCommitFlusher>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            config.FlushOnAck));
         services.AddSingleton<ProducerIdManager>();
+        // Kafka bounds group writes by offsets.commit.timeout.ms and transaction-log writes and markers by the
+        // broker's request timeout (30 s by default).
+        var groupWriteTimeout = TimeSpan.FromMilliseconds(config.GetInt("offsets.commit.timeout.ms"));
+        var transactionWriteTimeout = TimeSpan.FromSeconds(30);
         services.AddSingleton<IGroupLog>(sp => new InternalTopicLog(GroupCoordinatorHost.OffsetsTopicName,
-            sp.GetRequiredService<ReplicaManager>(), config, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ReplicaManager>(), groupWriteTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GroupCoordinator(
             GroupCoordinatorOptions.FromConfig(config),
             sp.GetRequiredService<IGroupLog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GroupCoordinator>>(),
-            new ImageTopicMetadataSource(sp.GetRequiredService<ClusterController>())));
+            new ImageTopicMetadataSource(sp.GetRequiredService<MetadataView>())));
         services.AddSingleton<GroupCoordinatorHost>();
         services.AddSingleton(sp => new TransactionCoordinator(
             TransactionCoordinatorOptions.FromConfig(config),
-            new InternalTopicLog(TransactionCoordinator.TopicName, sp.GetRequiredService<ReplicaManager>(), config, sp.GetRequiredService<TimeProvider>()),
+            new InternalTopicLog(TransactionCoordinator.TopicName, sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout, sp.GetRequiredService<TimeProvider>()),
             new ProducerIdSource(sp.GetRequiredService<ProducerIdManager>()),
-            new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), config),
+            new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout),
             sp.GetRequiredService<GroupCoordinator>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TransactionCoordinator>>()));
@@ -101,6 +111,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
+        services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;
     }
 }

@@ -36,6 +36,7 @@ public static class PartitionSettingsResolver
             t.MessageTimestampType == MessageTimestampType.LogAppendTime,
             t.MessageTimestampBeforeMaxMs,
             t.MessageTimestampAfterMaxMs,
-            t.HasCompactPolicy);
+            t.HasCompactPolicy,
+            t.MinInsyncReplicas);
     }
 }

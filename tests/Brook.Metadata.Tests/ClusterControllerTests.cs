@@ -18,9 +18,9 @@ public sealed class ClusterControllerTests : IDisposable
             key.StartsWith("unknown", StringComparison.Ordinal) ? $"unknown config {key}" : null;
     }
 
-    private async Task<ClusterController> StartAsync(ClusterControllerOptions? options = null, int brokerId = 1, BrokerEndpoint? endpoint = null)
+    private async Task<TestController> StartAsync(ClusterControllerOptions? options = null, int brokerId = 1, BrokerEndpoint? endpoint = null)
     {
-        var controller = new ClusterController(new MetadataLog(_dir.Path), options, new RejectingValidator());
+        var controller = new TestController(_dir.Path, options, new RejectingValidator());
         await controller.StartAsync(brokerId, [endpoint ?? Plain], null, default);
         return controller;
     }
@@ -32,7 +32,7 @@ public sealed class ClusterControllerTests : IDisposable
     public async Task First_start_writes_cluster_id_and_registers_the_broker()
     {
         MetadataImage? published = null;
-        using var controller = new ClusterController(new MetadataLog(_dir.Path));
+        using var controller = new TestController(_dir.Path);
         controller.ImagePublished += i => published = i;
         Assert.Same(MetadataImage.Empty, controller.Image);
         await controller.StartAsync(1, [Plain], "rack-a", default);
@@ -73,8 +73,10 @@ public sealed class ClusterControllerTests : IDisposable
     [Fact]
     public async Task Operations_before_start_are_refused()
     {
-        using var controller = new ClusterController(new MetadataLog(_dir.Path));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => controller.CreateTopicsAsync([Spec("t")], false, default));
+        using var controller = new TestController(_dir.Path);
+        // Until the log is replayed this node does not lead the (local) quorum, so it is not the active controller.
+        var refused = await Assert.ThrowsAsync<KafkaException>(() => controller.CreateTopicsAsync([Spec("t")], false, default));
+        Assert.Equal(ErrorCode.NotController, refused.Code);
     }
 
     [Fact]
@@ -318,7 +320,7 @@ public sealed class ClusterControllerTests : IDisposable
         // A second broker registered through the log, as a future multi-broker quorum would do.
         using (var log = new MetadataLog(_dir.Path))
         {
-            await log.AppendAsync([new ClusterIdRecord("c"), new RegisterBrokerRecord(2, [Plain with { Host = "b2" }], null)], default);
+            await LocalLog.AppendAsync(log, [new ClusterIdRecord("c"), new RegisterBrokerRecord(2, [Plain with { Host = "b2" }], null)], default);
         }
         using var controller = await StartAsync();
         var results = await controller.CreateTopicsAsync([Spec("t", 4, 2), Spec("three", 1, 3)], false, default);

@@ -16,8 +16,8 @@ public class MetadataLogTests
         using (var log = new MetadataLog(dir.Path))
         {
             Assert.Empty(log.ReadAll());
-            Assert.Equal(1, await log.AppendAsync([new ClusterIdRecord("c"), new TopicRecord("t", TopicId)], default));
-            Assert.Equal(2, await log.AppendAsync([new RemoveTopicRecord(TopicId)], default));
+            Assert.Equal(1, await LocalLog.AppendAsync(log, [new ClusterIdRecord("c"), new TopicRecord("t", TopicId)], default));
+            Assert.Equal(2, await LocalLog.AppendAsync(log, [new RemoveTopicRecord(TopicId)], default));
             Assert.Equal(3, log.NextOffset);
         }
         Assert.True(File.Exists(dir.MetadataLogFile));
@@ -29,7 +29,7 @@ public class MetadataLogTests
         Assert.Equal(1, batches[0].LastOffset);
         Assert.Equal(new TopicRecord("t", TopicId), batches[0].Records[1]);
         Assert.Equal(2, batches[1].BaseOffset);
-        Assert.Equal(3, await reopened.AppendAsync([new ProducerIdsRecord(1, 10)], default));
+        Assert.Equal(3, await LocalLog.AppendAsync(reopened, [new ProducerIdsRecord(1, 10)], default));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class MetadataLogTests
     {
         using var dir = new TempDirectory();
         using var log = new MetadataLog(dir.Path);
-        await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync([], default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await LocalLog.AppendAsync(log, [], default));
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public class MetadataLogTests
         long goodLength;
         using (var log = new MetadataLog(dir.Path))
         {
-            await log.AppendAsync([new ClusterIdRecord("c")], default);
-            await log.AppendAsync([new TopicRecord("t", TopicId), new PartitionRecord(TopicId, 0, [1], [1], 1, 0, 0)], default);
+            await LocalLog.AppendAsync(log, [new ClusterIdRecord("c")], default);
+            await LocalLog.AppendAsync(log, [new TopicRecord("t", TopicId), new PartitionRecord(TopicId, 0, [1], [1], 1, 0, 0)], default);
             goodLength = new FileInfo(dir.MetadataLogFile).Length;
-            await log.AppendAsync([new TopicRecord("u", new Uuid(9, 9)), new ConfigRecord(ConfigResourceType.Topic, "u", "k", "v")], default);
+            await LocalLog.AppendAsync(log, [new TopicRecord("u", new Uuid(9, 9)), new ConfigRecord(ConfigResourceType.Topic, "u", "k", "v")], default);
         }
 
         var bytes = File.ReadAllBytes(dir.MetadataLogFile);
@@ -84,7 +84,7 @@ public class MetadataLogTests
             Assert.Equal(2, batches[1].Records.Count);
             Assert.Equal(3, log.NextOffset);
             // The torn batch is gone as a whole, and new appends continue right after the last good one.
-            Assert.Equal(3, await log.AppendAsync([new RemoveTopicRecord(TopicId)], default));
+            Assert.Equal(3, await LocalLog.AppendAsync(log, [new RemoveTopicRecord(TopicId)], default));
         }
 
         using var again = new MetadataLog(dir.Path, logger);

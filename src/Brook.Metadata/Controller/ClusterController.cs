@@ -6,82 +6,62 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Brook.Metadata;
 
 /// <summary>
-/// The single-node controller: the only writer of the metadata log. Every change is decided against the current image,
-/// appended as one atomic batch, replayed into the next image and published, one change at a time. Readers use
-/// <see cref="Image"/> (always a complete, committed state) or subscribe to <see cref="ImagePublished"/>.
-/// Owns <see cref="IMetadataQuorum"/> and disposes it.
+/// The controller: decides every metadata change against the committed image, appends it to the metadata quorum as
+/// one atomic batch and returns once that batch is committed and published to the <see cref="MetadataView"/>, one change
+/// at a time. State changes only through the replay of committed records (the <see cref="MetadataLoader"/>), so the
+/// active controller, standby controllers and brokers build the same images. It acts only while this node leads the
+/// quorum; otherwise a change fails with NOT_CONTROLLER.
 /// </summary>
-public sealed class ClusterController : IDisposable
+public sealed class ClusterController : IControllerChannel
 {
     private readonly IMetadataQuorum _quorum;
+    private readonly MetadataView _view;
     private readonly ClusterControllerOptions _options;
     private readonly ITopicConfigValidator? _configValidator;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private MetadataImage _image = MetadataImage.Empty;
-    private bool _started;
-    private int _brokerId = -1;
 
+    /// <param name="quorum">The metadata log this controller appends to (it does not own it).</param>
+    /// <param name="view">The committed images, fed by the quorum through a <see cref="MetadataLoader"/>.</param>
+    /// <param name="options">Server-side defaults for requests that leave them open.</param>
     /// <param name="configValidator">Checks topic configs at creation; null accepts every key and value.</param>
+    /// <param name="logger">Logger.</param>
     public ClusterController(
         IMetadataQuorum quorum,
+        MetadataView view,
         ClusterControllerOptions? options = null,
         ITopicConfigValidator? configValidator = null,
         ILogger<ClusterController>? logger = null)
     {
         _quorum = quorum;
+        _view = view;
         _options = options ?? new ClusterControllerOptions();
         _configValidator = configValidator;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The latest committed image; <see cref="MetadataImage.Empty"/> before <see cref="StartAsync"/>.</summary>
-    public MetadataImage Image => Volatile.Read(ref _image);
+    /// <summary>The latest committed image (the view's).</summary>
+    public MetadataImage Image => _view.Image;
+
+    /// <summary>True while this node leads the metadata quorum, i.e. is the active controller.</summary>
+    public bool IsActive => _quorum.Leader.LeaderId == _quorum.NodeId;
 
     /// <summary>
-    /// Raised after every change (and once at start-up) with the new image, in commit order and never concurrently.
-    /// Handlers run on the writer's thread while the next write waits, so they should be quick; their exceptions are logged, not thrown.
+    /// Registers a broker: writes a registration when its endpoints or rack differ from the one in the image (or it has
+    /// none), and on the very first write of a new cluster the cluster id as well. Returns the broker epoch (the
+    /// offset of its registration record).
     /// </summary>
-    public event Action<MetadataImage>? ImagePublished;
-
-    /// <summary>
-    /// Replays the log into the image, writes a new cluster id on the very first start, and (re-)registers this broker
-    /// when its endpoints or rack differ from the registration in the log.
-    /// </summary>
-    public async Task StartAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken)
+    public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        await WriteAsync<bool>(image =>
         {
-            if (_started) throw new InvalidOperationException("the controller is already started");
-            var batches = _quorum.ReadAll();
-            var image = MetadataImage.Replay(batches);
-            _logger.LogInformation("Replayed {Batches} metadata batches up to offset {Offset}: {Topics} topics, {Brokers} brokers",
-                batches.Count, image.Offset, image.TopicsByName.Count, image.Brokers.Count);
-
-            var records = new List<MetadataRecord>();
-            if (image.ClusterId is null)
-            {
-                var clusterId = Uuid.NewRandom().ToString();
-                records.Add(new ClusterIdRecord(clusterId));
-                _logger.LogInformation("Formatting a new cluster with id {ClusterId}", clusterId);
-            }
-            if (!image.Brokers.TryGetValue(brokerId, out var registration)
-                || !registration.Endpoints.SequenceEqual(endpoints)
-                || registration.Rack != rack)
-            {
-                records.Add(new RegisterBrokerRecord(brokerId, [.. endpoints], rack));
-            }
-
-            if (records.Count > 0) image = await AppendAndApplyAsync(image, records, cancellationToken);
-            _brokerId = brokerId;
-            _started = true;
-            Publish(image);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            if (image.Brokers.TryGetValue(brokerId, out var registration)
+                && registration.Endpoints.SequenceEqual(endpoints)
+                && registration.Rack == rack)
+                return ([], false);
+            return ([new RegisterBrokerRecord(brokerId, [.. endpoints], rack)], true);
+        }, cancellationToken);
+        return _view.Image.Brokers[brokerId].Epoch;
     }
 
     /// <summary>
@@ -204,20 +184,34 @@ public sealed class ClusterController : IDisposable
             var start = image.NextProducerId;
             if (start > long.MaxValue - blockSize)
                 throw new KafkaException(ErrorCode.UnknownServerError, "The producer id space is exhausted.");
-            return ((IReadOnlyList<MetadataRecord>)[new ProducerIdsRecord(_brokerId, start + blockSize)], start);
+            return ((IReadOnlyList<MetadataRecord>)[new ProducerIdsRecord(_quorum.NodeId, start + blockSize)], start);
         }, cancellationToken);
     }
 
-    /// <summary>Runs one change: decide against the current image, append, apply, publish — serialized with every other change.</summary>
+    /// <summary>
+    /// Runs one change: decide against the committed image, append, wait until the committed batch is published —
+    /// serialized with every other change, so each decision sees the result of the one before. A cluster without an id
+    /// yet (the first write of a new single node) gets its ClusterIdRecord in the same batch.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<MetadataImage, (IReadOnlyList<MetadataRecord> Records, T Result)> decide, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            if (!_started) throw new InvalidOperationException("the controller is not started");
-            var image = _image;
+            var leader = _quorum.Leader;
+            if (leader.LeaderId != _quorum.NodeId)
+                throw new KafkaException(ErrorCode.NotController, $"node {_quorum.NodeId} is not the active controller (the leader is {leader.LeaderId})");
+            var image = _view.Image;
             var (records, result) = decide(image);
-            if (records.Count > 0) Publish(await AppendAndApplyAsync(image, records, cancellationToken));
+            if (records.Count == 0) return result;
+            if (image.ClusterId is null)
+            {
+                var clusterId = _options.ClusterId ?? Uuid.NewRandom().ToString();
+                records = [new ClusterIdRecord(clusterId), .. records];
+                _logger.LogInformation("Formatting a new cluster with id {ClusterId}", clusterId);
+            }
+            var lastOffset = await _quorum.AppendAsync(leader.Epoch, records, cancellationToken);
+            await _view.WaitForOffsetAsync(lastOffset, cancellationToken);
             return result;
         }
         finally
@@ -225,32 +219,4 @@ public sealed class ClusterController : IDisposable
             _writeLock.Release();
         }
     }
-
-    private async Task<MetadataImage> AppendAndApplyAsync(MetadataImage image, IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken)
-    {
-        var lastOffset = await _quorum.AppendAsync(records, cancellationToken);
-        var delta = new MetadataDelta(image);
-        delta.Replay(new MetadataBatch(lastOffset - records.Count + 1, records));
-        return delta.Build();
-    }
-
-    private void Publish(MetadataImage image)
-    {
-        Volatile.Write(ref _image, image);
-        if (ImagePublished is not { } handlers) return;
-        foreach (var handler in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((Action<MetadataImage>)handler)(image);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A metadata image subscriber failed on the image at offset {Offset}", image.Offset);
-            }
-        }
-    }
-
-    /// <summary>Closes the metadata log. The semaphore is left to the GC: disposing it could fault a writer still queued on it.</summary>
-    public void Dispose() => _quorum.Dispose();
 }

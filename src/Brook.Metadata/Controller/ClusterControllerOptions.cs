@@ -8,4 +8,7 @@ public sealed class ClusterControllerOptions
 
     /// <summary>default.replication.factor: used when CreateTopics asks for replication factor -1.</summary>
     public short DefaultReplicationFactor { get; init; } = 1;
+
+    /// <summary>cluster.id: written on the first start of a new cluster; null draws a random one.</summary>
+    public string? ClusterId { get; init; }
 }

@@ -3,17 +3,47 @@ using Brook.Metadata.Records;
 namespace Brook.Metadata;
 
 /// <summary>
-/// Where committed metadata records live. Today a local file (<see cref="MetadataLog"/>); later a Raft quorum, where
-/// "durable" will mean "committed by a majority" and the controller stays unchanged.
+/// Where committed metadata records live: a single-node local log (<see cref="MetadataLog"/>) or the KRaft quorum.
+/// It is a commit-listener contract: every node hands its listener the committed batches in offset order (the same
+/// records on every node), and the leader — the active controller — may append. "Committed" means durable on this
+/// node for the local log and durable on a majority of voters for the quorum; the controller code is the same.
 /// </summary>
 public interface IMetadataQuorum : IDisposable
 {
-    /// <summary>Every committed batch in offset order; called once at start-up to rebuild the image.</summary>
-    IReadOnlyList<MetadataBatch> ReadAll();
+    /// <summary>This node's id (node.id).</summary>
+    int NodeId { get; }
+
+    /// <summary>The leader and epoch as this node knows them; <see cref="QuorumLeader.Unknown"/> while there is none.</summary>
+    QuorumLeader Leader { get; }
 
     /// <summary>
-    /// Appends <paramref name="records"/> as one atomic batch and returns the offset of its last record once the batch
-    /// is durable. Either all records of the batch survive a crash or none does.
+    /// Starts the quorum. Batches known to be committed are handed to <paramref name="listener"/> before this completes
+    /// (the whole local log for a single node), later ones as they commit.
     /// </summary>
-    ValueTask<long> AppendAsync(IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken);
+    Task StartAsync(IMetadataCommitListener listener, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="records"/> as one atomic batch in leader epoch <paramref name="epoch"/> and returns the
+    /// offset of its last record once the batch is committed. Either all records of the batch survive a crash or none
+    /// does. Throws <see cref="Common.KafkaException"/> with NOT_CONTROLLER when this node is not the leader of that epoch.
+    /// </summary>
+    ValueTask<long> AppendAsync(int epoch, IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken);
+}
+
+/// <summary>Receives what the metadata quorum commits, always on one thread at a time and in order.</summary>
+public interface IMetadataCommitListener
+{
+    /// <summary>Committed batches in offset order; each batch is delivered exactly once per process.</summary>
+    void OnCommit(IReadOnlyList<MetadataBatch> batches);
+
+    /// <summary>The quorum's leader changed (or became unknown), in epoch order.</summary>
+    void OnLeaderChange(QuorumLeader leader);
+}
+
+/// <summary>The leader of the metadata quorum (the active controller) and its epoch; id -1 when unknown.</summary>
+public readonly record struct QuorumLeader(int LeaderId, int Epoch)
+{
+    public static QuorumLeader Unknown { get; } = new(-1, -1);
+
+    public bool IsKnown => LeaderId >= 0;
 }

@@ -10,10 +10,14 @@ namespace Brook.Metadata;
 /// The single-node metadata log: one append-only file, <c>&lt;log.dirs&gt;/__cluster_metadata-0/metadata.log</c>, of
 /// CRC-framed batches (<see cref="MetadataLogFrame"/>). Opening it validates every frame and truncates a torn tail left
 /// by a crash; each append is fsynced before it returns. The file is held open exclusively, so a second broker process
-/// pointed at the same directory fails to start instead of interleaving writes.
+/// pointed at the same directory fails to start instead of interleaving writes. As a quorum it has one voter, this
+/// node, always the leader of epoch <see cref="LocalEpoch"/>: a write is committed once it is on this disk.
 /// </summary>
 public sealed class MetadataLog : IMetadataQuorum
 {
+    /// <summary>The one leader epoch of a single-node log.</summary>
+    public const int LocalEpoch = 1;
+
     /// <summary>The directory under the log dir, named like a partition directory as Kafka's KRaft log is.</summary>
     public const string DirectoryName = "__cluster_metadata-0";
     public const string FileName = "metadata.log";
@@ -25,10 +29,12 @@ public sealed class MetadataLog : IMetadataQuorum
     private long _nextOffset;
     private bool _failed;
     private bool _disposed;
+    private IMetadataCommitListener? _listener;
 
     /// <summary>Opens (creating if needed) the metadata log under <paramref name="logDir"/> and recovers its tail.</summary>
-    public MetadataLog(string logDir, ILogger<MetadataLog>? logger = null)
+    public MetadataLog(string logDir, ILogger<MetadataLog>? logger = null, int nodeId = 1)
     {
+        NodeId = nodeId;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var directory = Path.Combine(logDir, DirectoryName);
         Directory.CreateDirectory(directory);
@@ -46,6 +52,25 @@ public sealed class MetadataLog : IMetadataQuorum
     }
 
     public string FilePath { get; }
+
+    public int NodeId { get; }
+
+    /// <summary>This node in <see cref="LocalEpoch"/> once started; unknown before, so nothing is written before the replay.</summary>
+    public QuorumLeader Leader => Volatile.Read(ref _listener) is null ? QuorumLeader.Unknown : new(NodeId, LocalEpoch);
+
+    /// <summary>Replays the whole log to <paramref name="listener"/> as one delivery, then names this node the leader.</summary>
+    public Task StartAsync(IMetadataCommitListener listener, CancellationToken cancellationToken)
+    {
+        var batches = ReadAll();
+        lock (_lock)
+        {
+            if (_listener is not null) throw new InvalidOperationException("the metadata log is already started");
+            _listener = listener;
+            listener.OnCommit(batches);
+        }
+        listener.OnLeaderChange(Leader);
+        return Task.CompletedTask;
+    }
 
     /// <summary>The offset the next appended record will get (the number of records ever written).</summary>
     public long NextOffset
@@ -106,12 +131,14 @@ public sealed class MetadataLog : IMetadataQuorum
     }
 
     /// <summary>
-    /// Writes the batch and fsyncs it. The write and fsync are synchronous: metadata changes are rare and the caller
+    /// Writes the batch, fsyncs it and hands it to the listener. The write and fsync are synchronous: metadata changes are rare and the caller
     /// must not be told "done" before the bytes are on disk anyway. Cancellation is honoured only before writing starts.
     /// </summary>
-    public ValueTask<long> AppendAsync(IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken)
+    public ValueTask<long> AppendAsync(int epoch, IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0) throw new ArgumentException("a metadata batch needs at least one record", nameof(records));
+        if (epoch != LocalEpoch || _listener is null)
+            throw new KafkaException(ErrorCode.NotController, $"epoch {epoch} is not the started local log's epoch {LocalEpoch}");
         cancellationToken.ThrowIfCancellationRequested();
         using var buffer = new PooledBufferWriter(1024);
         lock (_lock)
@@ -138,8 +165,11 @@ public sealed class MetadataLog : IMetadataQuorum
                 }
                 throw;
             }
+            var baseOffset = _nextOffset;
             _endPosition += buffer.WrittenCount;
             _nextOffset += records.Count;
+            // Committed: the listener sees it before the writer returns, under the lock, so deliveries keep log order.
+            _listener?.OnCommit([new MetadataBatch(baseOffset, records)]);
             return ValueTask.FromResult(_nextOffset - 1);
         }
     }

@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Protocol;
 
 namespace Brook.Server.Api;
@@ -23,6 +24,13 @@ public interface IApiHandler
     /// await; the result may complete later. A null response means "send nothing" (Produce with acks=0).
     /// </summary>
     ValueTask<IMessage?> HandleAsync(RequestContext context, IRequestMessage request);
+
+    /// <summary>
+    /// The response that reports <paramref name="error"/> for everything <paramref name="request"/> asked (Kafka's
+    /// getErrorResponse): what a client gets when the handler failed unexpectedly or the request was refused before it
+    /// ran. Null when this API has no such shape here; the connection is then closed instead.
+    /// </summary>
+    IMessage? ErrorResponse(IRequestMessage request, ErrorCode error);
 }
 
 /// <summary>Typed base: parses <typeparamref name="TRequest"/> and hands it to <see cref="HandleAsync(RequestContext, TRequest)"/>.</summary>
@@ -42,6 +50,11 @@ public abstract class ApiHandler<TRequest> : IApiHandler where TRequest : IReque
 
     public ValueTask<IMessage?> HandleAsync(RequestContext context, IRequestMessage request) =>
         HandleAsync(context, (TRequest)request);
+
+    public IMessage? ErrorResponse(IRequestMessage request, ErrorCode error) => ErrorResponse((TRequest)request, error);
+
+    /// <summary>Override with the API's all-error response; the default has none (the connection is closed).</summary>
+    protected virtual IMessage? ErrorResponse(TRequest request, ErrorCode error) => null;
 
     protected abstract ValueTask<IMessage?> HandleAsync(RequestContext context, TRequest request);
 

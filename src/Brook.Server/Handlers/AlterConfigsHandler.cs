@@ -10,7 +10,7 @@ namespace Brook.Server.Handlers;
 /// AlterConfigs v0-2 (deprecated by IncrementalAlterConfigs): replaces a resource's whole set of overrides — keys not
 /// named go back to their defaults. Topics, this broker, or (empty name) the cluster-wide broker defaults.
 /// </summary>
-public sealed class AlterConfigsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<AlterConfigsRequest>
+public sealed class AlterConfigsHandler(IControllerChannel controller, BrokerConfig config) : ApiHandler<AlterConfigsRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, AlterConfigsRequest request)
     {

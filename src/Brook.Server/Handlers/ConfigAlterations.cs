@@ -38,7 +38,7 @@ internal static class ConfigAlterations
             ? image.TopicsByName.TryGetValue(resourceName, out var topic) ? topic.Configs : null
             : image.BrokerConfigs.TryGetValue(resourceName, out var broker) ? broker : new Dictionary<string, string>();
 
-    public static async Task ApplyAsync<TResult>(ClusterController controller, List<(TResult Result, Change Change)> changes,
+    public static async Task ApplyAsync<TResult>(IControllerChannel controller, List<(TResult Result, Change Change)> changes,
         bool validateOnly, Action<TResult, ErrorCode, string?> report)
     {
         var topics = changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeTopic).ToList();

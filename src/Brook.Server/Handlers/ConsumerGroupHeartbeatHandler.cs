@@ -14,6 +14,8 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class ConsumerGroupHeartbeatHandler(GroupCoordinatorHost groups) : ApiHandler<ConsumerGroupHeartbeatRequest>
 {
+    protected override IMessage? ErrorResponse(ConsumerGroupHeartbeatRequest request, ErrorCode error) => new ConsumerGroupHeartbeatResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, ConsumerGroupHeartbeatRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

@@ -6,7 +6,7 @@ using Brook.Server.Api;
 namespace Brook.Server.Handlers;
 
 /// <summary>CreatePartitions v0-3: raises a topic's partition count (never lowers it); new partitions are empty.</summary>
-public sealed class CreatePartitionsHandler(ClusterController controller) : ApiHandler<CreatePartitionsRequest>
+public sealed class CreatePartitionsHandler(IControllerChannel controller) : ApiHandler<CreatePartitionsRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
     {

@@ -11,7 +11,7 @@ namespace Brook.Server.Handlers;
 /// CreateTopics v2-7 (v0-1 were removed in Kafka 4, KIP-896). v4+ may ask for broker defaults with -1 partitions or
 /// replication factor (Kafka Streams does). v5+ returns the effective configs, partitions and replication factor; v7 the topic id.
 /// </summary>
-public sealed class CreateTopicsHandler(ClusterController controller, DynamicBrokerConfig brokerConfig) : ApiHandler<CreateTopicsRequest>
+public sealed class CreateTopicsHandler(IControllerChannel controller, DynamicBrokerConfig brokerConfig) : ApiHandler<CreateTopicsRequest>
 {
     public override short MinVersion => 2;
 

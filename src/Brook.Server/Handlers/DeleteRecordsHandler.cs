@@ -24,9 +24,10 @@ public sealed class DeleteRecordsHandler(ReplicaManager replicas) : ApiHandler<D
             {
                 var pr = new DeleteRecordsResponse.DeleteRecordsPartitionResult { PartitionIndex = p.PartitionIndex, LowWatermark = -1 };
                 tr.Partitions.Add(pr);
-                if (!replicas.TryGetPartition(new TopicPartition(topic.Name, p.PartitionIndex), out var partition))
+                var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(topic.Name, p.PartitionIndex));
+                if (partition is null)
                 {
-                    pr.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    pr.ErrorCode = (short)error;
                     continue;
                 }
                 var result = partition.Log.DeleteRecordsBefore(p.Offset, partition.HighWatermark);

@@ -8,7 +8,7 @@ using Brook.Server.Api;
 namespace Brook.Server.Handlers;
 
 /// <summary>DeleteTopics v1-6 (v0 removed in Kafka 4). v6 may name topics by id. delete.topic.enable=false refuses with TOPIC_DELETION_DISABLED.</summary>
-public sealed class DeleteTopicsHandler(ClusterController controller, BrokerConfig config) : ApiHandler<DeleteTopicsRequest>
+public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerConfig config) : ApiHandler<DeleteTopicsRequest>
 {
     public override short MinVersion => 1;
 

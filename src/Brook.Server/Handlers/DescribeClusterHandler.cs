@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Common.Config;
 using Brook.Common.Security;
 using Brook.Metadata;
@@ -9,23 +10,23 @@ using Brook.Server.Security;
 namespace Brook.Server.Handlers;
 
 /// <summary>DescribeCluster v0-2: the Java AdminClient's source of cluster id, controller and brokers.</summary>
-public sealed class DescribeClusterHandler(ClusterController controller, BrokerConfig config) : ApiHandler<DescribeClusterRequest>
+public sealed class DescribeClusterHandler(MetadataView metadata, BrokerConfig config) : ApiHandler<DescribeClusterRequest>
 {
+    protected override IMessage? ErrorResponse(DescribeClusterRequest request, ErrorCode error) => new DescribeClusterResponse { ErrorCode = (short)error };
+
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, DescribeClusterRequest request)
     {
-        var image = controller.Image;
+        var image = metadata.Image;
         var response = new DescribeClusterResponse
         {
             ClusterId = image.ClusterId ?? "",
-            ControllerId = config.NodeId,
+            ControllerId = BrokerListing.ControllerIdForClients(image, config.NodeId),
             EndpointType = request.EndpointType,
         };
         if (request.IncludeClusterAuthorizedOperations)
             response.ClusterAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Cluster, "kafka-cluster");
-        foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
+        foreach (var (broker, endpoint) in BrokerListing.For(image, context.ListenerName))
         {
-            var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();
-            if (endpoint is null) continue;
             response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
             {
                 BrokerId = broker.Id,

@@ -11,13 +11,13 @@ namespace Brook.Server.Handlers;
 /// DescribeConfigs v1-4 (v0 removed in Kafka 4): every topic or broker config with its effective value, where it comes
 /// from (topic override, static broker config, default) and, on request, its synonyms (KIP-226) and documentation.
 /// </summary>
-public sealed class DescribeConfigsHandler(ClusterController controller, DynamicBrokerConfig brokerConfig) : ApiHandler<DescribeConfigsRequest>
+public sealed class DescribeConfigsHandler(MetadataView metadata, DynamicBrokerConfig brokerConfig) : ApiHandler<DescribeConfigsRequest>
 {
     public override short MinVersion => 1;
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, DescribeConfigsRequest request)
     {
-        var image = controller.Image;
+        var image = metadata.Image;
         var response = new DescribeConfigsResponse();
         foreach (var resource in request.Resources)
         {

@@ -15,8 +15,23 @@ namespace Brook.Server.Handlers;
 /// or max.wait.ms passes. Fetch sessions (KIP-227) are answered sessionless: session id 0 tells the client every fetch
 /// is a full one. v13+ names topics by id.
 /// </summary>
-public sealed class FetchHandler(ClusterController controller, ReplicaManager replicas, TimeProvider time) : ApiHandler<FetchRequest>
+public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas, TimeProvider time) : ApiHandler<FetchRequest>
 {
+    /// <summary>The top-level error (v7+) and every partition failed with it, each with an empty record set.</summary>
+    protected override IMessage? ErrorResponse(FetchRequest request, ErrorCode error)
+    {
+        var response = new FetchResponse { ErrorCode = (short)error, SessionId = 0 };
+        foreach (var topic in request.Topics)
+            response.Responses.Add(new FetchResponse.FetchableTopicResponse
+            {
+                Topic = topic.Topic,
+                TopicId = topic.TopicId,
+                Partitions = [.. topic.Partitions.Select(p => new FetchResponse.PartitionData
+                    { PartitionIndex = p.Partition, ErrorCode = (short)error, HighWatermark = -1, Records = EmptyRecords })],
+            });
+        return response;
+    }
+
     private const sbyte ReadCommitted = 1;
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, FetchRequest request)
@@ -52,7 +67,7 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
 
     private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request)
     {
-        var image = controller.Image;
+        var image = metadata.Image;
         var response = new FetchResponse { SessionId = 0 };
         var waitable = new List<Partition>();
         long budget = request.MaxBytes;
@@ -75,9 +90,10 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                     anyError = true;
                     continue;
                 }
-                if (!replicas.TryGetPartition(new TopicPartition(name, p.Partition), out var partition))
+                var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(name, p.Partition), p.CurrentLeaderEpoch);
+                if (partition is null)
                 {
-                    pd.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+                    pd.ErrorCode = (short)error;
                     anyError = true;
                     continue;
                 }
@@ -87,13 +103,6 @@ public sealed class FetchHandler(ClusterController controller, ReplicaManager re
                 pd.HighWatermark = hw;
                 pd.LastStableOffset = lso;
                 pd.LogStartOffset = partition.LogStartOffset;
-                var epochError = LeaderEpochCheck.Validate(p.CurrentLeaderEpoch, partition.LeaderEpoch);
-                if (epochError != ErrorCode.None)
-                {
-                    pd.ErrorCode = (short)epochError;
-                    anyError = true;
-                    continue;
-                }
                 if (p.FetchOffset < partition.LogStartOffset || p.FetchOffset > partition.Log.LogEndOffset)
                 {
                     pd.ErrorCode = (short)ErrorCode.OffsetOutOfRange;

@@ -8,13 +8,19 @@ using Brook.Server.Internal;
 namespace Brook.Server.Handlers;
 
 /// <summary>
-/// FindCoordinator v0-6 (v4+ batches keys). Group and transactional-id keys are served by this broker, which leads
-/// every partition of __consumer_offsets and __transaction_state; the topic is created on the first lookup, as Kafka
-/// does. Other key types (share groups) are answered COORDINATOR_NOT_AVAILABLE.
+/// FindCoordinator v0-6 (v4+ batches keys). The coordinator of a group or transactional id is the leader of the
+/// __consumer_offsets / __transaction_state partition holding the key, read from the metadata image; the topic is
+/// created on the first lookup, as Kafka does. No leader: COORDINATOR_NOT_AVAILABLE, which clients retry. Other key
+/// types (share groups) are answered COORDINATOR_NOT_AVAILABLE.
 /// </summary>
-public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, TransactionCoordinatorHost transactions, BrokerConfig config)
+public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, TransactionCoordinatorHost transactions)
     : ApiHandler<FindCoordinatorRequest>
 {
+    protected override IMessage? ErrorResponse(FindCoordinatorRequest request, ErrorCode error) => new FindCoordinatorResponse
+    {
+        Coordinators = [.. request.CoordinatorKeys.Select(k => new FindCoordinatorResponse.Coordinator { Key = k, NodeId = -1, Host = "", Port = -1, ErrorCode = (short)error })],
+    };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
     {
         var response = new FindCoordinatorResponse();
@@ -22,7 +28,7 @@ public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, Transact
         var isTransaction = request.KeyType == FindCoordinatorRequest.KeyTypeTransaction;
         var ready = isGroup ? await groups.EnsureReadyAsync(CancellationToken.None)
             : isTransaction && await transactions.EnsureReadyAsync(CancellationToken.None);
-        var endpoint = config.AdvertisedListenerFor(context.ListenerName) ?? config.AdvertisedListeners[0];
+        CoordinatorTopic? host = isGroup ? groups : isTransaction ? transactions : null;
         foreach (var key in request.CoordinatorKeys)
         {
             var c = new FindCoordinatorResponse.Coordinator { Key = key, NodeId = -1, Host = "", Port = -1 };
@@ -36,9 +42,15 @@ public sealed class FindCoordinatorHandler(GroupCoordinatorHost groups, Transact
                 c.ErrorCode = (short)(isGroup ? ErrorCode.InvalidGroupId : ErrorCode.InvalidRequest);
                 c.ErrorMessage = isGroup ? "The group id is empty." : "The transactional id is empty.";
             }
+            else if (host!.CoordinatorFor(key) is not { } broker
+                || (broker.FindEndpoint(context.ListenerName) ?? broker.Endpoints.FirstOrDefault()) is not { } endpoint)
+            {
+                c.ErrorCode = (short)ErrorCode.CoordinatorNotAvailable;
+                c.ErrorMessage = "The coordinator's partition has no leader right now.";
+            }
             else
             {
-                c.NodeId = config.NodeId;
+                c.NodeId = broker.Id;
                 c.Host = endpoint.Host;
                 c.Port = endpoint.Port;
             }

@@ -12,6 +12,8 @@ namespace Brook.Server.Handlers;
 /// <summary>ListGroups v0-5: v4 filters by state (KIP-518), v5 by group type (KIP-848).</summary>
 public sealed class ListGroupsHandler(GroupCoordinatorHost groups) : ApiHandler<ListGroupsRequest>
 {
+    protected override IMessage? ErrorResponse(ListGroupsRequest request, ErrorCode error) => new ListGroupsResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, ListGroupsRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Coordination;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
@@ -9,6 +10,8 @@ namespace Brook.Server.Handlers;
 /// <summary>Heartbeat v0-4: keeps a classic group member alive; REBALANCE_IN_PROGRESS tells it to rejoin.</summary>
 public sealed class HeartbeatHandler(GroupCoordinatorHost groups) : ApiHandler<HeartbeatRequest>
 {
+    protected override IMessage? ErrorResponse(HeartbeatRequest request, ErrorCode error) => new HeartbeatResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, HeartbeatRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

@@ -12,11 +12,11 @@ namespace Brook.Server.Handlers;
 /// topic, of this broker or (empty name) of the cluster-wide broker defaults; APPEND/SUBTRACT only for list-typed keys
 /// (e.g. cleanup.policy) and start from the effective value.
 /// </summary>
-public sealed class IncrementalAlterConfigsHandler(ClusterController controller, DynamicBrokerConfig brokerConfig) : ApiHandler<IncrementalAlterConfigsRequest>
+public sealed class IncrementalAlterConfigsHandler(MetadataView metadata, IControllerChannel controller, DynamicBrokerConfig brokerConfig) : ApiHandler<IncrementalAlterConfigsRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request)
     {
-        var image = controller.Image;
+        var image = metadata.Image;
         var response = new IncrementalAlterConfigsResponse();
         var changes = new List<(IncrementalAlterConfigsResponse.AlterConfigsResourceResponse Result, ConfigAlterations.Change Change)>();
         foreach (var resource in request.Resources)

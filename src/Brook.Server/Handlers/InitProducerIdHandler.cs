@@ -16,6 +16,8 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinatorHost transactions) : ApiHandler<InitProducerIdRequest>
 {
+    protected override IMessage? ErrorResponse(InitProducerIdRequest request, ErrorCode error) => new InitProducerIdResponse { ErrorCode = (short)error, ProducerId = -1, ProducerEpoch = -1 };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, InitProducerIdRequest request)
     {
         if (request.TransactionalId is null)

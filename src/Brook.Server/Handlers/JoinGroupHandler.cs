@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Coordination;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
@@ -13,6 +14,8 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class JoinGroupHandler(GroupCoordinatorHost groups) : ApiHandler<JoinGroupRequest>
 {
+    protected override IMessage? ErrorResponse(JoinGroupRequest request, ErrorCode error) => new JoinGroupResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, JoinGroupRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

@@ -10,6 +10,8 @@ namespace Brook.Server.Handlers;
 /// <summary>LeaveGroup v0-5: v0-2 name one member, v3+ a batch (KIP-345, by member id or instance id).</summary>
 public sealed class LeaveGroupHandler(GroupCoordinatorHost groups) : ApiHandler<LeaveGroupRequest>
 {
+    protected override IMessage? ErrorResponse(LeaveGroupRequest request, ErrorCode error) => new LeaveGroupResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, LeaveGroupRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

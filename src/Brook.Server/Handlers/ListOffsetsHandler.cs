@@ -13,6 +13,18 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<ListOffsetsRequest>
 {
+    protected override IMessage? ErrorResponse(ListOffsetsRequest request, ErrorCode error)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (var topic in request.Topics)
+            response.Topics.Add(new ListOffsetsResponse.ListOffsetsTopicResponse
+            {
+                Name = topic.Name,
+                Partitions = [.. topic.Partitions.Select(p => new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error })],
+            });
+        return response;
+    }
+
     public override short MinVersion => 1;
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, ListOffsetsRequest request)
@@ -26,15 +38,10 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<Lis
             {
                 var pr = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = p.PartitionIndex };
                 tr.Partitions.Add(pr);
-                if (!replicas.TryGetPartition(new TopicPartition(topic.Name, p.PartitionIndex), out var partition))
+                var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(topic.Name, p.PartitionIndex), p.CurrentLeaderEpoch);
+                if (partition is null)
                 {
-                    pr.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-                var epochError = LeaderEpochCheck.Validate(p.CurrentLeaderEpoch, partition.LeaderEpoch);
-                if (epochError != ErrorCode.None)
-                {
-                    pr.ErrorCode = (short)epochError;
+                    pr.ErrorCode = (short)error;
                     continue;
                 }
                 pr.LeaderEpoch = partition.LeaderEpoch;

@@ -12,14 +12,23 @@ namespace Brook.Server.Handlers;
 /// <summary>
 /// Metadata v0-13. v0 is kept because kafka-python 2.0.2 probes with it; v10+ carries topic ids; v13 adds a top-level
 /// error code. Unknown topics are created when auto.create.topics.enable is on and the request allows it (always
-/// allowed before v4, where the flag did not exist). controller_id is this broker: kafkajs sends its idempotent
-/// InitProducerId there, so it must be a real broker id.
+/// allowed before v4, where the flag did not exist). controller_id is a live broker (see
+/// <see cref="BrokerListing.ControllerIdForClients"/>).
 /// </summary>
-public sealed class MetadataHandler(ClusterController controller, BrokerConfig config) : ApiHandler<MetadataRequest>
+public sealed class MetadataHandler(MetadataView metadata, IControllerChannel controller, BrokerConfig config) : ApiHandler<MetadataRequest>
 {
+    /// <summary>Kafka answers a failed Metadata with each requested topic carrying the error (and no brokers).</summary>
+    protected override IMessage? ErrorResponse(MetadataRequest request, ErrorCode error)
+    {
+        var response = new MetadataResponse { ErrorCode = (short)error };
+        foreach (var t in request.Topics ?? [])
+            response.Topics.Add(new MetadataResponse.MetadataResponseTopic { ErrorCode = (short)error, Name = t.Name, TopicId = t.TopicId });
+        return response;
+    }
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, MetadataRequest request)
     {
-        var image = controller.Image;
+        var image = metadata.Image;
         var version = context.ApiVersion;
         var allowAutoCreate = config.AutoCreateTopicsEnable && (version < 4 || request.AllowAutoTopicCreation);
 
@@ -33,22 +42,20 @@ public sealed class MetadataHandler(ClusterController controller, BrokerConfig c
             if (missing.Count > 0)
             {
                 await controller.CreateTopicsAsync(missing, validateOnly: false, CancellationToken.None);
-                image = controller.Image;
+                image = metadata.Image;
             }
         }
 
         var response = new MetadataResponse
         {
             ClusterId = image.ClusterId,
-            ControllerId = config.NodeId,
+            ControllerId = BrokerListing.ControllerIdForClients(image, config.NodeId),
         };
         // v8-10 only: from v11 the cluster's operations come from DescribeCluster.
         if (request.IncludeClusterAuthorizedOperations && version is >= 8 and <= 10)
             response.ClusterAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Cluster, "kafka-cluster");
-        foreach (var broker in image.Brokers.Values.OrderBy(b => b.Id))
+        foreach (var (broker, endpoint) in BrokerListing.For(image, context.ListenerName))
         {
-            var endpoint = broker.Endpoints.FirstOrDefault(e => e.ListenerName == context.ListenerName) ?? broker.Endpoints.FirstOrDefault();
-            if (endpoint is null) continue;
             response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
             {
                 NodeId = broker.Id,

@@ -14,8 +14,20 @@ namespace Brook.Server.Handlers;
 /// AlterConsumerGroupOffsets commits). v2-4 carry a retention time; v6+ leader epochs. Partitions that do not exist get
 /// UNKNOWN_TOPIC_OR_PARTITION and the others still commit.
 /// </summary>
-public sealed class OffsetCommitHandler(GroupCoordinatorHost groups, ClusterController controller) : ApiHandler<OffsetCommitRequest>
+public sealed class OffsetCommitHandler(GroupCoordinatorHost groups, MetadataView metadata) : ApiHandler<OffsetCommitRequest>
 {
+    protected override IMessage? ErrorResponse(OffsetCommitRequest request, ErrorCode error)
+    {
+        var response = new OffsetCommitResponse();
+        foreach (var topic in request.Topics)
+            response.Topics.Add(new OffsetCommitResponse.OffsetCommitResponseTopic
+            {
+                Name = topic.Name,
+                Partitions = [.. topic.Partitions.Select(p => new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error })],
+            });
+        return response;
+    }
+
     public override short MinVersion => 2;
 
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, OffsetCommitRequest request)
@@ -23,7 +35,7 @@ public sealed class OffsetCommitHandler(GroupCoordinatorHost groups, ClusterCont
         var entries = request.Topics
             .SelectMany(t => t.Partitions.Select(p => new OffsetCommitEntry(t.Name, p.PartitionIndex, p.CommittedOffset, p.CommittedLeaderEpoch, p.CommittedMetadata)))
             .ToList();
-        var (known, unknown) = OffsetCommitTargets.Split(controller.Image, entries);
+        var (known, unknown) = OffsetCommitTargets.Split(metadata.Image, entries);
         IReadOnlyList<PartitionResult> results;
         if (!await groups.EnsureReadyAsync(CancellationToken.None))
             results = known.Select(e => new PartitionResult(e.Topic, e.Partition, ErrorCode.CoordinatorNotAvailable)).ToList();

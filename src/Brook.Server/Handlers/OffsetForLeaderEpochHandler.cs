@@ -25,15 +25,10 @@ public sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas) : ApiHa
             {
                 var pr = new OffsetForLeaderEpochResponse.OffsetForLeaderPartitionResult { Partition = p.Partition, EndOffset = -1 };
                 tr.Partitions.Add(pr);
-                if (!replicas.TryGetPartition(new TopicPartition(topic.Topic, p.Partition), out var partition))
+                var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(topic.Topic, p.Partition), p.CurrentLeaderEpoch);
+                if (partition is null)
                 {
-                    pr.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-                var epochError = LeaderEpochCheck.Validate(p.CurrentLeaderEpoch, partition.LeaderEpoch);
-                if (epochError != ErrorCode.None)
-                {
-                    pr.ErrorCode = (short)epochError;
+                    pr.ErrorCode = (short)error;
                     continue;
                 }
                 var (epoch, endOffset) = partition.Log.EndOffsetForEpoch(p.LeaderEpoch);

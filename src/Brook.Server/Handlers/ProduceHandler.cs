@@ -14,15 +14,30 @@ namespace Brook.Server.Handlers;
 /// <summary>
 /// Produce v3-13, advertised from v0: Kafka 4 refuses v0-2 (magic v0/v1 message sets) yet keeps v0 in ApiVersions
 /// because older librdkafka switched compression off otherwise (KAFKA-18659). v13 names topics by id (KIP-516).
-/// acks=0 gets no response; acks=all waits for the group-committed fsync when brook.log.flush.on.ack is true.
+/// acks=0 gets no response; acks=all waits (within the request timeout) until the batch is committed — the high
+/// watermark past it — and, with brook.log.flush.on.ack, fsynced here (ReplicaManager.WaitForCommitAsync).
 /// </summary>
 public sealed class ProduceHandler(
-    ClusterController controller,
+    MetadataView metadata,
     ReplicaManager replicas,
-    BrokerConfig config,
     TransactionCoordinatorHost transactions,
     ILogger<ProduceHandler> logger) : ApiHandler<ProduceRequest>
 {
+    /// <summary>Every partition of the request fails with <paramref name="error"/>; nothing was appended.</summary>
+    protected override IMessage? ErrorResponse(ProduceRequest request, ErrorCode error)
+    {
+        if (request.Acks == 0) return null;
+        var response = new ProduceResponse();
+        foreach (var topic in request.TopicData)
+            response.Responses.Add(new ProduceResponse.TopicProduceResponse
+            {
+                Name = topic.Name,
+                TopicId = topic.TopicId,
+                PartitionResponses = [.. topic.PartitionData.Select(p => new ProduceResponse.PartitionProduceResponse { Index = p.Index, ErrorCode = (short)error, BaseOffset = -1 })],
+            });
+        return response;
+    }
+
     public override short MinVersion => 3;
     public override short AdvertisedMinVersion => 0;
 
@@ -31,28 +46,30 @@ public sealed class ProduceHandler(
         var response = new ProduceResponse();
         var acks = request.Acks;
         var validAcks = acks is -1 or 0 or 1;
-        List<(Partition Partition, long LastOffset)>? durable = null;
-        var image = controller.Image;
+        List<(ProduceResponse.PartitionProduceResponse Response, Partition Partition, long LastOffset)>? waiting = null;
+        var image = metadata.Image;
 
         foreach (var topic in request.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name, TopicId = topic.TopicId };
             response.Responses.Add(topicResponse);
-            string? name = topic.Name;
-            var unknownCode = ErrorCode.UnknownTopicOrPartition;
-            if (context.ApiVersion >= 13)
-            {
-                name = image.TopicsById.TryGetValue(topic.TopicId, out var t) ? t.Name : null;
-                unknownCode = ErrorCode.UnknownTopicId;
-            }
+            var name = context.ApiVersion >= 13
+                ? image.TopicsById.TryGetValue(topic.TopicId, out var t) ? t.Name : null
+                : topic.Name;
             foreach (var p in topic.PartitionData)
             {
                 var pr = new ProduceResponse.PartitionProduceResponse { Index = p.Index, BaseOffset = -1 };
                 topicResponse.PartitionResponses.Add(pr);
                 if (!validAcks) { pr.ErrorCode = (short)ErrorCode.InvalidRequiredAcks; continue; }
-                if (name is null || !replicas.TryGetPartition(new TopicPartition(name, p.Index), out var partition))
+                if (name is null)
                 {
-                    pr.ErrorCode = (short)unknownCode;
+                    pr.ErrorCode = (short)ErrorCode.UnknownTopicId;
+                    continue;
+                }
+                var (partition, leaderError) = replicas.GetLeaderPartition(new TopicPartition(name, p.Index));
+                if (partition is null)
+                {
+                    pr.ErrorCode = (short)leaderError;
                     continue;
                 }
                 if (p.Records is not MemoryRecordSet records || records.SizeInBytes == 0)
@@ -68,7 +85,7 @@ public sealed class ProduceHandler(
                     pr.ErrorMessage = txnError.Message;
                     continue;
                 }
-                var result = partition.AppendAsLeader(records.Data, allowZstd: context.ApiVersion >= 7);
+                var result = partition.AppendAsLeader(records.Data, allowZstd: context.ApiVersion >= 7, requiredAcks: acks);
                 pr.LogStartOffset = partition.LogStartOffset;
                 if (result.Error != ErrorCode.None)
                 {
@@ -81,14 +98,14 @@ public sealed class ProduceHandler(
                 }
                 pr.BaseOffset = result.FirstOffset;
                 pr.LogAppendTimeMs = partition.Settings.LogAppendTime ? result.LogAppendTime : -1;
-                if (acks == -1 && config.FlushOnAck && !result.Duplicate)
-                    (durable ??= []).Add((partition, result.LastOffset));
+                // A retried duplicate waits too: it is answered once its original is committed.
+                if (acks == -1) (waiting ??= []).Add((pr, partition, result.LastOffset));
             }
         }
 
         if (acks == 0) return ValueTask.FromResult<IMessage?>(null);
-        if (durable is null) return Done(response);
-        return WaitDurableAsync(response, durable);
+        if (waiting is null) return Done(response);
+        return WaitForCommitAsync(response, waiting, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)));
     }
 
     /// <summary>
@@ -122,10 +139,25 @@ public sealed class ProduceHandler(
         };
     }
 
-    private async ValueTask<IMessage?> WaitDurableAsync(ProduceResponse response, List<(Partition Partition, long LastOffset)> durable)
+    /// <summary>
+    /// acks=all: every partition's wait runs at once, bounded by the request's timeout; a partition whose batch was not
+    /// committed in time (or whose ISR shrank) reports that error instead of its offset, as Kafka's delayed produce does.
+    /// </summary>
+    private async ValueTask<IMessage?> WaitForCommitAsync(ProduceResponse response,
+        List<(ProduceResponse.PartitionProduceResponse Response, Partition Partition, long LastOffset)> waiting, TimeSpan timeout)
     {
-        foreach (var (partition, lastOffset) in durable)
-            await replicas.Flusher.WaitForDurabilityAsync(partition.Log, lastOffset, CancellationToken.None);
+        var waits = new ValueTask<ErrorCode>[waiting.Count];
+        for (var i = 0; i < waiting.Count; i++)
+            waits[i] = replicas.WaitForCommitAsync(waiting[i].Partition, waiting[i].LastOffset, timeout, CancellationToken.None);
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var error = await waits[i];
+            if (error == ErrorCode.None) continue;
+            var pr = waiting[i].Response;
+            pr.ErrorCode = (short)error;
+            pr.BaseOffset = -1;
+            pr.LogAppendTimeMs = -1;
+        }
         return response;
     }
 }

@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Coordination;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
@@ -9,6 +10,8 @@ namespace Brook.Server.Handlers;
 /// <summary>SyncGroup v0-5: the leader hands in the assignment, every member gets its own share. v5 echoes protocol type and name.</summary>
 public sealed class SyncGroupHandler(GroupCoordinatorHost groups) : ApiHandler<SyncGroupRequest>
 {
+    protected override IMessage? ErrorResponse(SyncGroupRequest request, ErrorCode error) => new SyncGroupResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, SyncGroupRequest request)
     {
         if (!await groups.EnsureReadyAsync(CancellationToken.None))

@@ -57,6 +57,8 @@ public sealed class AddPartitionsToTxnHandler(TransactionCoordinatorHost transac
 /// <summary>AddOffsetsToTxn v0-4: adds the group's __consumer_offsets partition to the transaction before TxnOffsetCommit.</summary>
 public sealed class AddOffsetsToTxnHandler(TransactionCoordinatorHost transactions) : ApiHandler<AddOffsetsToTxnRequest>
 {
+    protected override IMessage? ErrorResponse(AddOffsetsToTxnRequest request, ErrorCode error) => new AddOffsetsToTxnResponse { ErrorCode = (short)error };
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, AddOffsetsToTxnRequest request)
     {
         if (!await transactions.EnsureReadyAsync(CancellationToken.None))
@@ -73,6 +75,8 @@ public sealed class AddOffsetsToTxnHandler(TransactionCoordinatorHost transactio
 /// </summary>
 public sealed class EndTxnHandler(TransactionCoordinatorHost transactions) : ApiHandler<EndTxnRequest>
 {
+    protected override IMessage? ErrorResponse(EndTxnRequest request, ErrorCode error) => new EndTxnResponse { ErrorCode = (short)error };
+
     public override short MaxVersion => 4;
 
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, EndTxnRequest request)

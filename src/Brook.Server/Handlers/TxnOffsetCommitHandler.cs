@@ -14,14 +14,14 @@ namespace Brook.Server.Handlers;
 /// member so a zombie from an old generation is fenced (KIP-447). Partitions that do not exist get
 /// UNKNOWN_TOPIC_OR_PARTITION and the others still commit.
 /// </summary>
-public sealed class TxnOffsetCommitHandler(GroupCoordinatorHost groups, ClusterController controller) : ApiHandler<TxnOffsetCommitRequest>
+public sealed class TxnOffsetCommitHandler(GroupCoordinatorHost groups, MetadataView metadata) : ApiHandler<TxnOffsetCommitRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, TxnOffsetCommitRequest request)
     {
         var entries = request.Topics
             .SelectMany(t => t.Partitions.Select(p => new OffsetCommitEntry(t.Name, p.PartitionIndex, p.CommittedOffset, p.CommittedLeaderEpoch, p.CommittedMetadata)))
             .ToList();
-        var (known, unknown) = OffsetCommitTargets.Split(controller.Image, entries);
+        var (known, unknown) = OffsetCommitTargets.Split(metadata.Image, entries);
         IReadOnlyList<PartitionResult> results = known.Count == 0 && unknown.Count > 0 ? []
             : await groups.EnsureReadyAsync(CancellationToken.None)
             ? await groups.Coordinator.TxnCommitOffsetsAsync(new TxnOffsetCommitArgs

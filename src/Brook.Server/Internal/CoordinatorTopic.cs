@@ -11,12 +11,30 @@ namespace Brook.Server.Internal;
 /// first FindCoordinator), and each hosted partition loaded by replaying its records — the same records normal
 /// operation wrote, so a restart rebuilds exactly the committed state.
 /// </summary>
-public abstract class CoordinatorTopic(ClusterController controller, ReplicaManager replicas, ILogger logger)
+public abstract class CoordinatorTopic(MetadataView metadata, IControllerChannel controller, ReplicaManager replicas, ILogger logger)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly HashSet<int> _loaded = [];
 
-    protected abstract string TopicName { get; }
+    /// <summary>The internal topic's name.</summary>
+    public abstract string TopicName { get; }
+
+    /// <summary>The partition of the internal topic that holds <paramref name="key"/> (a group or transactional id).</summary>
+    public abstract int PartitionFor(string key);
+
+    /// <summary>
+    /// The broker leading the partition that holds <paramref name="key"/>, per the current image: the coordinator a
+    /// client must use. Null while the topic does not exist or that partition has no leader.
+    /// </summary>
+    public BrokerRegistration? CoordinatorFor(string key)
+    {
+        var image = metadata.Image;
+        if (!image.TopicsByName.TryGetValue(TopicName, out var topic)) return null;
+        var index = PartitionFor(key);
+        if (index >= topic.Partitions.Length) return null;
+        var leader = topic.Partitions[index].Leader;
+        return leader >= 0 && image.Brokers.TryGetValue(leader, out var broker) ? broker : null;
+    }
 
     /// <summary>How to create the topic: partition count, replication factor and configs (always compacted).</summary>
     protected abstract CreateTopicSpec CreationSpec(MetadataImage image);
@@ -36,9 +54,9 @@ public abstract class CoordinatorTopic(ClusterController controller, ReplicaMana
         try
         {
             if (IsReady) return true;
-            if (!controller.Image.TopicsByName.ContainsKey(TopicName))
+            if (!metadata.Image.TopicsByName.ContainsKey(TopicName))
             {
-                var result = (await controller.CreateTopicsAsync([CreationSpec(controller.Image)], validateOnly: false, ct))[0];
+                var result = (await controller.CreateTopicsAsync([CreationSpec(metadata.Image)], validateOnly: false, ct))[0];
                 if (result.ErrorCode is not (ErrorCode.None or ErrorCode.TopicAlreadyExists))
                 {
                     logger.LogError("Cannot create {Topic}: {Error} {Message}", TopicName, result.ErrorCode, result.ErrorMessage);
@@ -64,7 +82,7 @@ public abstract class CoordinatorTopic(ClusterController controller, ReplicaMana
 
     private void LoadHostedPartitionsLocked()
     {
-        if (!controller.Image.TopicsByName.TryGetValue(TopicName, out var topic)) return;
+        if (!metadata.Image.TopicsByName.TryGetValue(TopicName, out var topic)) return;
         foreach (var p in topic.Partitions)
         {
             if (_loaded.Contains(p.Index)) continue;

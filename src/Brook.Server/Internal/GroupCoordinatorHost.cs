@@ -12,16 +12,19 @@ namespace Brook.Server.Internal;
 /// <summary>The group coordinator's side of __consumer_offsets (offsets.topic.num.partitions partitions, compacted).</summary>
 public sealed class GroupCoordinatorHost(
     GroupCoordinator coordinator,
-    ClusterController controller,
+    MetadataView metadata,
+    IControllerChannel controller,
     ReplicaManager replicas,
     BrokerConfig config,
-    ILogger<GroupCoordinatorHost> logger) : CoordinatorTopic(controller, replicas, logger)
+    ILogger<GroupCoordinatorHost> logger) : CoordinatorTopic(metadata, controller, replicas, logger)
 {
     public const string OffsetsTopicName = "__consumer_offsets";
 
     public GroupCoordinator Coordinator => coordinator;
 
-    protected override string TopicName => OffsetsTopicName;
+    public override string TopicName => OffsetsTopicName;
+
+    public override int PartitionFor(string key) => coordinator.PartitionFor(key);
 
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         OffsetsTopicName,

@@ -5,15 +5,15 @@ using Brook.Metadata;
 namespace Brook.Server.Internal;
 
 /// <summary>
-/// Binds the group coordinator's view of topics to the controller's current metadata image. Each call reads the image
+/// Binds the group coordinator's view of topics to the broker's current metadata image. Each call reads the image
 /// published last (an immutable snapshot), so it never blocks; consumer groups notice created topics and added
 /// partitions on their members' next heartbeat.
 /// </summary>
-public sealed class ImageTopicMetadataSource(ClusterController controller) : ITopicMetadataSource
+public sealed class ImageTopicMetadataSource(MetadataView metadata) : ITopicMetadataSource
 {
     public bool TryGetTopic(string name, out Uuid id, out int partitions)
     {
-        if (controller.Image.TopicsByName.TryGetValue(name, out var topic))
+        if (metadata.Image.TopicsByName.TryGetValue(name, out var topic))
         {
             id = topic.Id;
             partitions = topic.Partitions.Length;
@@ -26,7 +26,7 @@ public sealed class ImageTopicMetadataSource(ClusterController controller) : ITo
 
     public bool TryGetTopic(Uuid id, out string name, out int partitions)
     {
-        if (controller.Image.TopicsById.TryGetValue(id, out var topic))
+        if (metadata.Image.TopicsById.TryGetValue(id, out var topic))
         {
             name = topic.Name;
             partitions = topic.Partitions.Length;
@@ -41,7 +41,7 @@ public sealed class ImageTopicMetadataSource(ClusterController controller) : ITo
     {
         get
         {
-            foreach (var topic in controller.Image.TopicsByName.Values)
+            foreach (var topic in metadata.Image.TopicsByName.Values)
                 if (!topic.IsInternal) yield return topic.Name;
         }
     }

@@ -10,10 +10,14 @@ namespace Brook.Server.Internal;
 /// <summary>
 /// Binds a coordinator's log interface to the real partitions of its internal topic (__consumer_offsets,
 /// __transaction_state): each append is one record batch appended as leader (synchronously, so call order is log
-/// order) and, with brook.log.flush.on.ack, made durable by the group-commit flusher before the coordinator treats
-/// it as committed.
+/// order) and committed as an acks=all produce is (<see cref="ReplicaManager.WaitForCommitAsync"/>: every in-sync
+/// replica has it, fsynced with brook.log.flush.on.ack) before the coordinator treats it as written.
 /// </summary>
-public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, BrokerConfig config, TimeProvider time) : IGroupLog, ITransactionLog
+/// <param name="topicName">__consumer_offsets or __transaction_state.</param>
+/// <param name="replicas">The hosted partitions.</param>
+/// <param name="commitTimeout">How long a write may wait to be committed (offsets.commit.timeout.ms for groups).</param>
+/// <param name="time">Clock for the record timestamps.</param>
+public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, TimeSpan commitTimeout, TimeProvider time) : IGroupLog, ITransactionLog
 {
     public string TopicName => topicName;
 
@@ -32,8 +36,9 @@ public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, 
     private ValueTask<long> Append(int partition, IReadOnlyList<(byte[] Key, byte[]? Value)> records, long producerId, short producerEpoch,
         CancellationToken cancellationToken)
     {
-        if (!replicas.TryGetPartition(new TopicPartition(topicName, partition), out var target))
-            return ValueTask.FromException<long>(new KafkaException(ErrorCode.NotLeaderOrFollower, $"{topicName}-{partition} is not hosted here"));
+        var (target, leaderError) = replicas.GetLeaderPartition(new TopicPartition(topicName, partition));
+        if (target is null)
+            return ValueTask.FromException<long>(new KafkaException(leaderError, $"{topicName}-{partition} is not led by this broker"));
 
         byte[] batch;
         using (var builder = new RecordBatchBuilder())
@@ -51,16 +56,17 @@ public sealed class InternalTopicLog(string topicName, ReplicaManager replicas, 
             foreach (var (key, value) in records) builder.Add(now, key, value);
             batch = builder.Build();
         }
-        var result = target.AppendAsLeader(batch);
+        var result = target.AppendAsLeader(batch, requiredAcks: -1);
         if (result.Error != ErrorCode.None)
             return ValueTask.FromException<long>(new KafkaException(result.Error, result.ErrorMessage ?? $"append to {topicName}-{partition} failed"));
-        if (!config.FlushOnAck) return ValueTask.FromResult(result.LastOffset);
-        return WaitDurableAsync(target, result.LastOffset, cancellationToken);
+        return WaitForCommitAsync(target, result.LastOffset, cancellationToken);
     }
 
-    private async ValueTask<long> WaitDurableAsync(Partition target, long lastOffset, CancellationToken cancellationToken)
+    private async ValueTask<long> WaitForCommitAsync(Partition target, long lastOffset, CancellationToken cancellationToken)
     {
-        await replicas.Flusher.WaitForDurabilityAsync(target.Log, lastOffset, cancellationToken);
+        var error = await replicas.WaitForCommitAsync(target, lastOffset, commitTimeout, cancellationToken);
+        if (error != ErrorCode.None)
+            throw new KafkaException(error, $"the write to {topicName}-{target.Id.Partition} at offset {lastOffset} was not committed: {error}");
         return lastOffset;
     }
 }

@@ -10,13 +10,13 @@ namespace Brook.Server.Internal;
 /// node), so markers are local appends — the seam where WriteTxnMarkers requests to other leaders go once there is a
 /// cluster. A partition whose topic was deleted counts as done, as Kafka treats it.
 /// </summary>
-public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, BrokerConfig config) : ITransactionMarkerWriter
+public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, TimeSpan commitTimeout) : ITransactionMarkerWriter
 {
     public async ValueTask<IReadOnlyList<(string Topic, int Partition, ErrorCode Error)>> WriteMarkersAsync(long producerId, short producerEpoch,
         int coordinatorEpoch, bool commit, IReadOnlyList<(string Topic, int Partition)> partitions, CancellationToken ct)
     {
         var results = new List<(string, int, ErrorCode)>(partitions.Count);
-        List<Task>? durable = null;
+        List<(int Index, ValueTask<ErrorCode> Wait)>? waits = null;
         foreach (var (topic, index) in partitions)
         {
             if (!replicas.TryGetPartition(new TopicPartition(topic, index), out var partition))
@@ -25,12 +25,16 @@ public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, Broker
                 continue;
             }
             var result = partition.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+            if (result.Error == ErrorCode.None)
+                (waits ??= []).Add((results.Count, replicas.WaitForCommitAsync(partition, result.LastOffset, commitTimeout, ct)));
             results.Add((topic, index, result.Error));
-            if (result.Error == ErrorCode.None && config.FlushOnAck)
-                (durable ??= []).Add(replicas.Flusher.WaitForDurabilityAsync(partition.Log, result.LastOffset, ct).AsTask());
         }
-        // Markers are part of the commit decision's outcome: make them durable before the coordinator writes Complete*.
-        if (durable is not null) await Task.WhenAll(durable);
+        // Markers are part of the commit decision's outcome: committed before the coordinator writes Complete*.
+        foreach (var (i, wait) in waits ?? [])
+        {
+            var error = await wait;
+            if (error != ErrorCode.None) results[i] = (results[i].Item1, results[i].Item2, error);
+        }
         return results;
     }
 }

@@ -11,14 +11,17 @@ namespace Brook.Server.Internal;
 /// <summary>The transaction coordinator's side of __transaction_state (transaction.state.log.num.partitions partitions, compacted).</summary>
 public sealed class TransactionCoordinatorHost(
     TransactionCoordinator coordinator,
-    ClusterController controller,
+    MetadataView metadata,
+    IControllerChannel controller,
     ReplicaManager replicas,
     BrokerConfig config,
-    ILogger<TransactionCoordinatorHost> logger) : CoordinatorTopic(controller, replicas, logger)
+    ILogger<TransactionCoordinatorHost> logger) : CoordinatorTopic(metadata, controller, replicas, logger)
 {
     public TransactionCoordinator Coordinator => coordinator;
 
-    protected override string TopicName => TransactionCoordinator.TopicName;
+    public override string TopicName => TransactionCoordinator.TopicName;
+
+    public override int PartitionFor(string key) => coordinator.PartitionFor(key);
 
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         TransactionCoordinator.TopicName,

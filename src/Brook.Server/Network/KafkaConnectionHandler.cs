@@ -15,10 +15,14 @@ namespace Brook.Server.Network;
 /// <summary>
 /// The whole life of one Kafka connection: size-prefixed frames read from the pipe, dispatched to handlers in arrival
 /// order, responses written in the same order (several requests may be in flight; a slow one holds back the ones behind
-/// it, as Kafka's per-connection ordering requires). Bad input closes this connection only.
+/// it, as Kafka's per-connection ordering requires). Bad input closes this connection only. A parsed request first
+/// passes the <see cref="IRequestGate"/>; a refused request, or a handler that throws, is answered with the API's
+/// error response (a <see cref="KafkaException"/>'s code, else UNKNOWN_SERVER_ERROR) instead of closing the connection,
+/// as Kafka's KafkaApis does.
 /// </summary>
 public sealed class KafkaConnectionHandler(
     ApiRegistry registry,
+    IRequestGate gate,
     ServerOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
@@ -26,7 +30,8 @@ public sealed class KafkaConnectionHandler(
     /// <summary>Key under which the listener set-up stores the listener name in <see cref="ConnectionContext.Items"/>.</summary>
     public const string ListenerNameItem = "brook.listener";
 
-    private readonly record struct Pending(int CorrelationId, short HeaderVersion, short Version, ValueTask<IMessage?> Response, byte[] Frame, ApiKey Key);
+    private readonly record struct Pending(int CorrelationId, short HeaderVersion, short Version, ValueTask<IMessage?> Response, byte[] Frame, ApiKey Key,
+        IApiHandler? Handler, IRequestMessage? Request);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -36,13 +41,20 @@ public sealed class KafkaConnectionHandler(
             SingleReader = true,
             SingleWriter = true,
         });
+        var session = new ConnectionSession
+        {
+            ConnectionId = connection.ConnectionId,
+            ListenerName = listener,
+            RemoteEndPoint = connection.RemoteEndPoint,
+            Closed = connection.ConnectionClosed,
+        };
         var writer = WriteResponsesAsync(connection, pending.Reader);
         // Kafka connections have no graceful close: on shutdown, drop them so clients fail over at once instead of
         // Kestrel waiting out its shutdown timeout for connections that never end by themselves.
         using var stopping = lifetime.ApplicationStopping.Register(static c => ((ConnectionContext)c!).Abort(), connection);
         try
         {
-            await ReadRequestsAsync(connection, listener, pending.Writer);
+            await ReadRequestsAsync(connection, session, pending.Writer);
         }
         catch (ConnectionResetException) { }
         catch (OperationCanceledException) { }
@@ -57,7 +69,7 @@ public sealed class KafkaConnectionHandler(
         await writer;
     }
 
-    private async Task ReadRequestsAsync(ConnectionContext connection, string listener, ChannelWriter<Pending> pending)
+    private async Task ReadRequestsAsync(ConnectionContext connection, ConnectionSession session, ChannelWriter<Pending> pending)
     {
         var input = connection.Transport.Input;
         var ct = connection.ConnectionClosed;
@@ -83,7 +95,7 @@ public sealed class KafkaConnectionHandler(
                     var frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
                     buffer.Slice(4, size).CopyTo(frame);
                     buffer = buffer.Slice(4 + size);
-                    if (!Dispatch(connection, listener, frame, size, out var item))
+                    if (!Dispatch(connection, session, frame, size, out var item))
                     {
                         ArrayPool<byte>.Shared.Return(frame);
                         connection.Abort();
@@ -108,7 +120,7 @@ public sealed class KafkaConnectionHandler(
     }
 
     /// <summary>Parses one frame and starts its handler. False means the connection must be closed (Kafka's behaviour for unparsable requests).</summary>
-    private bool Dispatch(ConnectionContext connection, string listener, byte[] frame, int size, out Pending item)
+    private bool Dispatch(ConnectionContext connection, ConnectionSession session, byte[] frame, int size, out Pending item)
     {
         item = default;
         var memory = frame.AsMemory(0, size);
@@ -140,7 +152,7 @@ public sealed class KafkaConnectionHandler(
                 // KIP-511: answer an unknown ApiVersions version with a v0 body carrying UNSUPPORTED_VERSION and our ranges,
                 // so the client can retry with a version we know.
                 var fallback = ((Handlers.ApiVersionsHandler)handler).Build(ErrorCode.UnsupportedVersion);
-                item = new Pending(header.CorrelationId, 0, 0, ValueTask.FromResult<IMessage?>(fallback), frame, header.ApiKey);
+                item = new Pending(header.CorrelationId, 0, 0, ValueTask.FromResult<IMessage?>(fallback), frame, header.ApiKey, null, null);
                 return true;
             }
             logger.LogWarning("Closing connection {Connection} from {Remote}: {Api} version {Version} is not supported (supported {Min}-{Max})",
@@ -168,23 +180,26 @@ public sealed class KafkaConnectionHandler(
             return false;
         }
 
-        var context = new RequestContext
-        {
-            Header = header,
-            ListenerName = listener,
-            ConnectionId = connection.ConnectionId,
-            RemoteEndPoint = connection.RemoteEndPoint,
-        };
+        var context = new RequestContext { Header = header, Session = session };
         ValueTask<IMessage?> response;
-        try
+        if (gate.Check(context, handler) is { } refused)
         {
-            response = handler.HandleAsync(context, request);
+            logger.LogInformation("Refused {Api} v{Version} from {Principal} on connection {Connection}: {Error}",
+                header.ApiKey, version, session.Principal, connection.ConnectionId, refused);
+            response = ValueTask.FromException<IMessage?>(new KafkaException(refused, $"{header.ApiKey} was refused: {refused}"));
         }
-        catch (Exception e)
+        else
         {
-            response = ValueTask.FromException<IMessage?>(e);
+            try
+            {
+                response = handler.HandleAsync(context, request);
+            }
+            catch (Exception e)
+            {
+                response = ValueTask.FromException<IMessage?>(e);
+            }
         }
-        item = new Pending(header.CorrelationId, handler.Api.ResponseHeaderVersion(version), version, response, frame, header.ApiKey);
+        item = new Pending(header.CorrelationId, handler.Api.ResponseHeaderVersion(version), version, response, frame, header.ApiKey, handler, request);
         return true;
     }
 
@@ -206,10 +221,13 @@ public sealed class KafkaConnectionHandler(
                 }
                 catch (Exception e)
                 {
-                    logger.LogError(e, "{Api} v{Version} handler failed on connection {Connection}; closing it", item.Key, item.Version, connection.ConnectionId);
-                    broken = true;
-                    connection.Abort();
-                    continue;
+                    response = ErrorResponseFor(item, e, connection);
+                    if (response is null)
+                    {
+                        broken = true;
+                        connection.Abort();
+                        continue;
+                    }
                 }
                 if (response is not null)
                 {
@@ -241,6 +259,31 @@ public sealed class KafkaConnectionHandler(
             }
         }
         await output.CompleteAsync();
+    }
+
+    /// <summary>
+    /// The error response for a request whose handler threw (or that the gate refused): the exception's Kafka error
+    /// code when it carries one, UNKNOWN_SERVER_ERROR otherwise (logged with its stack, since it is a bug). Null when the
+    /// API has no error response, and the connection is closed.
+    /// </summary>
+    private IMessage? ErrorResponseFor(Pending item, Exception e, ConnectionContext connection)
+    {
+        var code = e is KafkaException ke ? ke.Code : ErrorCode.UnknownServerError;
+        if (code == ErrorCode.UnknownServerError)
+            logger.LogError(e, "{Api} v{Version} handler failed on connection {Connection}", item.Key, item.Version, connection.ConnectionId);
+        IMessage? response = null;
+        try
+        {
+            if (item.Handler is { } handler && item.Request is { } request) response = handler.ErrorResponse(request, code);
+        }
+        catch (Exception inner)
+        {
+            logger.LogError(inner, "Building the {Api} error response failed", item.Key);
+        }
+        if (response is null)
+            logger.LogWarning("Closing connection {Connection}: {Api} v{Version} failed with {Error} and has no error response",
+                connection.ConnectionId, item.Key, item.Version, code);
+        return response;
     }
 
     private bool FlexibleFor(Pending item) =>

@@ -1,0 +1,38 @@
+using Brook.Common;
+using Brook.Metadata.Records;
+
+namespace Brook.Metadata;
+
+/// <summary>
+/// How a broker asks the active controller for a metadata change. Every change is decided by the controller, written
+/// to the metadata log and seen by the broker only when its <see cref="MetadataView"/> publishes the committed image.
+/// The local implementation is the in-process <see cref="ClusterController"/>; in a cluster, a broker that is not the
+/// active controller sends the same requests over the network.
+/// </summary>
+public interface IControllerChannel
+{
+    /// <summary>CreateTopics: one result per distinct name, in request order; with <paramref name="validateOnly"/> nothing is written.</summary>
+    Task<IReadOnlyList<CreateTopicResult>> CreateTopicsAsync(IReadOnlyList<CreateTopicSpec> specs, bool validateOnly, CancellationToken cancellationToken);
+
+    /// <summary>DeleteTopics by name or id (a zero id counts as absent); one result per entry, in request order.</summary>
+    Task<IReadOnlyList<DeleteTopicResult>> DeleteTopicsAsync(IReadOnlyList<(string? Name, Uuid? Id)> topics, CancellationToken cancellationToken);
+
+    /// <summary>CreatePartitions; one result per entry.</summary>
+    Task<IReadOnlyList<PartitionAdditionResult>> CreatePartitionsAsync(IReadOnlyList<PartitionAdditionSpec> specs, bool validateOnly, CancellationToken cancellationToken);
+
+    /// <summary>Replaces topics' config overrides with the given complete sets.</summary>
+    Task<IReadOnlyList<TopicConfigChangeResult>> AlterTopicConfigsAsync(IReadOnlyList<TopicConfigChange> changes, bool validateOnly, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the dynamic overrides of one broker (its id) or of the cluster-wide default (empty name).</summary>
+    Task<(ErrorCode Error, string? Message)> AlterBrokerConfigsAsync(string resourceName, IReadOnlyDictionary<string, string> newOverrides,
+        Func<string, string?, string?> validate, bool validateOnly, CancellationToken cancellationToken);
+
+    /// <summary>Reserves a block of producer ids and returns its first id; durable before it returns.</summary>
+    Task<long> AllocateProducerIdBlockAsync(int blockSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers a broker with the listeners it advertises and its rack (BrokerRegistration), writing a registration
+    /// only when something changed; returns the broker epoch.
+    /// </summary>
+    Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken);
+}

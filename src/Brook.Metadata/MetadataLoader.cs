@@ -1,0 +1,31 @@
+namespace Brook.Metadata;
+
+/// <summary>
+/// Turns what the quorum commits into images: each delivery of committed batches is replayed into one delta on top of
+/// the current image and published as one new image (so replaying a long log at start-up publishes once, not per
+/// batch). The same code runs on the active controller, standby controllers and brokers.
+/// </summary>
+public sealed class MetadataLoader(MetadataView view) : IMetadataCommitListener
+{
+    private QuorumLeader _leader = QuorumLeader.Unknown;
+
+    /// <summary>The quorum leader last announced (the active controller).</summary>
+    public QuorumLeader Leader => _leader;
+
+    /// <summary>Raised after a leader change is recorded, on the quorum's thread.</summary>
+    public event Action<QuorumLeader>? LeaderChanged;
+
+    public void OnCommit(IReadOnlyList<MetadataBatch> batches)
+    {
+        if (batches.Count == 0) return;
+        var delta = new MetadataDelta(view.Image);
+        foreach (var batch in batches) delta.Replay(batch);
+        view.Publish(delta.Build());
+    }
+
+    public void OnLeaderChange(QuorumLeader leader)
+    {
+        _leader = leader;
+        LeaderChanged?.Invoke(leader);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Net;
+
+namespace Brook.Server.Api;
+
+/// <summary>
+/// What a connection carries across its requests: where it came from, on which listener, who it is (the principal;
+/// "User:ANONYMOUS" until authentication exists) and a token that is cancelled when the connection closes, so
+/// long-running work for it (long polls, waits for acks) can stop.
+/// </summary>
+public sealed class ConnectionSession
+{
+    public const string AnonymousPrincipal = "User:ANONYMOUS";
+
+    public required string ConnectionId { get; init; }
+    public required string ListenerName { get; init; }
+    public EndPoint? RemoteEndPoint { get; init; }
+    public CancellationToken Closed { get; init; }
+
+    /// <summary>The authenticated principal in Kafka's "Type:Name" form.</summary>
+    public string Principal { get; set; } = AnonymousPrincipal;
+}

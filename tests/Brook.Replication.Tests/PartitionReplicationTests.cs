@@ -1,0 +1,189 @@
+using Brook.Common;
+using Brook.Protocol.Records;
+using Brook.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Brook.Replication.Tests;
+
+/// <summary>
+/// Replication owns "committed": the high watermark is the smallest log end offset of the in-sync replicas, acks=all
+/// waits for it, and the min.insync.replicas rule refuses writes the ISR cannot commit.
+/// </summary>
+public sealed class PartitionReplicationTests : IDisposable
+{
+    private const int Local = 1;
+    private static readonly TopicPartition Tp = new("orders", 0);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "brook-repl-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly List<IDisposable> _open = [];
+
+    public void Dispose()
+    {
+        foreach (var d in _open) d.Dispose();
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private Partition NewPartition(int minIsr = 1)
+    {
+        var log = PartitionLog.Open(Path.Combine(_dir, "orders-0"), new LogConfig(), NullLogger.Instance, _time);
+        var settings = new PartitionSettings(new LogConfig(), 1_000_000, LogAppendTime: false, MinInsyncReplicas: minIsr);
+        var partition = new Partition(Tp, new Uuid(1, 1), Local, log, settings, _time);
+        _open.Add(partition);
+        return partition;
+    }
+
+    private ReplicaManager NewReplicaManager()
+    {
+        var flusher = new GroupCommitFlusher(NullLogger<GroupCommitFlusher>.Instance);
+        _open.Add(flusher);
+        var manager = new ReplicaManager(Path.Combine(_dir, "rm"), Local, _ => new PartitionSettings(new LogConfig(), 1_000_000, false),
+            flusher, NullLoggerFactory.Instance, _time, flushOnAck: false);
+        _open.Add(manager);
+        return manager;
+    }
+
+    private byte[] Batch(int records = 1)
+    {
+        using var builder = new RecordBatchBuilder();
+        for (var i = 0; i < records; i++) builder.Add(_time.GetUtcNow().ToUnixTimeMilliseconds(), [(byte)i], [(byte)i]);
+        return builder.Build();
+    }
+
+    private static PartitionState Leader(int epoch, params int[] isr) => new(Local, epoch, epoch, [Local, 2, 3], [.. isr]);
+
+    [Fact]
+    public void A_sole_in_sync_leader_commits_what_it_appends()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local));
+        var result = p.AppendAsLeader(Batch(3));
+        Assert.Equal(ErrorCode.None, result.Error);
+        Assert.Equal(3, p.HighWatermark);
+    }
+
+    [Fact]
+    public void The_high_watermark_is_the_smallest_log_end_of_the_isr()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2, 3));
+        p.AppendAsLeader(Batch(5));
+        Assert.Equal(0, p.HighWatermark);
+
+        p.RecordFollowerFetch(2, 5);
+        Assert.Equal(0, p.HighWatermark); // replica 3 has nothing yet
+        p.RecordFollowerFetch(3, 2);
+        Assert.Equal(2, p.HighWatermark);
+        p.RecordFollowerFetch(3, 5);
+        Assert.Equal(5, p.HighWatermark);
+
+        // It never moves back, even when a follower reports less (e.g. after truncating).
+        p.RecordFollowerFetch(3, 1);
+        Assert.Equal(5, p.HighWatermark);
+        // A broker outside the replica set is ignored.
+        p.RecordFollowerFetch(9, 100);
+        Assert.Null(p.FollowerLogEndOffset(9));
+    }
+
+    [Fact]
+    public void A_follower_fetch_cannot_claim_more_than_the_leader_has()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2));
+        p.AppendAsLeader(Batch(2));
+        p.RecordFollowerFetch(2, 50);
+        Assert.Equal(2, p.FollowerLogEndOffset(2));
+        Assert.Equal(2, p.HighWatermark);
+    }
+
+    [Fact]
+    public void Acks_all_below_min_isr_is_refused_before_appending()
+    {
+        var p = NewPartition(minIsr: 2);
+        p.ApplyState(Leader(0, Local));
+        var refused = p.AppendAsLeader(Batch(), requiredAcks: -1);
+        Assert.Equal(ErrorCode.NotEnoughReplicas, refused.Error);
+        Assert.Equal(0, p.Log.LogEndOffset);
+        // acks=1 does not need the ISR.
+        Assert.Equal(ErrorCode.None, p.AppendAsLeader(Batch(), requiredAcks: 1).Error);
+    }
+
+    [Fact]
+    public void A_follower_refuses_leader_appends()
+    {
+        var p = NewPartition();
+        p.ApplyState(new PartitionState(2, 3, 3, [Local, 2], [Local, 2]));
+        Assert.False(p.IsLeader);
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, p.AppendAsLeader(Batch()).Error);
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, p.AppendTransactionMarker(1, 0, 0, commit: true).Error);
+    }
+
+    [Fact]
+    public void A_stale_state_never_lowers_the_epoch()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(5, Local));
+        p.ApplyState(Leader(4, Local));
+        Assert.Equal(5, p.LeaderEpoch);
+        Assert.Equal((5, 0L), p.Log.LatestLeaderEpoch);
+    }
+
+    [Fact]
+    public async Task Acks_all_waits_until_the_isr_has_the_batch()
+    {
+        var manager = NewReplicaManager();
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2));
+        var result = p.AppendAsLeader(Batch(2), requiredAcks: -1);
+        var wait = manager.WaitForCommitAsync(p, result.LastOffset, TimeSpan.FromSeconds(30), default).AsTask();
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+        p.RecordFollowerFetch(2, 2);
+        Assert.Equal(ErrorCode.None, await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Acks_all_times_out_when_the_isr_does_not_catch_up()
+    {
+        var manager = NewReplicaManager();
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2));
+        var result = p.AppendAsLeader(Batch(), requiredAcks: -1);
+        var wait = manager.WaitForCommitAsync(p, result.LastOffset, TimeSpan.FromSeconds(5), default).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(ErrorCode.RequestTimedOut, await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Acks_all_reports_lost_leadership()
+    {
+        var manager = NewReplicaManager();
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2));
+        var result = p.AppendAsLeader(Batch(), requiredAcks: -1);
+        var wait = manager.WaitForCommitAsync(p, result.LastOffset, TimeSpan.FromSeconds(30), default).AsTask();
+        p.ApplyState(new PartitionState(2, 1, 1, [Local, 2], [2]));
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_shrunk_isr_after_the_append_is_not_enough_replicas_after_append()
+    {
+        var manager = NewReplicaManager();
+        var p = new Func<Partition>(() => NewPartition(minIsr: 2))();
+        p.ApplyState(Leader(0, Local, 2));
+        var result = p.AppendAsLeader(Batch(), requiredAcks: -1);
+        Assert.Equal(ErrorCode.None, result.Error);
+        // The controller removes the lagging follower: the leader alone is the ISR and commits, but below min.isr.
+        p.ApplyState(new PartitionState(Local, 0, 1, [Local, 2], [Local]));
+        Assert.Equal(ErrorCode.NotEnoughReplicasAfterAppend,
+            await manager.WaitForCommitAsync(p, result.LastOffset, TimeSpan.FromSeconds(30), default).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void Leader_lookups_answer_kafka_errors()
+    {
+        var manager = NewReplicaManager();
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, manager.GetLeaderPartition(Tp).Error);
+    }
+}
