@@ -157,7 +157,7 @@ public class FetchCodecTests
         {
             Assert.Equal(new FetchResponse.EpochEndOffset { Epoch = 3, EndOffset = 80 }, p.DivergingEpoch);
             Assert.Equal(new LeaderIdAndEpoch { LeaderId = 1, LeaderEpoch = 6 }, p.CurrentLeader);
-            Assert.Equal(new FetchResponse.SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
+            Assert.Equal(new SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
         }
         else
         {
