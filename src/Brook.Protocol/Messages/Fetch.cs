@@ -391,29 +391,6 @@ public sealed class FetchResponse : IMessage
         }
     }
 
-    /// <summary>A KRaft snapshot id: note the wire order is end offset first, then epoch.</summary>
-    public sealed record SnapshotId : IMessage
-    {
-        public long EndOffset { get; set; } = -1;
-        public int Epoch { get; set; } = -1;
-
-        public bool IsDefault => EndOffset == -1 && Epoch == -1;
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            EndOffset = reader.ReadInt64();
-            Epoch = reader.ReadInt32();
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteInt64(EndOffset);
-            writer.WriteInt32(Epoch);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
-
     /// <summary>A transaction aborted within the returned range: its producer and first offset.</summary>
     public sealed record AbortedTransaction : IMessage
     {

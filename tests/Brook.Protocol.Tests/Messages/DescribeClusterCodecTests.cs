@@ -108,4 +108,37 @@ public class DescribeClusterCodecTests
         Assert.True(back.Brokers[0].IsFenced);
         Assert.Equal("c1", back.ClusterId);
     }
+    [Fact]
+    public void ControllerEndpointsV1GoldenBytes()
+    {
+        // KIP-919: an admin client asks for the controllers (EndpointType 2) and the answer echoes the type.
+        var request = new DescribeClusterRequest { EndpointType = DescribeClusterRequest.EndpointTypeControllers };
+        var expectedRequest = Hex("00 02 00"); // no authorized ops, endpoint type 2, tags; no fenced-brokers flag before v2
+        Assert.Equal(expectedRequest, CodecTestHelper.Encode(request, 1, true));
+        Assert.Equal(DescribeClusterRequest.EndpointTypeControllers, Decode<DescribeClusterRequest>(expectedRequest, 1, true).EndpointType);
+
+        var response = new DescribeClusterResponse
+        {
+            EndpointType = DescribeClusterRequest.EndpointTypeControllers,
+            ClusterId = "c1",
+            ControllerId = 3000,
+            Brokers = [new() { BrokerId = 3000, Host = "h", Port = 9093, IsFenced = true }],
+        };
+        var expected = Hex(
+            "00000000 0000 00" +    // throttle, error, message null
+            "02" +                  // endpoint type 2: the entries are controllers
+            "03 6331 00000BB8" +    // cluster id "c1", active controller 3000
+            "02 00000BB8 02 68 00002385 00 00" + // controller 3000 at "h":9093, rack null, tags (no IsFenced before v2)
+            "80000000 00");         // authorized ops omitted, tags
+        Assert.Equal(expected, CodecTestHelper.Encode(response, 1, true));
+        var back = Decode<DescribeClusterResponse>(expected, 1, true);
+        Assert.Equal(DescribeClusterRequest.EndpointTypeControllers, back.EndpointType);
+        Assert.Equal(3000, Assert.Single(back.Brokers).BrokerId);
+        Assert.False(back.Brokers[0].IsFenced);
+
+        // v0 has no endpoint type: it is not written and reads back as brokers.
+        var v0 = CodecTestHelper.Encode(response, 0, true);
+        Assert.Equal(expected.Length - 1, v0.Length);
+        Assert.Equal(DescribeClusterRequest.EndpointTypeBrokers, Decode<DescribeClusterResponse>(v0, 0, true).EndpointType);
+    }
 }

@@ -157,7 +157,7 @@ public class FetchCodecTests
         {
             Assert.Equal(new FetchResponse.EpochEndOffset { Epoch = 3, EndOffset = 80 }, p.DivergingEpoch);
             Assert.Equal(new LeaderIdAndEpoch { LeaderId = 1, LeaderEpoch = 6 }, p.CurrentLeader);
-            Assert.Equal(new FetchResponse.SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
+            Assert.Equal(new SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
         }
         else
         {
@@ -375,5 +375,108 @@ public class FetchCodecTests
         Assert.Equal(DirectoryId, p.ReplicaDirectoryId);
         Assert.Equal(42, p.FetchOffset);
         Assert.Null(back.ClusterId);
+    }
+    private static readonly Uuid MetadataTopicId = new(0, 1); // Kafka's fixed id of __cluster_metadata
+
+    [Fact]
+    public void KRaftFollowerFetchRequestV17GoldenBytes()
+    {
+        // What a KRaft voter sends the quorum leader: cluster id, its replica id in the tagged ReplicaState (epoch -1),
+        // the last fetched epoch for divergence checks and its directory id (KIP-853).
+        var request = new FetchRequest
+        {
+            ClusterId = "c",
+            ReplicaId = 2,
+            MaxWaitMs = 500,
+            MaxBytes = 0x800000,
+            Topics =
+            [
+                new()
+                {
+                    TopicId = MetadataTopicId,
+                    Partitions = [new() { Partition = 0, CurrentLeaderEpoch = 5, FetchOffset = 100, LastFetchedEpoch = 4, ReplicaDirectoryId = DirectoryId }],
+                },
+            ],
+        };
+        var expected = Hex(
+            "000001F4 00000000 00800000" + // max wait 500, min bytes 0, max bytes
+            "00" +                  // isolation level
+            "00000000 FFFFFFFF" +   // no fetch session
+            "02 00000000000000000000000000000001" + // 1 topic: the metadata topic id
+            "02" +                  // 1 partition
+            "00000000" +            // partition 0
+            "00000005" +            // current leader epoch
+            "0000000000000064" +    // fetch offset 100
+            "00000004" +            // last fetched epoch
+            "FFFFFFFFFFFFFFFF" +    // log start offset -1
+            "00000000" +            // partition max bytes
+            "01 00 10 11111111111111112222222222222222" + // tag 0: replica directory id
+            "00" +                  // topic tags
+            "01 01" +               // no forgotten topics, rack ""
+            "02" +                  // 2 tags
+            "00 02 02 63" +         // tag 0: cluster id "c"
+            "01 0D 00000002 FFFFFFFFFFFFFFFF 00"); // tag 1: replica state, replica 2, epoch -1
+        Assert.Equal(expected, CodecTestHelper.Encode(request, 17, flexible: true));
+        var reader = new ProtocolReader(expected, flexible: true);
+        var back = new FetchRequest();
+        back.Read(ref reader, 17);
+        Assert.True(reader.End);
+        Assert.Equal(("c", 2, -1L), (back.ClusterId, back.ReplicaId, back.ReplicaEpoch));
+        Assert.Equal(DirectoryId, back.Topics[0].Partitions[0].ReplicaDirectoryId);
+    }
+
+    [Fact]
+    public void KRaftLeaderFetchResponseV17GoldenBytes()
+    {
+        // A quorum leader's answer to a follower whose log diverged: the tagged diverging epoch, current leader and
+        // snapshot id in tag order, and the leader's endpoint in the top-level NodeEndpoints (KIP-951/KIP-853).
+        var response = new FetchResponse
+        {
+            Responses =
+            [
+                new()
+                {
+                    TopicId = MetadataTopicId,
+                    Partitions =
+                    [
+                        new()
+                        {
+                            HighWatermark = 90, LastStableOffset = -1, LogStartOffset = 0, AbortedTransactions = null,
+                            DivergingEpoch = new() { Epoch = 4, EndOffset = 80 },
+                            CurrentLeader = new() { LeaderId = 1, LeaderEpoch = 5 },
+                            SnapshotId = new() { EndOffset = 70, Epoch = 2 },
+                            Records = new MemoryRecordSet(ReadOnlyMemory<byte>.Empty),
+                        },
+                    ],
+                },
+            ],
+            NodeEndpoints = [new() { NodeId = 1, Host = "h", Port = 9093 }],
+        };
+        var expected = Hex(
+            "00000000 0000 00000000" + // throttle time, error code, session id
+            "02 00000000000000000000000000000001" + // 1 topic: the metadata topic id
+            "02" +                  // 1 partition
+            "00000000 0000" +       // partition 0, error 0
+            "000000000000005A" +    // high watermark 90
+            "FFFFFFFFFFFFFFFF" +    // last stable offset -1
+            "0000000000000000" +    // log start offset 0
+            "00" +                  // aborted transactions: null
+            "FFFFFFFF" +            // preferred read replica -1
+            "01" +                  // records: empty
+            "03" +                  // 3 tags
+            "00 0D 00000004 0000000000000050 00" + // tag 0 diverging epoch: epoch 4, end offset 80
+            "01 09 00000001 00000005 00" +         // tag 1 current leader: 1, epoch 5
+            "02 0D 0000000000000046 00000002 00" + // tag 2 snapshot id: end offset 70, epoch 2
+            "00" +                  // topic tags
+            "01 00 0D 02 00000001 02 68 00002385 00 00"); // tag 0 node endpoints: node 1 "h":9093, rack null
+        Assert.Equal(expected, CodecTestHelper.Encode(response, 17, flexible: true));
+        var reader = new ProtocolReader(expected, flexible: true);
+        var back = new FetchResponse();
+        back.Read(ref reader, 17);
+        Assert.True(reader.End);
+        var p = back.Responses[0].Partitions[0];
+        Assert.Equal(new FetchResponse.EpochEndOffset { Epoch = 4, EndOffset = 80 }, p.DivergingEpoch);
+        Assert.Equal(new SnapshotId { EndOffset = 70, Epoch = 2 }, p.SnapshotId);
+        Assert.Equal(9093, Assert.Single(back.NodeEndpoints).Port);
     }
 }
