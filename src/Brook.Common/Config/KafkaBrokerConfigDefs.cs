@@ -7,7 +7,7 @@ namespace Brook.Common.Config;
 /// <remarks>
 /// These keys exist so that a Kafka server.properties loads without warnings and tools that read or set them through
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working; none of the keys defined here has an effect in
-/// Brook, and their documentation says so. A key defined in the core catalogue wins over one defined here, so giving a
+/// Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so. A key defined in the core catalogue wins over one defined here, so giving a
 /// key real meaning is a matter of adding it there (with its accessor); the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
 /// </remarks>
