@@ -51,8 +51,10 @@ public static class BrokerHost
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Brook");
         foreach (var warning in config.Warnings) logger.LogWarning("{Warning}", warning);
-        foreach (var (key, value, source) in config.Effective)
-            logger.LogInformation("config {Key} = {Value} ({Source})", key, value, source);
+        // One entry rather than one per key: with Kafka 4.1's 300-odd broker keys, per-key entries queue up in the console
+        // logger ahead of the "started" line.
+        logger.LogInformation("Effective configuration:{Lines}",
+            string.Concat(config.Effective.Select(e => $"{Environment.NewLine}  config {e.Key} = {e.Value} ({e.Source})")));
         try
         {
             await app.StartAsync();

@@ -20,7 +20,8 @@ public static class BrokerServices
     {
         var logDir = Path.GetFullPath(config.LogDirs[0]);
         services.AddSingleton(config);
-        services.AddSingleton(new DynamicBrokerConfig(config));
+        services.AddSingleton<RemovedConfigNotices>();
+        services.AddSingleton(sp => new DynamicBrokerConfig(config, sp.GetRequiredService<RemovedConfigNotices>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ServerOptions { SocketRequestMaxBytes = config.SocketRequestMaxBytes });
 
@@ -43,7 +44,11 @@ public static class BrokerServices
         services.AddSingleton(sp => new ReplicaManager(
             logDir,
             config.NodeId,
-            topic => PartitionSettingsResolver.Resolve(sp.GetRequiredService<DynamicBrokerConfig>().Current, topic),
+            topic =>
+            {
+                sp.GetRequiredService<RemovedConfigNotices>().NoteTopic(topic);
+                return PartitionSettingsResolver.Resolve(sp.GetRequiredService<DynamicBrokerConfig>().Current, topic);
+            },
             sp.GetRequiredService<GroupCommitFlusher>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -11,11 +11,15 @@ namespace Brook.Server;
 public sealed class DynamicBrokerConfig
 {
     private readonly BrokerConfig _static;
+    private readonly RemovedConfigNotices? _notices;
     private BrokerConfig _current;
 
-    public DynamicBrokerConfig(BrokerConfig staticConfig)
+    /// <param name="staticConfig">The configuration the process started with.</param>
+    /// <param name="notices">Where use of configs Kafka 4.0 removed is reported, or null (tests).</param>
+    public DynamicBrokerConfig(BrokerConfig staticConfig, RemovedConfigNotices? notices = null)
     {
         _static = staticConfig;
+        _notices = notices;
         _current = staticConfig;
     }
 
@@ -26,6 +30,8 @@ public sealed class DynamicBrokerConfig
     {
         image.BrokerConfigs.TryGetValue("", out var clusterDefaults);
         image.BrokerConfigs.TryGetValue(_static.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), out var own);
+        _notices?.NoteBroker(clusterDefaults, "the cluster-wide broker defaults");
+        _notices?.NoteBroker(own, $"broker {_static.NodeId}");
         Volatile.Write(ref _current, clusterDefaults is null && own is null ? _static : _static.WithDynamic(clusterDefaults, own));
     }
 }

@@ -12,17 +12,18 @@ namespace Brook.Server;
 /// every log.retention.check.interval.ms, and the log
 /// cleaner (compaction of cleanup.policy=compact logs, dirtiest first) every log.cleaner.backoff.ms when
 /// log.cleaner.enable is on. Appends are never blocked for long: cleaning builds new segments aside and swaps them in.
+/// producer.id.expiration.ms and log.cleaner.backoff.ms are dynamic in Kafka, so they are read again every round.
 /// </summary>
-public sealed class LogMaintenance(ReplicaManager replicas, BrokerConfig config, TimeProvider time, ILogger<LogMaintenance> logger)
+public sealed class LogMaintenance(ReplicaManager replicas, DynamicBrokerConfig brokerConfig, TimeProvider time, ILogger<LogMaintenance> logger)
     : BackgroundService
 {
     private readonly LogCleaner _cleaner = new(new LogCleanerOptions(), logger);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retentionEvery = TimeSpan.FromMilliseconds(Math.Max(1, config.LogRetentionCheckIntervalMs));
-        var cleanerEvery = TimeSpan.FromMilliseconds(Math.Max(1, config.GetLong("log.cleaner.backoff.ms")));
-        var cleanerEnabled = config.GetBool("log.cleaner.enable");
+        var retentionEvery = TimeSpan.FromMilliseconds(Math.Max(1, brokerConfig.Static.LogRetentionCheckIntervalMs));
+        var cleanerEnabled = brokerConfig.Static.GetBool("log.cleaner.enable");
+        var cleanerEvery = CleanerBackoff();
         var nextRetention = time.GetUtcNow() + retentionEvery;
         var nextCleaning = time.GetUtcNow() + cleanerEvery;
         while (!stoppingToken.IsCancellationRequested)
@@ -43,10 +44,13 @@ public sealed class LogMaintenance(ReplicaManager replicas, BrokerConfig config,
             if (cleanerEnabled && now >= nextCleaning)
             {
                 await Task.Run(() => RunCleaner(stoppingToken), stoppingToken).ConfigureAwait(false);
+                cleanerEvery = CleanerBackoff();
                 nextCleaning = time.GetUtcNow() + cleanerEvery;
             }
         }
     }
+
+    private TimeSpan CleanerBackoff() => TimeSpan.FromMilliseconds(Math.Max(1, brokerConfig.Current.GetLong("log.cleaner.backoff.ms")));
 
     private void RunRetention(long nowMs)
     {
@@ -56,7 +60,7 @@ public sealed class LogMaintenance(ReplicaManager replicas, BrokerConfig config,
             {
                 // The log reports what it deleted itself.
                 partition.Log.ApplyRetention(nowMs, partition.HighWatermark);
-                var expired = partition.Log.ExpireProducers(nowMs, config.ProducerIdExpirationMs);
+                var expired = partition.Log.ExpireProducers(nowMs, brokerConfig.Current.ProducerIdExpirationMs);
                 if (expired > 0) logger.LogInformation("Forgot {Count} producer ids of {Partition} idle for over producer.id.expiration.ms", expired, partition.Id);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)

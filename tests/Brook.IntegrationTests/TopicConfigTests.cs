@@ -119,4 +119,77 @@ public sealed class TopicConfigTests : IClassFixture<DefaultBrokerFixture>, IDis
             admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = 3 }]));
         Assert.Equal(ErrorCode.InvalidPartitions, Assert.Single(shrink.Results).Error.Code);
     }
+
+    [Fact]
+    public async Task TopicConfigsRemovedInKafka4AreAcceptedStoredAndDescribed()
+    {
+        // Tools written for Kafka 3.x still send these; Kafka 3.9 accepted "0.10.0" (and 0.10.0-IV1, 2.8, 3.0-IV1, ...).
+        var topic = KafkaTestClient.UniqueTopic("legacy-format");
+        await KafkaTestClient.CreateTopicAsync(Bootstrap, topic, 1, configs: new()
+        {
+            ["message.format.version"] = "0.10.0",
+            ["message.timestamp.difference.max.ms"] = "60000",
+            ["message.downconversion.enable"] = "false",
+        });
+        using var admin = KafkaTestClient.CreateAdmin(Bootstrap);
+        var entries = await DescribeAsync(admin, topic);
+        Assert.Equal("0.10.0", entries["message.format.version"].Value);
+        Assert.Equal(ConfigSource.DynamicTopicConfig, entries["message.format.version"].Source);
+        Assert.Equal("60000", entries["message.timestamp.difference.max.ms"].Value);
+        Assert.Equal("false", entries["message.downconversion.enable"].Value);
+
+        await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [new ConfigResource { Type = ResourceType.Topic, Name = topic }] =
+                [new ConfigEntry { Name = "message.format.version", Value = "3.0-IV1", IncrementalOperation = AlterConfigOpType.Set }],
+        });
+        entries = await DescribeAsync(admin, topic);
+        Assert.Equal("3.0-IV1", entries["message.format.version"].Value);
+
+        // They change nothing: a record far outside message.timestamp.difference.max.ms is still appended (Kafka 4 rules).
+        using (var producer = KafkaTestClient.CreateProducer(KafkaTestClient.ProducerConfig(Bootstrap)))
+        {
+            var old = new Message<byte[]?, byte[]?> { Value = [1], Timestamp = new Timestamp(DateTime.UtcNow.AddDays(-3), TimestampType.CreateTime) };
+            Assert.Equal(PersistenceStatus.Persisted, (await producer.ProduceAsync(topic, old)).Status);
+        }
+
+        // Logged once per key and process, however often the key is used.
+        await KafkaTestClient.CreateTopicAsync(Bootstrap, KafkaTestClient.UniqueTopic("legacy-format2"), 1,
+            configs: new() { ["message.format.version"] = "2.8" });
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!_fixture.Broker.Log.Contains("Config message.format.version", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        Assert.Equal(1, CountOf(_fixture.Broker.Log, "Config message.format.version (first seen"));
+        Assert.Equal(1, CountOf(_fixture.Broker.Log, "Config message.timestamp.difference.max.ms (first seen"));
+    }
+
+    [Fact]
+    public async Task InvalidMessageFormatVersionIsRefusedWithInvalidConfig()
+    {
+        using var admin = KafkaTestClient.CreateAdmin(Bootstrap);
+        // 4.0 alone was not a production version in Kafka 3.9, so 3.9 refused it; so does Brook.
+        var create = await Assert.ThrowsAsync<CreateTopicsException>(() => admin.CreateTopicsAsync(
+            [new TopicSpecification { Name = KafkaTestClient.UniqueTopic("badfmt"), NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["message.format.version"] = "4.0" } }]));
+        var created = Assert.Single(create.Results);
+        Assert.Equal(ErrorCode.InvalidConfig, created.Error.Code);
+        Assert.Contains("message.format.version", created.Error.Reason);
+
+        var topic = KafkaTestClient.UniqueTopic("badfmt-alter");
+        await KafkaTestClient.CreateTopicAsync(Bootstrap, topic, 1);
+        var alter = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => admin.IncrementalAlterConfigsAsync(
+            new Dictionary<ConfigResource, List<ConfigEntry>>
+            {
+                [new ConfigResource { Type = ResourceType.Topic, Name = topic }] =
+                    [new ConfigEntry { Name = "message.format.version", Value = "banana", IncrementalOperation = AlterConfigOpType.Set }],
+            }));
+        Assert.Equal(ErrorCode.InvalidConfig, Assert.Single(alter.Results).Error.Code);
+    }
+
+    private static int CountOf(string text, string needle)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(needle, StringComparison.Ordinal); i >= 0; i = text.IndexOf(needle, i + needle.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
 }

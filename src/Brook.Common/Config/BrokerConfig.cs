@@ -23,6 +23,7 @@ public sealed class BrokerConfig
         _warnings = warnings;
 
         WarnAboutShadowedAliases();
+        WarnAboutRemovedKeys();
         NodeId = ResolveNodeId();
         ProcessRoles = GetList("process.roles");
         if (!ProcessRoles.Contains("broker") || !ProcessRoles.Contains("controller"))
@@ -385,7 +386,7 @@ public sealed class BrokerConfig
                 def.IsSensitive,
                 IsReadOnly: !BrokerConfigDefs.IsDynamic(def.Name),
                 def.Type,
-                def.Documentation,
+                BrokerConfigDefs.DocumentationOf(def),
                 synonyms));
         }
 
@@ -442,6 +443,20 @@ public sealed class BrokerConfig
             foreach (string loser in group.SkipWhile(k => k != winner).Skip(1).Where(IsSet))
             {
                 _warnings.Add($"'{loser}' (from {SourceOf(loser)}) is ignored because '{winner}' is set (from {SourceOf(winner)}), which takes precedence");
+            }
+        }
+    }
+
+    // Broker defaults of topic keys Kafka 4.0 removed: a 3.x server.properties still sets them, so they load, but say once
+    // (this configuration is built once per process) that they change nothing.
+    private void WarnAboutRemovedKeys()
+    {
+        foreach (ConfigDef def in BrokerConfigDefs.All)
+        {
+            if (def.TopicSynonym is { } topicKey && TopicConfigDefs.IsRemovedInKafka4(topicKey)
+                && SourceKindOf(def.Name) == ConfigSource.StaticBrokerConfig)
+            {
+                _warnings.Add($"'{def.Name}' (from {SourceOf(def.Name)}) was removed in Kafka 4.0 and has no effect; it is accepted so Kafka 3.x configurations still load");
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Brook.Common.Config;
@@ -225,20 +226,51 @@ public static class BrokerConfigDefs
             "Brook durability switch. true (default): a Produce with acks=all is acknowledged only after its records are fsynced to disk; concurrent produces to any partitions share one group-commit fsync, so the cost is amortised. false: Kafka's behaviour, acknowledging once the data is in the OS page cache and relying on replication (which a single node lacks) plus log.flush.interval.* for durability."),
     ];
 
-    private static readonly Dictionary<string, ConfigDef> ByName = Defs.ToDictionary(d => d.Name, StringComparer.Ordinal);
+    // The core keys above, then the rest of Kafka 4.1's broker keys; a key defined above wins over the same key there.
+    private static readonly ConfigDef[] AllDefs =
+    [
+        .. Defs,
+        .. KafkaBrokerConfigDefs.All.Where(k => !Array.Exists(Defs, d => d.Name == k.Name)),
+    ];
 
-    /// <summary>Every broker key, in catalogue order (grouped by area).</summary>
-    public static IReadOnlyList<ConfigDef> All => Defs;
+    private static readonly Dictionary<string, ConfigDef> ByName = AllDefs.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    /// <summary>Every broker key, in catalogue order (grouped by area): Brook's core keys, then the rest of Kafka 4.1's.</summary>
+    public static IReadOnlyList<ConfigDef> All => AllDefs;
+
+    /// <summary>True when AlterConfigs may change <paramref name="key"/> at run time (per broker or cluster-wide).</summary>
+    public static bool IsDynamic(string key) => UpdateModeOf(key) != BrokerConfigUpdateMode.ReadOnly;
 
     /// <summary>
-    /// Broker keys that AlterConfigs may change at run time: the broker-wide defaults of topic configs (log.retention.ms,
-    /// log.segment.bytes, message.max.bytes, ...), which is what Kafka users change dynamically most. Listener, storage
-    /// layout and coordinator keys need a restart.
+    /// How <paramref name="key"/> may change at run time: Kafka 4.1's mode, except that Brook keeps its listeners
+    /// read-only, and that every broker default of a topic key is cluster-wide (Kafka makes only the first spelling
+    /// dynamic: log.retention.ms but not log.retention.hours; Brook accepts all, as they resolve to the same setting).
+    /// Kafka 3.x's log.message.format.version stays read-only, as it was there.
     /// </summary>
-    public static bool IsDynamic(string key) => DynamicKeys.Value.Contains(key);
+    public static BrokerConfigUpdateMode UpdateModeOf(string key) =>
+        UpdateModes.Value.TryGetValue(key, out BrokerConfigUpdateMode mode) ? mode : BrokerConfigUpdateMode.ReadOnly;
 
-    private static readonly Lazy<HashSet<string>> DynamicKeys = new(() =>
-        TopicConfigDefs.All.SelectMany(t => SynonymsOfTopicKey(t.Name)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal));
+    private static readonly Lazy<Dictionary<string, BrokerConfigUpdateMode>> UpdateModes = new(() =>
+    {
+        var modes = new Dictionary<string, BrokerConfigUpdateMode>(StringComparer.Ordinal);
+        foreach (ConfigDef def in AllDefs)
+        {
+            BrokerConfigUpdateMode mode = KafkaBrokerConfigDefs.ReadOnlyInBrook.Contains(def.Name) ? BrokerConfigUpdateMode.ReadOnly
+                : def.TopicSynonym is not null && def.Name != "log.message.format.version" ? BrokerConfigUpdateMode.ClusterWide
+                : KafkaBrokerConfigDefs.KafkaModeOf(def.Name);
+            if (mode != BrokerConfigUpdateMode.ReadOnly) modes[def.Name] = mode;
+        }
+        return modes;
+    });
+
+    /// <summary>True for keys Brook accepts, stores and reports but does not act on (yet).</summary>
+    public static bool HasNoEffect(string key) => Find(key) is { } def && KafkaBrokerConfigDefs.HasNoEffect(def);
+
+    /// <summary>The documentation Brook reports for <paramref name="def"/> (--help, DescribeConfigs), saying when the key has no effect.</summary>
+    public static string DocumentationOf(ConfigDef def) =>
+        KafkaBrokerConfigDefs.HasNoEffect(def) && !def.Documentation.Contains("unused", StringComparison.OrdinalIgnoreCase)
+            ? def.Documentation + " No effect in Brook."
+            : def.Documentation;
 
     /// <summary>Checks a dynamic broker config change; an error message or null.</summary>
     public static string? ValidateDynamic(string key, string? value)
@@ -247,6 +279,28 @@ public static class BrokerConfigDefs
         if (!IsDynamic(key)) return $"Cannot update these configs dynamically: {key} (it needs a restart)";
         if (value is null) return null;
         return def.TryParse(value, out _) is { } problem ? $"Invalid value {value} for configuration {key}: {problem}" : null;
+    }
+
+    /// <summary>
+    /// The checks Kafka adds for dynamic broker configs beyond name and value (Kafka answers INVALID_REQUEST for them):
+    /// TLS key-store keys change only with a listener prefix, per-broker keys only on a broker's own resource
+    /// (<paramref name="clusterDefault"/> = the empty resource name), and thread counts by at most a factor of two from
+    /// <paramref name="current"/>. Returns the error message or null. Run after <see cref="ValidateDynamic"/>.
+    /// </summary>
+    public static string? ValidateDynamicScope(string key, string? value, bool clusterDefault, BrokerConfig current)
+    {
+        if (KafkaBrokerConfigDefs.ListenerPrefixOnly.Contains(key))
+            return $"These security configs can be dynamically updated only per-listener using the listener prefix: {key} (Brook has no per-listener configs)";
+        if (clusterDefault && UpdateModeOf(key) == BrokerConfigUpdateMode.PerBroker)
+            return $"Cannot update these configs at default cluster level, broker id must be specified: {key}";
+        if (value is not null && KafkaBrokerConfigDefs.ThreadCounts.Contains(key) && Get(key).TryParse(value, out object? parsed) is null
+            && parsed is int wanted && current.GetIntOrNull(key) is int now && wanted != now)
+        {
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"Dynamic thread count update validation failed for {key}={wanted}");
+            if (wanted < now / 2) return string.Create(CultureInfo.InvariantCulture, $"{prefix}, value should be at least half the current value {now}");
+            if (wanted > now * 2L) return string.Create(CultureInfo.InvariantCulture, $"{prefix}, value should not be greater than double the current value {now}");
+        }
+        return null;
     }
 
     /// <summary>The definition of <paramref name="name"/>, or null if Brook does not know the key.</summary>
@@ -276,7 +330,7 @@ public static class BrokerConfigDefs
 
     /// <summary>Broker keys supplying the default of topic key <paramref name="topicKey"/>, in precedence order.</summary>
     public static IReadOnlyList<ConfigDef> SynonymsOfTopicKey(string topicKey) =>
-        Defs.Where(d => string.Equals(d.TopicSynonym, topicKey, StringComparison.Ordinal)).ToArray();
+        AllDefs.Where(d => string.Equals(d.TopicSynonym, topicKey, StringComparison.Ordinal)).ToArray();
 
     /// <summary>The text printed by <c>brook --help</c>: usage, precedence, environment mapping and every key with its default.</summary>
     public static string HelpText()
@@ -292,7 +346,7 @@ public static class BrokerConfigDefs
         sb.AppendLine("Unknown keys are ignored with a warning; invalid values stop the broker.");
         sb.AppendLine();
         sb.AppendLine("Keys (type, default, allowed values):");
-        foreach (ConfigDef def in Defs.OrderBy(d => d.Name, StringComparer.Ordinal))
+        foreach (ConfigDef def in AllDefs.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             sb.Append("  ").Append(def.Name)
               .Append(" (").Append(def.Type.ToString().ToUpperInvariant())
@@ -303,7 +357,7 @@ public static class BrokerConfigDefs
             }
 
             sb.AppendLine(")");
-            sb.Append("      ").AppendLine(def.Documentation);
+            sb.Append("      ").AppendLine(DocumentationOf(def));
         }
 
         return sb.ToString();

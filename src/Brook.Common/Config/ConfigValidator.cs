@@ -26,6 +26,9 @@ public abstract class ConfigValidator
     /// <summary>A string that must be exactly one of <paramref name="values"/> (case-sensitive, like Kafka's ValidString).</summary>
     public static ConfigValidator OneOf(params string[] values) => new OneOfValidator(values);
 
+    /// <summary>A string that must be one of <paramref name="values"/> in any letter case (Kafka's CaseInsensitiveValidString).</summary>
+    public static ConfigValidator OneOfIgnoringCase(params string[] values) => new OneOfIgnoringCaseValidator(values);
+
     /// <summary>A list whose every item is one of <paramref name="values"/>, with at least one item and no duplicates.</summary>
     public static ConfigValidator ListOf(params string[] values) => new ListOfValidator(values);
 
@@ -112,6 +115,14 @@ public abstract class ConfigValidator
 
         public override string? Check(object value) =>
             value is string s && Array.IndexOf(values, s) >= 0 ? null : "Not one of the allowed values";
+    }
+
+    private sealed class OneOfIgnoringCaseValidator(string[] values) : ConfigValidator
+    {
+        public override string Allowed => "[" + string.Join(", ", values) + "] (any case)";
+
+        public override string? Check(object value) =>
+            value is string s && values.Any(v => string.Equals(v, s, StringComparison.OrdinalIgnoreCase)) ? null : "Not one of the allowed values";
     }
 
     private sealed class ListOfValidator(string[] values) : ConfigValidator

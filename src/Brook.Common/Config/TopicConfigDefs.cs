@@ -31,11 +31,15 @@ public static class TopicConfigDefs
         new("max.message.bytes", ConfigType.Int, "1048588", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Largest record batch accepted (after compression)."),
         new("message.downconversion.enable", ConfigType.Boolean, "true", null, ConfigImportance.Low,
-            "Down-convert for old fetch versions (removed in Kafka 4; accepted)."),
+            "Kafka 3.x: down-convert records for old fetch versions. Removed in Kafka 4.0; accepted and stored, no effect in Brook."),
+        new("message.format.version", ConfigType.String, MessageFormatVersion.Default, MessageFormatVersion.Validator, ConfigImportance.Medium,
+            "Kafka 3.x: record format of appended batches (e.g. 2.8, 3.0-IV1). Removed in Kafka 4.0, where every batch is format v2 (KIP-724); accepted and stored, no effect in Brook."),
         new("message.timestamp.after.max.ms", ConfigType.Long, "3600000", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "With CreateTime, reject batches timestamped further than this in the future."),
         new("message.timestamp.before.max.ms", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "With CreateTime, reject batches timestamped further than this in the past."),
+        new("message.timestamp.difference.max.ms", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+            "Kafka 3.x: how far a CreateTime timestamp may be from the broker's clock. Removed in Kafka 4.0 in favour of message.timestamp.before.max.ms and message.timestamp.after.max.ms; accepted and stored, no effect in Brook."),
         new("message.timestamp.type", ConfigType.String, "CreateTime", ConfigValidator.OneOf("CreateTime", "LogAppendTime"), ConfigImportance.Medium,
             "CreateTime keeps the producer's timestamp; LogAppendTime stamps the append time."),
         new("min.cleanable.dirty.ratio", ConfigType.Double, "0.5", ConfigValidator.Between(0.0, 1.0), ConfigImportance.Medium,
@@ -64,8 +68,18 @@ public static class TopicConfigDefs
 
     private static readonly Dictionary<string, ConfigDef> ByName = Defs.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
+    // Keys Kafka 3.x had and 4.0 removed. Tools and clients written for 3.x still send them, so they are validated as 3.9
+    // validated them, stored and reported, but change nothing.
+    private static readonly HashSet<string> RemovedInKafka4Keys = new(StringComparer.Ordinal)
+    {
+        "message.downconversion.enable", "message.format.version", "message.timestamp.difference.max.ms",
+    };
+
     /// <summary>Every topic key, sorted by name.</summary>
     public static IReadOnlyList<ConfigDef> All => Defs;
+
+    /// <summary>True for the topic keys Kafka 4.0 removed (message.format.version, ...): accepted and stored, no effect.</summary>
+    public static bool IsRemovedInKafka4(string key) => RemovedInKafka4Keys.Contains(key);
 
     /// <summary>The definition of <paramref name="name"/>, or null if it is not a topic key.</summary>
     public static ConfigDef? Find(string name) => ByName.GetValueOrDefault(name);

@@ -10,7 +10,7 @@ namespace Brook.Server.Handlers;
 /// AlterConfigs v0-2 (deprecated by IncrementalAlterConfigs): replaces a resource's whole set of overrides — keys not
 /// named go back to their defaults. Topics, this broker, or (empty name) the cluster-wide broker defaults.
 /// </summary>
-public sealed class AlterConfigsHandler(IControllerChannel controller, BrokerConfig config) : ApiHandler<AlterConfigsRequest>
+public sealed class AlterConfigsHandler(MetadataView metadata, IControllerChannel controller, DynamicBrokerConfig brokerConfig) : ApiHandler<AlterConfigsRequest>
 {
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, AlterConfigsRequest request)
     {
@@ -20,7 +20,7 @@ public sealed class AlterConfigsHandler(IControllerChannel controller, BrokerCon
         {
             var result = new AlterConfigsResponse.AlterConfigsResourceResponse { ResourceType = resource.ResourceType, ResourceName = resource.ResourceName };
             response.Responses.Add(result);
-            var problem = ConfigAlterations.CheckResource(resource.ResourceType, resource.ResourceName, config.NodeId, resource.Configs.Select(c => c.Name));
+            var problem = ConfigAlterations.CheckResource(resource.ResourceType, resource.ResourceName, brokerConfig.Static.NodeId, resource.Configs.Select(c => c.Name));
             if (problem is { } p)
             {
                 (result.ErrorCode, result.ErrorMessage) = ((short)p.Code, p.Message);
@@ -29,7 +29,7 @@ public sealed class AlterConfigsHandler(IControllerChannel controller, BrokerCon
             var overrides = resource.Configs.Where(c => c.Value is not null).ToDictionary(c => c.Name, c => c.Value!, StringComparer.Ordinal);
             changes.Add((result, new ConfigAlterations.Change(resource.ResourceType, resource.ResourceName, overrides)));
         }
-        await ConfigAlterations.ApplyAsync(controller, changes, request.ValidateOnly, (r, code, message) => (r.ErrorCode, r.ErrorMessage) = ((short)code, message));
+        await ConfigAlterations.ApplyAsync(metadata, controller, brokerConfig, changes, request.ValidateOnly, (r, code, message) => (r.ErrorCode, r.ErrorMessage) = ((short)code, message));
         return response;
     }
 }

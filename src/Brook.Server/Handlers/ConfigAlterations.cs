@@ -32,14 +32,37 @@ internal static class ConfigAlterations
         return null;
     }
 
+    // Kafka's order: unknown or read-only keys and bad values first (INVALID_CONFIG here, as Brook has always answered),
+    // then the scope rules, which Kafka reports as INVALID_REQUEST (it wraps every broker config failure so, KAFKA-13609).
+    private static (ErrorCode Code, string Message)? CheckBrokerScope(Change change, IReadOnlyDictionary<string, string> stored, BrokerConfig current)
+    {
+        var clusterDefault = change.ResourceName.Length == 0;
+        foreach (var (key, value) in change.Overrides)
+        {
+            if (BrokerConfigDefs.ValidateDynamic(key, value) is { } problem) return (ErrorCode.InvalidConfig, problem);
+        }
+        foreach (var (key, value) in change.Overrides)
+        {
+            // Only keys whose value changes: an override already stored passed these checks when it was set.
+            if (stored.TryGetValue(key, out var old) && old == value) continue;
+            if (BrokerConfigDefs.ValidateDynamicScope(key, value, clusterDefault, current) is { } problem) return (ErrorCode.InvalidRequest, problem);
+        }
+        return null;
+    }
+
     /// <summary>The overrides a resource has now (topic configs, or dynamic broker configs; empty name = cluster default).</summary>
     public static IReadOnlyDictionary<string, string>? CurrentOverrides(MetadataImage image, sbyte resourceType, string resourceName) =>
         resourceType == DescribeConfigsRequest.ResourceTypeTopic
             ? image.TopicsByName.TryGetValue(resourceName, out var topic) ? topic.Configs : null
             : image.BrokerConfigs.TryGetValue(resourceName, out var broker) ? broker : new Dictionary<string, string>();
 
-    public static async Task ApplyAsync<TResult>(IControllerChannel controller, List<(TResult Result, Change Change)> changes,
-        bool validateOnly, Action<TResult, ErrorCode, string?> report)
+    /// <summary>
+    /// Commits <paramref name="changes"/> (or only validates them). Broker changes are first held to Kafka's rules on where
+    /// a key may be set (<see cref="BrokerConfigDefs.ValidateDynamicScope"/>); names and values are checked by the
+    /// controller as it writes, so a change never lands half-validated.
+    /// </summary>
+    public static async Task ApplyAsync<TResult>(MetadataView metadata, IControllerChannel controller, DynamicBrokerConfig brokerConfig,
+        List<(TResult Result, Change Change)> changes, bool validateOnly, Action<TResult, ErrorCode, string?> report)
     {
         var topics = changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeTopic).ToList();
         if (topics.Count > 0)
@@ -50,6 +73,12 @@ internal static class ConfigAlterations
         }
         foreach (var (result, change) in changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeBroker))
         {
+            var stored = CurrentOverrides(metadata.Image, change.ResourceType, change.ResourceName) ?? new Dictionary<string, string>();
+            if (CheckBrokerScope(change, stored, brokerConfig.Current) is { } scopeProblem)
+            {
+                report(result, scopeProblem.Code, scopeProblem.Message);
+                continue;
+            }
             var (error, message) = await controller.AlterBrokerConfigsAsync(change.ResourceName, change.Overrides,
                 BrokerConfigDefs.ValidateDynamic, validateOnly, CancellationToken.None);
             report(result, error, message);

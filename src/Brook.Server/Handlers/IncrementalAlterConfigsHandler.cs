@@ -49,7 +49,7 @@ public sealed class IncrementalAlterConfigsHandler(MetadataView metadata, IContr
             }
             changes.Add((result, new ConfigAlterations.Change(resource.ResourceType, resource.ResourceName, overrides)));
         }
-        await ConfigAlterations.ApplyAsync(controller, changes, request.ValidateOnly, (r, code, message) => (r.ErrorCode, r.ErrorMessage) = ((short)code, message));
+        await ConfigAlterations.ApplyAsync(metadata, controller, brokerConfig, changes, request.ValidateOnly, (r, code, message) => (r.ErrorCode, r.ErrorMessage) = ((short)code, message));
         return response;
     }
 

@@ -141,4 +141,82 @@ public class TopicConfigTests
         Assert.Throws<ConfigException>(() => TopicConfig.Resolve(BrokerConfig.Default, new Dictionary<string, string> { ["retention.ms"] = "x" }));
         Assert.Throws<ConfigException>(() => TopicConfig.Resolve(BrokerConfig.Default, new Dictionary<string, string> { ["nope"] = "1" }));
     }
+
+    [Theory]
+    [InlineData("0.8.2")]
+    [InlineData("0.8.2.2")]
+    [InlineData("0.9.0")]
+    [InlineData("0.10.0")]
+    [InlineData("0.10.0-IV1")]
+    [InlineData("0.10.0.0")]
+    [InlineData("0.10.2.1")]
+    [InlineData("1.0")]
+    [InlineData("2.8")]
+    [InlineData("2.8.1")]
+    [InlineData("3.0-IV1")]
+    [InlineData("3.7-IV4")]
+    [InlineData("3.9")]
+    [InlineData("4.0-IV1")]
+    public void MessageFormatVersionAcceptsWhatKafka39Accepted(string version)
+    {
+        Assert.True(MessageFormatVersion.IsValid(version));
+        Assert.Null(TopicConfigDefs.Validate("message.format.version", version));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("banana")]
+    [InlineData("4.0")]
+    [InlineData("4.1")]
+    [InlineData("3.10")]
+    [InlineData("0.10.3")]
+    [InlineData("2.8-IV2")]
+    [InlineData("0.10")]
+    [InlineData("10.0")]
+    public void MessageFormatVersionRefusesWhatKafka39Refused(string version)
+    {
+        Assert.False(MessageFormatVersion.IsValid(version));
+        string? error = TopicConfigDefs.Validate("message.format.version", version);
+        Assert.NotNull(error);
+        Assert.StartsWith($"Invalid value {version} for configuration message.format.version:", error);
+    }
+
+    [Fact]
+    public void KeysRemovedInKafka4AreAcceptedStoredAndDescribed()
+    {
+        Assert.True(TopicConfigDefs.IsRemovedInKafka4("message.format.version"));
+        Assert.True(TopicConfigDefs.IsRemovedInKafka4("message.timestamp.difference.max.ms"));
+        Assert.True(TopicConfigDefs.IsRemovedInKafka4("message.downconversion.enable"));
+        Assert.False(TopicConfigDefs.IsRemovedInKafka4("retention.ms"));
+        Assert.Null(TopicConfigDefs.Validate("message.timestamp.difference.max.ms", "60000"));
+        Assert.NotNull(TopicConfigDefs.Validate("message.timestamp.difference.max.ms", "-1"));
+        Assert.Null(TopicConfigDefs.Validate("message.downconversion.enable", "false"));
+        Assert.NotNull(TopicConfigDefs.Validate("message.downconversion.enable", "maybe"));
+
+        var overrides = new Dictionary<string, string> { ["message.format.version"] = "0.10.0", ["message.timestamp.difference.max.ms"] = "60000" };
+        Assert.Null(TopicConfigDefs.ValidateAll(overrides.ToDictionary(kv => kv.Key, kv => (string?)kv.Value)));
+        var entries = TopicConfigDefs.ResolveTopicConfig(BrokerConfig.Default, overrides).ToDictionary(e => e.Name);
+        Assert.Equal("0.10.0", entries["message.format.version"].Value);
+        Assert.Equal(ConfigSource.TopicConfig, entries["message.format.version"].Source);
+        Assert.Equal("60000", entries["message.timestamp.difference.max.ms"].Value);
+        Assert.Contains("no effect in Brook", entries["message.format.version"].Documentation, StringComparison.Ordinal);
+
+        var defaults = TopicConfigDefs.ResolveTopicConfig(BrokerConfig.Default, new Dictionary<string, string>()).ToDictionary(e => e.Name);
+        Assert.Equal("3.0-IV1", defaults["message.format.version"].Value);
+        Assert.Equal(ConfigSource.DefaultConfig, defaults["message.format.version"].Source);
+
+        // The removed keys change nothing: the timestamp bounds stay Kafka 4's.
+        TopicConfig typed = TopicConfig.Resolve(BrokerConfig.Default, overrides);
+        Assert.Equal(long.MaxValue, typed.MessageTimestampBeforeMaxMs);
+        Assert.Equal(3_600_000, typed.MessageTimestampAfterMaxMs);
+    }
+
+    [Fact]
+    public void BrokerDefaultsOfRemovedKeysFlowIntoTopics()
+    {
+        var entries = TopicConfigDefs.ResolveTopicConfig(Broker(("log.message.format.version", "2.8")), new Dictionary<string, string>())
+            .ToDictionary(e => e.Name);
+        Assert.Equal("2.8", entries["message.format.version"].Value);
+        Assert.Equal(ConfigSource.StaticBrokerConfig, entries["message.format.version"].Source);
+    }
 }
