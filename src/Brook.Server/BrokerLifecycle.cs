@@ -2,6 +2,7 @@ using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Metadata.Records;
 using Brook.Replication;
+using Brook.Server.Hosting;
 using Brook.Server.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Brook.Server;
 
 /// <summary>
-/// Start-up and shutdown order of the broker's state: replay the metadata log, register this broker, open the hosted
-/// partitions (recovering their logs) before the listeners accept connections; on shutdown close the logs cleanly
-/// after the listeners have stopped.
+/// Start-up and shutdown order of the broker's state. Before the listeners bind: replay the metadata log, open the
+/// hosted partitions (recovering their logs) and load the coordinators. After they bound (so a port-0 listener's real
+/// port is known): register this broker with the controller, then open request processing. On shutdown the logs are
+/// closed cleanly after the listeners have stopped.
 /// </summary>
 public sealed class BrokerLifecycle(
     BrokerConfig config,
@@ -23,18 +25,18 @@ public sealed class BrokerLifecycle(
     ReplicaManager replicas,
     GroupCoordinatorHost groups,
     TransactionCoordinatorHost transactions,
-    ILogger<BrokerLifecycle> logger) : IHostedService
+    ListenerBindings listeners,
+    BrokerReadiness readiness,
+    ILogger<BrokerLifecycle> logger) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Replay the committed metadata first: everything below is resolved against the image it builds.
         await quorum.StartAsync(loader, cancellationToken);
         logger.LogInformation("Replayed the metadata log up to offset {Offset}: {Topics} topics, {Brokers} brokers",
             metadata.Image.Offset, metadata.Image.TopicsByName.Count, metadata.Image.Brokers.Count);
-        var endpoints = config.AdvertisedListeners
-            .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
-            .ToList();
-        await controller.RegisterBrokerAsync(config.NodeId, endpoints, rack: null, cancellationToken);
         // Dynamic broker configs first: partition settings are resolved against them.
         dynamicConfig.Apply(metadata.Image);
         metadata.ImagePublished += dynamicConfig.Apply;
@@ -44,9 +46,31 @@ public sealed class BrokerLifecycle(
         // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
         groups.LoadHostedPartitions();
         transactions.LoadHostedPartitions();
-        logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
-            metadata.Image.ClusterId, metadata.Image.TopicsByName.Count, replicas.Partitions.Count());
     }
+
+    /// <summary>The listeners are bound: register with their real ports, then let requests in.</summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var endpoints = listeners.Advertised
+                .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
+                .ToList();
+            await controller.RegisterBrokerAsync(config.NodeId, endpoints, config.BrokerRack, cancellationToken);
+            logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
+                metadata.Image.ClusterId, metadata.Image.TopicsByName.Count, replicas.Partitions.Count());
+            readiness.SetReady();
+        }
+        catch (Exception e)
+        {
+            readiness.SetFailed(e);
+            throw;
+        }
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -4,11 +4,13 @@ using Brook.Coordination.Transactions;
 using Brook.Metadata;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Hosting;
 using Brook.Server.Internal;
 using Brook.Server.Handlers;
 using Brook.Server.Network;
 using Brook.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Server;
@@ -20,6 +22,8 @@ public static class BrokerServices
     {
         var logDir = Path.GetFullPath(config.LogDirs[0]);
         services.AddSingleton(config);
+        services.AddSingleton<BrokerReadiness>();
+        services.TryAddSingleton(new ListenerBindings(config));
         services.AddSingleton<RemovedConfigNotices>();
         services.AddSingleton(sp => new DynamicBrokerConfig(config, sp.GetRequiredService<RemovedConfigNotices>()));
         services.AddSingleton(TimeProvider.System);

@@ -5,6 +5,7 @@ using Brook.Common;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
+using Brook.Server.Hosting;
 using Brook.Server.Network;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -61,7 +62,7 @@ public sealed class ConnectionErrorResponseTests
         var toServer = new Pipe();
         var toClient = new Pipe();
         var connection = new TestConnection { Transport = new DuplexPipe(toServer.Reader, toClient.Writer) };
-        var handler = new KafkaConnectionHandler(new ApiRegistry([new ScriptedHeartbeat()]), gate, new ServerOptions(),
+        var handler = new KafkaConnectionHandler(new ApiRegistry([new ScriptedHeartbeat()]), gate, Ready(), new ServerOptions(),
             new Lifetime(), NullLogger<KafkaConnectionHandler>.Instance);
         var run = handler.OnConnectedAsync(connection);
 
@@ -109,6 +110,13 @@ public sealed class ConnectionErrorResponseTests
         }
         Assert.False(connection.Aborted);
         return [.. results];
+    }
+
+    private static BrokerReadiness Ready()
+    {
+        var readiness = new BrokerReadiness();
+        readiness.SetReady();
+        return readiness;
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

@@ -26,10 +26,7 @@ public sealed class BrokerConfig
         WarnAboutRemovedKeys();
         NodeId = ResolveNodeId();
         ProcessRoles = GetList("process.roles");
-        if (!ProcessRoles.Contains("broker") || !ProcessRoles.Contains("controller"))
-        {
-            _warnings.Add($"process.roles={string.Join(",", ProcessRoles)} (from {SourceOf("process.roles")}) is ignored: Brook always runs as a combined broker and controller");
-        }
+        if (ProcessRoles.Count == 0) throw Invalid("process.roles", "must name broker, controller or both");
 
         ClusterId = GetString("cluster.id");
         LogDirs = IsSet("log.dirs") || !IsSet("log.dir") ? GetList("log.dirs") : GetList("log.dir");
@@ -42,6 +39,9 @@ public sealed class BrokerConfig
         {
             throw Invalid("inter.broker.listener.name", "must be the name of one of the listeners");
         }
+        ControllerQuorumVoters = ParseVoters();
+        ControllerQuorumBootstrapServers = ParseBootstrapServers();
+        ValidateRoles();
 
         if (GetInt("group.min.session.timeout.ms") > GetInt("group.max.session.timeout.ms"))
         {
@@ -115,8 +115,80 @@ public sealed class BrokerConfig
     /// <summary>node.id (or broker.id when only that is set); default 1.</summary>
     public int NodeId { get; }
 
-    /// <summary>process.roles as given (Brook always acts as both roles).</summary>
+    /// <summary>process.roles: broker, controller or both (the default, what a single node runs).</summary>
     public IReadOnlyList<string> ProcessRoles { get; }
+
+    /// <summary>This node serves clients (the broker role).</summary>
+    public bool IsBroker => ProcessRoles.Contains("broker");
+
+    /// <summary>This node takes part in the metadata quorum as a voter (the controller role).</summary>
+    public bool IsController => ProcessRoles.Contains("controller");
+
+    /// <summary>
+    /// controller.quorum.voters as parsed. Empty on a standalone node (the default: one combined node, no controller
+    /// listener), which forms a quorum of itself.
+    /// </summary>
+    public IReadOnlyList<QuorumVoter> ControllerQuorumVoters { get; }
+
+    /// <summary>controller.quorum.bootstrap.servers as host/port pairs (observers find the leader through them).</summary>
+    public IReadOnlyList<(string Host, int Port)> ControllerQuorumBootstrapServers { get; }
+
+    /// <summary>
+    /// True when this node is the whole quorum by itself: a controller without controller.quorum.voters (the default
+    /// single node, and Kafka's stock server.properties, which names only bootstrap servers and is formatted
+    /// --standalone). Dynamic quorum membership (KIP-853) is not supported, so such a quorum stays one voter.
+    /// </summary>
+    public bool IsStandalone => IsController && ControllerQuorumVoters.Count == 0;
+
+    /// <summary>
+    /// The listener other brokers use to reach this one (replication, markers): inter.broker.listener.name, else the
+    /// first listener that is not a controller listener.
+    /// </summary>
+    public string BrokerListenerName => InterBrokerListenerName
+        ?? Listeners.FirstOrDefault(l => !ControllerListenerNames.Contains(l.Name))?.Name
+        ?? throw new InvalidOperationException("a broker needs a non-controller listener");
+
+    /// <summary>broker.rack, or null.</summary>
+    public string? BrokerRack => GetString("broker.rack");
+
+    public int BrokerHeartbeatIntervalMs => GetInt("broker.heartbeat.interval.ms");
+
+    public int BrokerSessionTimeoutMs => GetInt("broker.session.timeout.ms");
+
+    public int InitialBrokerRegistrationTimeoutMs => GetInt("initial.broker.registration.timeout.ms");
+
+    public bool ControlledShutdownEnable => GetBool("controlled.shutdown.enable");
+
+    public long ReplicaLagTimeMaxMs => GetLong("replica.lag.time.max.ms");
+
+    public int ReplicaFetchWaitMaxMs => GetInt("replica.fetch.wait.max.ms");
+
+    public int ReplicaFetchMaxBytes => GetInt("replica.fetch.max.bytes");
+
+    public int ReplicaFetchResponseMaxBytes => GetInt("replica.fetch.response.max.bytes");
+
+    public int ReplicaFetchBackoffMs => GetInt("replica.fetch.backoff.ms");
+
+    public int ReplicaFetchMinBytes => GetInt("replica.fetch.min.bytes");
+
+    public int NumReplicaFetchers => GetInt("num.replica.fetchers");
+
+    /// <summary>request.timeout.ms: how long the broker waits for answers to requests it sends itself.</summary>
+    public int RequestTimeoutMs => GetInt("request.timeout.ms");
+
+    public int ControllerQuorumElectionTimeoutMs => GetInt("controller.quorum.election.timeout.ms");
+
+    public int ControllerQuorumFetchTimeoutMs => GetInt("controller.quorum.fetch.timeout.ms");
+
+    public int ControllerQuorumElectionBackoffMaxMs => GetInt("controller.quorum.election.backoff.max.ms");
+
+    public int ControllerQuorumRequestTimeoutMs => GetInt("controller.quorum.request.timeout.ms");
+
+    public int ControllerQuorumRetryBackoffMs => GetInt("controller.quorum.retry.backoff.ms");
+
+    public long MetadataLogMaxRecordBytesBetweenSnapshots => GetLong("metadata.log.max.record.bytes.between.snapshots");
+
+    public long MetadataLogMaxSnapshotIntervalMs => GetLong("metadata.log.max.snapshot.interval.ms");
 
     /// <summary>cluster.id, or null when the broker should use/create the id kept in its data directory.</summary>
     public string? ClusterId { get; }
@@ -503,6 +575,65 @@ public sealed class BrokerConfig
         }
 
         return map;
+    }
+
+    private List<QuorumVoter> ParseVoters()
+    {
+        var voters = new List<QuorumVoter>();
+        foreach (string item in GetList("controller.quorum.voters"))
+        {
+            if (QuorumVoter.TryParse(item.Trim(), out var voter) is { } problem) throw Invalid("controller.quorum.voters", problem);
+            if (voters.Any(v => v.Id == voter!.Id)) throw Invalid("controller.quorum.voters", $"voter id {voter!.Id} appears more than once");
+            voters.Add(voter!);
+        }
+        return voters;
+    }
+
+    private List<(string Host, int Port)> ParseBootstrapServers()
+    {
+        var servers = new List<(string, int)>();
+        foreach (string item in GetList("controller.quorum.bootstrap.servers"))
+        {
+            if (HostPort.TryParse(item.Trim(), out var host, out var port) is { } problem) throw Invalid("controller.quorum.bootstrap.servers", $"'{item}': {problem}");
+            servers.Add((host, port));
+        }
+        return servers;
+    }
+
+    /// <summary>
+    /// KRaft's role rules, as Kafka checks them: a quorum member (controller) must be one of the voters and have a
+    /// controller listener to be reached on; a node that is only a broker must know the quorum and how to talk to it;
+    /// a broker needs a listener that is not a controller listener. A standalone node (neither voters nor bootstrap
+    /// servers) must run both roles: it is its own single-voter quorum.
+    /// </summary>
+    private void ValidateRoles()
+    {
+        foreach (var role in ProcessRoles)
+            if (role is not ("broker" or "controller")) throw Invalid("process.roles", $"unknown role '{role}' (expected broker and/or controller)");
+        if (IsStandalone)
+        {
+            if (!IsBroker)
+                throw Invalid("process.roles", "a controller without controller.quorum.voters runs standalone and must also be a broker");
+            return;
+        }
+        if (ControllerListenerNames.Count == 0)
+            throw Invalid("controller.listener.names", "must name the controller listener when the node is part of a multi-node quorum");
+        if (IsController)
+        {
+            if (!ControllerQuorumVoters.Any(v => v.Id == NodeId))
+                throw Invalid("controller.quorum.voters", $"node.id {NodeId} has the controller role but is not one of the voters");
+            if (!Listeners.Any(l => l.Name == ControllerListenerNames[0]))
+                throw Invalid("listeners", $"a controller must listen on its controller listener {ControllerListenerNames[0]}");
+        }
+        else
+        {
+            if (ControllerQuorumVoters.Count == 0 && ControllerQuorumBootstrapServers.Count == 0)
+                throw Invalid("controller.quorum.voters", "a broker-only node needs controller.quorum.voters or controller.quorum.bootstrap.servers to find the quorum");
+            if (Listeners.Any(l => ControllerListenerNames.Contains(l.Name)))
+                throw Invalid("listeners", "a node without the controller role must not listen on a controller listener");
+        }
+        if (IsBroker && !Listeners.Any(l => !ControllerListenerNames.Contains(l.Name)))
+            throw Invalid("listeners", "a broker needs a listener that is not a controller listener");
     }
 
     private List<ListenerEndpoint> ParseListeners(string key)

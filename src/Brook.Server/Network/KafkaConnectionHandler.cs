@@ -6,6 +6,7 @@ using Brook.Common;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
+using Brook.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ namespace Brook.Server.Network;
 public sealed class KafkaConnectionHandler(
     ApiRegistry registry,
     IRequestGate gate,
+    BrokerReadiness readiness,
     ServerOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
@@ -73,6 +75,8 @@ public sealed class KafkaConnectionHandler(
     {
         var input = connection.Transport.Input;
         var ct = connection.ConnectionClosed;
+        // Requests wait until the broker has loaded and registered (the listener binds earlier, see BrokerReadiness).
+        if (!readiness.Ready.IsCompleted) await readiness.Ready.WaitAsync(ct);
         while (true)
         {
             var result = await input.ReadAsync(ct);

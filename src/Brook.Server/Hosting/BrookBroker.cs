@@ -1,0 +1,137 @@
+using System.Net;
+using Brook.Common.Config;
+using Brook.Server.Network;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Hosting;
+
+/// <summary>
+/// A running Brook node, in this process: the `brook` executable is a thin wrapper around it, and tests and embedders
+/// can start several in one process (each with its own data directory and listeners; port 0 picks a free port, and the
+/// bound port is what the node registers and advertises).
+/// </summary>
+public sealed class BrookBroker : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ListenerBindings _bindings;
+
+    private BrookBroker(WebApplication app, BrokerConfig config)
+    {
+        _app = app;
+        Config = config;
+        _bindings = app.Services.GetRequiredService<ListenerBindings>();
+    }
+
+    public BrokerConfig Config { get; }
+
+    /// <summary>The node's services (for tests that look inside).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Every listener with the port it is bound to.</summary>
+    public IReadOnlyList<ListenerEndpoint> Listeners => _bindings.Bound;
+
+    /// <summary>The client-facing listeners with their bound ports.</summary>
+    public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => _bindings.Advertised;
+
+    /// <summary>"host:port" of the first advertised listener, ready for bootstrap.servers.</summary>
+    public string BootstrapServers => AdvertisedListeners[0] is { } l ? $"{l.HostForUri}:{l.Port}" : "";
+
+    /// <summary>
+    /// Builds and starts a node: binds its listeners, replays its metadata, opens its partitions and registers it.
+    /// Throws <see cref="IOException"/> when a listener cannot be bound.
+    /// </summary>
+    /// <param name="config">The node's configuration.</param>
+    /// <param name="configureLogging">Replaces the default single-line console logging (tests route it elsewhere).</param>
+    /// <param name="cancellationToken">Cancels the start-up.</param>
+    public static async Task<BrookBroker> StartAsync(BrokerConfig config, Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null) configureLogging(builder.Logging);
+        else
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+        var bindings = new ListenerBindings(config);
+        builder.Services.AddSingleton(bindings);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var listener in config.Listeners)
+            {
+                var name = listener.Name;
+                kestrel.Listen(ToEndPoint(listener.Host, listener.Port), o =>
+                {
+                    bindings.Add(name, o);
+                    o.Use(next => connection =>
+                    {
+                        connection.Items[KafkaConnectionHandler.ListenerNameItem] = name;
+                        return next(connection);
+                    });
+                    o.UseConnectionHandler<KafkaConnectionHandler>();
+                });
+            }
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.AddBrookBroker(config);
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Brook");
+        foreach (var warning in config.Warnings) logger.LogWarning("{Warning}", warning);
+        // One log entry for the whole effective configuration: hundreds of lines would interleave with start-up.
+        logger.LogInformation("Effective configuration:{Lines}",
+            string.Concat(config.Effective.Select(e => $"{Environment.NewLine}  config {e.Key} = {e.Value} ({e.Source})")));
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        var broker = new BrookBroker(app, config);
+        logger.LogInformation("Brook node {NodeId} started ({Roles}); listeners {Listeners}; advertised {Advertised}; log.dirs {Dirs}",
+            config.NodeId, string.Join(",", config.ProcessRoles), string.Join(",", broker.Listeners), string.Join(",", broker.AdvertisedListeners),
+            string.Join(",", config.LogDirs));
+        return broker;
+    }
+
+    /// <summary>Completes when the node was asked to stop (SIGTERM, Ctrl+C or <see cref="StopAsync"/>) and has stopped.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Clean shutdown: listeners close, then logs are closed cleanly.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+
+    private static IPEndPoint ToEndPoint(string host, int port)
+    {
+        if (string.IsNullOrEmpty(host) || host == "0.0.0.0") return new IPEndPoint(IPAddress.Any, port);
+        if (host is "::" or "[::]") return new IPEndPoint(IPAddress.IPv6Any, port);
+        if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return new IPEndPoint(IPAddress.Loopback, port);
+        var addresses = Dns.GetHostAddresses(host);
+        return new IPEndPoint(addresses.First(), port);
+    }
+}
