@@ -38,16 +38,4 @@ internal static class RaftBatches
         }
         return result;
     }
-
-    /// <summary>Offsets and epoch of each whole batch in <paramref name="set"/>.</summary>
-    public static IEnumerable<(long BaseOffset, long LastOffset, int Epoch)> Headers(ReadOnlyMemory<byte> set)
-    {
-        var list = new List<(long, long, int)>();
-        foreach (var batch in new RecordSetBatches(set.Span))
-        {
-            var header = new RecordBatchHeader(batch);
-            list.Add((header.BaseOffset, header.LastOffset, header.PartitionLeaderEpoch));
-        }
-        return list;
-    }
 }

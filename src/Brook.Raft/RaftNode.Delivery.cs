@@ -55,7 +55,7 @@ public sealed partial class RaftNode
     private void Deliver()
     {
         var leader = CurrentLeader;
-        if (!Equals(_notifiedLeader, leader))
+        if (_notifiedLeader != leader)
         {
             _notifiedLeader = leader;
             _listener.OnLeaderChange(leader);

@@ -108,8 +108,8 @@ public sealed partial class RaftNode
         }
         if (!response.Records.IsEmpty)
         {
-            var first = RaftBatches.Headers(response.Records).FirstOrDefault();
-            if (first.BaseOffset != _log.EndOffset)
+            if (response.Records.Length < Brook.Protocol.Records.RecordBatchHeader.Size
+                || new Brook.Protocol.Records.RecordBatchHeader(response.Records.Span).BaseOffset != _log.EndOffset)
             {
                 _nextFetchMs = now;
                 return;

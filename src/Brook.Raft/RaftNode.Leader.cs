@@ -94,8 +94,12 @@ public sealed partial class RaftNode
     {
         var needed = _config.Majority - 1;
         if (needed == 0) return long.MaxValue;
-        var times = leader.Voters.Values.Select(v => v.LastFetchMs).OrderDescending().ToList();
-        return times[needed - 1] + _config.CheckQuorumTimeoutMs;
+        Span<long> times = stackalloc long[leader.Voters.Count];
+        var i = 0;
+        foreach (var voter in leader.Voters.Values) times[i++] = voter.LastFetchMs;
+        times.Sort();
+        // Ascending: the (needed)-th most recent fetch is needed from the end.
+        return times[^needed] + _config.CheckQuorumTimeoutMs;
     }
 
     private void SendBeginQuorumEpochs(long now)
@@ -239,11 +243,13 @@ public sealed partial class RaftNode
     private void MaybeAdvanceLeaderHighWatermark()
     {
         var leader = _leader!;
-        var offsets = new List<long>(_config.Voters.Count) { _log.FlushedEndOffset };
-        foreach (var voter in leader.Voters.Values) offsets.Add(voter.EndOffset);
+        Span<long> offsets = stackalloc long[leader.Voters.Count + 1];
+        offsets[0] = _log.FlushedEndOffset;
+        var i = 1;
+        foreach (var voter in leader.Voters.Values) offsets[i++] = voter.EndOffset;
         offsets.Sort();
-        offsets.Reverse();
-        var candidate = offsets[_config.Majority - 1];
+        // Ascending: the majority-th largest is that far from the end.
+        var candidate = offsets[^_config.Majority];
         if (candidate <= leader.EpochStartOffset || candidate <= _highWatermark) return;
         _highWatermark = candidate;
         CompleteParkedFetches();

@@ -4,17 +4,20 @@ using Brook.Raft.Messages;
 namespace Brook.Raft.Tests.Simulation;
 
 /// <summary>
-/// The replicated state machine of one simulated node: the list of batches applied (offsets, epoch, content hash).
-/// It checks that commits arrive once and contiguously, takes snapshots of itself, and restores them.
+/// The replicated state machine of one simulated node: a rolling hash over every batch applied (offsets, epoch,
+/// content), so two states are equal exactly when their histories are. It checks that commits arrive once and
+/// contiguously, snapshots itself (the snapshot holds the offset and the rolling hash), and restores snapshots.
 /// </summary>
 public sealed class SimStateMachine(int nodeId, int snapshotEveryBatches) : IRaftListener
 {
     public int NodeId { get; } = nodeId;
     public RaftNode? Node { get; set; }
+    /// <summary>Batches applied since the checker last looked; it drains the list.</summary>
     public List<AppliedBatch> Applied { get; } = [];
-    /// <summary>Index into <see cref="Applied"/> up to which the checker compared with the truth.</summary>
-    public int Checked { get; set; }
+    /// <summary>Snapshots loaded since the checker last looked: (end offset, rolling hash).</summary>
+    public List<(long Offset, ulong Rolling)> Loaded { get; } = [];
     public long NextOffset { get; private set; }
+    public ulong Rolling { get; private set; }
     public int SnapshotLoads { get; private set; }
     public int SnapshotsTaken { get; private set; }
     private int _sinceSnapshot;
@@ -23,12 +26,16 @@ public sealed class SimStateMachine(int nodeId, int snapshotEveryBatches) : IRaf
     {
         if (batch.BaseOffset != NextOffset)
             throw new SimulationViolationException($"node {NodeId}: listener got the batch at {batch.BaseOffset} but expected {NextOffset}");
-        Applied.Add(new AppliedBatch(batch.BaseOffset, batch.LastOffset, batch.Epoch, ContentHash(batch)));
+        var hash = ContentHash(batch);
+        Rolling = Mix(Rolling, hash);
+        Applied.Add(new AppliedBatch(batch.BaseOffset, batch.LastOffset, batch.Epoch, hash, Rolling));
         NextOffset = batch.NextOffset;
         if (snapshotEveryBatches > 0 && ++_sinceSnapshot >= snapshotEveryBatches && Node is { } node)
         {
             _sinceSnapshot = 0;
-            node.CreateSnapshot(NextOffset, Serialize());
+            var state = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(state, Rolling);
+            node.CreateSnapshot(NextOffset, [state]);
             SnapshotsTaken++;
         }
     }
@@ -37,35 +44,22 @@ public sealed class SimStateMachine(int nodeId, int snapshotEveryBatches) : IRaf
     {
         if (snapshot.Id.Offset <= NextOffset && NextOffset > 0)
             throw new SimulationViolationException($"node {NodeId}: snapshot {snapshot.Id} loaded although the state machine is already at {NextOffset}");
-        Applied.Clear();
-        Checked = 0;
-        foreach (var r in snapshot.Records)
-        {
-            Applied.Add(new AppliedBatch(BinaryPrimitives.ReadInt64BigEndian(r), BinaryPrimitives.ReadInt64BigEndian(r.AsSpan(8)),
-                BinaryPrimitives.ReadInt32BigEndian(r.AsSpan(16)), BinaryPrimitives.ReadUInt64BigEndian(r.AsSpan(20))));
-        }
-        var end = Applied.Count > 0 ? Applied[^1].LastOffset + 1 : 0;
-        if (end != snapshot.Id.Offset)
-            throw new SimulationViolationException($"node {NodeId}: snapshot {snapshot.Id} holds state up to {end}");
+        if (snapshot.Records.Count != 1 || snapshot.Records[0].Length != 8)
+            throw new SimulationViolationException($"node {NodeId}: snapshot {snapshot.Id} does not hold the state written");
+        Rolling = BinaryPrimitives.ReadUInt64BigEndian(snapshot.Records[0]);
         NextOffset = snapshot.Id.Offset;
+        Loaded.Add((NextOffset, Rolling));
         SnapshotLoads++;
     }
 
     public void OnLeaderChange(LeaderAndEpoch leader) { }
 
-    private List<byte[]> Serialize()
+    private static ulong Mix(ulong rolling, ulong hash)
     {
-        var records = new List<byte[]>(Applied.Count);
-        foreach (var a in Applied)
-        {
-            var r = new byte[28];
-            BinaryPrimitives.WriteInt64BigEndian(r, a.BaseOffset);
-            BinaryPrimitives.WriteInt64BigEndian(r.AsSpan(8), a.LastOffset);
-            BinaryPrimitives.WriteInt32BigEndian(r.AsSpan(16), a.Epoch);
-            BinaryPrimitives.WriteUInt64BigEndian(r.AsSpan(20), a.Hash);
-            records.Add(r);
-        }
-        return records;
+        Span<byte> pair = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(pair, rolling);
+        BinaryPrimitives.WriteUInt64BigEndian(pair[8..], hash);
+        return System.IO.Hashing.XxHash64.HashToUInt64(pair);
     }
 
     public static ulong ContentHash(CommittedBatch batch)
@@ -88,5 +82,5 @@ public sealed class SimStateMachine(int nodeId, int snapshotEveryBatches) : IRaf
     }
 }
 
-/// <summary>One batch as a state machine applied it.</summary>
-public readonly record struct AppliedBatch(long BaseOffset, long LastOffset, int Epoch, ulong Hash);
+/// <summary>One batch as a state machine applied it, with the rolling hash of the state after it.</summary>
+public readonly record struct AppliedBatch(long BaseOffset, long LastOffset, int Epoch, ulong Hash, ulong RollingAfter);

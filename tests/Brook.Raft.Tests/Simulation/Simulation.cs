@@ -26,6 +26,8 @@ public sealed class Simulation
     private readonly Dictionary<int, int> _leaderOfEpoch = [];
     private readonly Dictionary<long, (long LastOffset, int Epoch, ulong Hash)> _truthBytes = [];
     private readonly Dictionary<long, (long LastOffset, int Epoch, ulong Hash)> _truthContent = [];
+    /// <summary>Offset → rolling hash of the state machine there (all history below it).</summary>
+    private readonly Dictionary<long, ulong> _truthState = [];
     private readonly (long Time, string What, object? Detail)[] _trace = new (long, string, object?)[TraceLength];
     private long _traceCount;
     private long _seq;
@@ -386,12 +388,16 @@ public sealed class Simulation
             }
         }
         // Everything the state machine applied (including what a snapshot restored) agrees with the truth too.
+        // A snapshot's state must be the state every other node had at its offset.
         var machine = node.Machine!;
-        for (; machine.Checked < machine.Applied.Count; machine.Checked++)
+        foreach (var (offset, rolling) in machine.Loaded) ObserveState(node.Id, "loaded snapshot", offset, rolling);
+        machine.Loaded.Clear();
+        foreach (var a in machine.Applied)
         {
-            var a = machine.Applied[machine.Checked];
             Observe(_truthContent, "state machine", node.Id, a.BaseOffset, a.LastOffset, a.Epoch, a.Hash);
+            ObserveState(node.Id, "state machine", a.LastOffset + 1, a.RollingAfter);
         }
+        machine.Applied.Clear();
     }
 
     private void Observe(Dictionary<long, (long LastOffset, int Epoch, ulong Hash)> truth, string what, int nodeId, long baseOffset, long lastOffset, int epoch, ulong hash)
@@ -404,6 +410,16 @@ public sealed class Simulation
             return;
         }
         truth[baseOffset] = (lastOffset, epoch, hash);
+    }
+
+    private void ObserveState(int nodeId, string what, long offset, ulong rolling)
+    {
+        if (_truthState.TryGetValue(offset, out var known))
+        {
+            if (known != rolling) throw new SimulationViolationException($"node {nodeId}'s {what} at offset {offset} differs from the state other nodes had there");
+            return;
+        }
+        _truthState[offset] = rolling;
     }
 
     /// <summary>A new leader must hold every batch committed so far (those above its log start; a snapshot covers the rest).</summary>

@@ -7,7 +7,7 @@ public sealed record SimulationOptions
     public int Voters { get; init; } = 3;
     public int Observers { get; init; }
     /// <summary>Virtual time with faults and client appends, then the network heals and crashed nodes restart.</summary>
-    public long FaultPhaseMs { get; init; } = 20_000;
+    public long FaultPhaseMs { get; init; } = 25_000;
     /// <summary>Virtual time allowed after healing to converge on one leader, one log, and a committed probe append.</summary>
     public long ConvergenceBudgetMs { get; init; } = 15_000;
     public double LossProbability { get; init; } = 0.02;
@@ -37,7 +37,7 @@ public sealed record SimulationOptions
             DuplicationProbability = r.NextDouble() * 0.02,
             SlowMessageProbability = r.NextDouble() * 0.03,
             MaxDelayMs = 2 + r.Next(25),
-            AppendIntervalMs = 20 + r.Next(60),
+            AppendIntervalMs = 30 + r.Next(150),
             SnapshotEveryBatches = r.Next(3) == 0 ? 0 : 5 + r.Next(40),
         };
     }
