@@ -49,7 +49,7 @@ internal sealed class ReplicaProgress(int id)
     public long LastCaughtUpMs { get; set; } = -1;
     /// <summary>The high watermark in the last response sent: a fetch is not held while the replica has an older one.</summary>
     public long LastSentHighWatermark { get; set; } = -1;
-    /// <summary>Fetched in this epoch, so it knows the leader and needs no BeginQuorumEpoch.</summary>
+    /// <summary>Fetched in this epoch, so it knows the leader and needs no BeginQuorumEpoch while it keeps fetching.</summary>
     public bool HasFetchedThisEpoch { get; set; }
     public long BeginQuorumEpochSentMs { get; set; } = long.MinValue / 2;
 }

@@ -142,13 +142,20 @@ public sealed partial class RaftNode
     }
 
     /// <summary>
-    /// Cuts the diverged tail: up to where the leader's epoch ends, or where this log's own largest epoch ≤ it ends if
-    /// that is earlier (KIP-595). The next fetch validates again, so a far divergence takes several steps.
+    /// Cuts the diverged tail (KIP-595). When this log has the leader's diverging epoch, the two agree up to where the
+    /// shorter of the two copies of that epoch ends (both hold batches of the same leader, so that is a batch boundary
+    /// here too). Otherwise everything after this log's own largest epoch below it goes: the leader has none of those
+    /// epochs. The next fetch validates again, so a far divergence takes several steps.
     /// </summary>
     private void TruncateToDivergence(OffsetAndEpoch diverging)
     {
         var local = EndOffsetForEpoch(diverging.Epoch);
-        var offset = local is { } l ? Math.Min(l.Offset, diverging.Offset) : _log.StartOffset;
+        var offset = local switch
+        {
+            null => _log.StartOffset,
+            { } l when l.Epoch == diverging.Epoch => Math.Min(l.Offset, diverging.Offset),
+            { } l => l.Offset,
+        };
         if (offset >= _log.EndOffset) return;
         if (offset < _highWatermark || offset < _log.StartOffset)
             throw new InvalidOperationException(

@@ -84,7 +84,8 @@ public sealed partial class RaftNode
         foreach (var fetch in leader.Parked.Values) deadline = Math.Min(deadline, fetch.DeadlineMs);
         foreach (var voter in leader.Voters.Values)
         {
-            if (!voter.HasFetchedThisEpoch) deadline = Math.Min(deadline, voter.BeginQuorumEpochSentMs + _config.BeginQuorumEpochResendMs);
+            var silentFrom = voter.HasFetchedThisEpoch ? voter.LastFetchMs + _config.FetchTimeoutMs : long.MinValue;
+            deadline = Math.Min(deadline, Math.Max(silentFrom, voter.BeginQuorumEpochSentMs + _config.BeginQuorumEpochResendMs));
         }
         return deadline;
     }
@@ -102,11 +103,18 @@ public sealed partial class RaftNode
         return times[^needed] + _config.CheckQuorumTimeoutMs;
     }
 
+    /// <summary>
+    /// BeginQuorumEpoch to every voter that has not fetched in this epoch, and again to any that went silent for a
+    /// fetch timeout: a voter that moved to a higher epoch (a failed candidacy) never fetches from us again, and
+    /// pre-votes do not carry its epoch to us, so this is how the leader learns it (from the FENCED_LEADER_EPOCH
+    /// answer) and steps down for an election that can include it.
+    /// </summary>
     private void SendBeginQuorumEpochs(long now)
     {
         foreach (var voter in _leader!.Voters.Values)
         {
-            if (voter.HasFetchedThisEpoch || now < voter.BeginQuorumEpochSentMs + _config.BeginQuorumEpochResendMs) continue;
+            var silent = !voter.HasFetchedThisEpoch || now - voter.LastFetchMs >= _config.FetchTimeoutMs;
+            if (!silent || now < voter.BeginQuorumEpochSentMs + _config.BeginQuorumEpochResendMs) continue;
             voter.BeginQuorumEpochSentMs = now;
             Send(voter.Id, new BeginQuorumEpochRequest
             {

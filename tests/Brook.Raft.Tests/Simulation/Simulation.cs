@@ -76,6 +76,7 @@ public sealed class Simulation
         Schedule(start + 1 + _rng.Next(_options.AppendIntervalMs), new ClientAppendEvent());
         if (_options.Partitions) Schedule(start + 500 + _rng.Next(2500), new PartitionEvent());
         if (_options.Crashes) Schedule(start + 1000 + _rng.Next(4000), new CrashEvent());
+        if (_options.Resignations) Schedule(start + 2000 + _rng.Next(6000), new ResignEvent());
         Schedule(start + _options.FaultPhaseMs, new HealEvent());
         var deadline = start + _options.FaultPhaseMs + _options.ConvergenceBudgetMs;
         while (!_converged && _queue.TryDequeue(out var e, out var at))
@@ -96,6 +97,137 @@ public sealed class Simulation
         }
     }
 
+    // ---- scripted use (scenario tests): no random faults; the test drives partitions, crashes and appends ----
+
+    /// <summary>A quiet cluster for scenario tests: no loss, no duplication, 1–2 ms delays; nodes are started.</summary>
+    public static Simulation Scripted(int voters, int observers = 0, int seed = 1, int snapshotEveryBatches = 0)
+    {
+        var simulation = new Simulation(new SimulationOptions
+        {
+            Seed = seed,
+            Voters = voters,
+            Observers = observers,
+            LossProbability = 0,
+            DuplicationProbability = 0,
+            SlowMessageProbability = 0,
+            MaxDelayMs = 2,
+            Partitions = false,
+            Crashes = false,
+            Resignations = false,
+            SnapshotEveryBatches = snapshotEveryBatches,
+        });
+        foreach (var id in simulation._ids) simulation.StartNode(simulation._nodes[id]);
+        return simulation;
+    }
+
+    public long NowMs => _clock.NowMs;
+
+    /// <summary>Processes events for <paramref name="ms"/> of virtual time (invariants checked throughout).</summary>
+    public void RunFor(long ms) => RunUntil(() => false, ms);
+
+    /// <summary>Processes events until <paramref name="condition"/> holds (true) or <paramref name="timeoutMs"/> pass (false).</summary>
+    public bool RunUntil(Func<bool> condition, long timeoutMs)
+    {
+        var end = _clock.NowMs + timeoutMs;
+        while (!condition())
+        {
+            if (!_queue.TryPeek(out var next, out var at) || at.Time > end)
+            {
+                _clock.NowMs = end;
+                return condition();
+            }
+            _queue.Dequeue();
+            _clock.NowMs = at.Time;
+            Stats.Events++;
+            try
+            {
+                Process(next);
+            }
+            catch (Exception e) when (e is not SimulationViolationException)
+            {
+                throw new SimulationViolationException(Describe(e));
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The only node that is up and Leader, if exactly one is.</summary>
+    public SimNode? Leader
+    {
+        get
+        {
+            var leaders = _nodes.Values.Where(n => n.Raft?.Role == RaftRole.Leader).ToList();
+            return leaders.Count == 1 ? leaders[0] : null;
+        }
+    }
+
+    /// <summary>Waits for one leader that every live node follows; returns it.</summary>
+    public SimNode AwaitStableLeader(long timeoutMs = 10_000)
+    {
+        SimNode? leader = null;
+        var ok = RunUntil(() =>
+        {
+            leader = Leader;
+            return leader is not null && _nodes.Values.All(n => !n.IsUp || n == leader
+                || (n.Raft!.Role == RaftRole.Follower && n.Raft.CurrentLeader == leader.Raft!.CurrentLeader && n.Raft.HighWatermark == leader.Raft.HighWatermark));
+        }, timeoutMs);
+        if (!ok) throw new SimulationViolationException(Describe(new TimeoutException("no stable leader")));
+        return leader!;
+    }
+
+    public RaftAppendResult Append(int nodeId, params byte[][] values)
+    {
+        var node = _nodes[nodeId];
+        var result = node.Raft!.Append(values);
+        Trace("append", result);
+        AfterInput(node);
+        return result;
+    }
+
+    public void Block(int from, int to) => _blocked.Add((from, to));
+
+    /// <summary>Cuts <paramref name="id"/> off from every other node, both ways.</summary>
+    public void Isolate(int id)
+    {
+        foreach (var other in _ids)
+        {
+            if (other == id) continue;
+            Block(id, other);
+            Block(other, id);
+        }
+        Trace("isolate", id);
+    }
+
+    public void HealNetwork()
+    {
+        _blocked.Clear();
+        Trace("heal partitions", null);
+    }
+
+    public void Crash(int id, bool loseUnflushed)
+    {
+        var node = _nodes[id];
+        Trace(loseUnflushed ? "crash, losing the unflushed tail" : "crash", id);
+        node.Raft = null;
+        node.Machine = null;
+        node.Log.Crash(loseUnflushed);
+    }
+
+    public void Restart(int id) => StartNode(_nodes[id]);
+
+    public void Resign(int id)
+    {
+        var node = _nodes[id];
+        node.Raft!.Resign();
+        AfterInput(node);
+    }
+
+    /// <summary>Lets a test act on a node directly (e.g. poll it); the invariants are checked afterwards.</summary>
+    public void Touch(int id) => AfterInput(_nodes[id]);
+
+    /// <summary>The simulation state and recent events, for assertion messages.</summary>
+    public string Report() => Describe(new InvalidOperationException("report"));
+
     // ---- events ----
 
     private abstract record SimEvent;
@@ -106,6 +238,7 @@ public sealed class Simulation
     private sealed record CrashEvent : SimEvent;
     private sealed record RestartEvent(int Node) : SimEvent;
     private sealed record HealEvent : SimEvent;
+    private sealed record ResignEvent : SimEvent;
     private sealed record ConvergenceCheckEvent : SimEvent;
 
     private void Schedule(long at, SimEvent e) => _queue.Enqueue(e, (at, _seq++));
@@ -144,6 +277,16 @@ public sealed class Simulation
                 break;
             case HealEvent:
                 Heal();
+                break;
+            case ResignEvent:
+                if (!_faults) break;
+                Schedule(_clock.NowMs + 2000 + _rng.Next(6000), new ResignEvent());
+                foreach (var n in _nodes.Values.Where(n => n.Raft?.Role == RaftRole.Leader).ToList())
+                {
+                    Trace("resign", n.Id);
+                    n.Raft!.Resign();
+                    AfterInput(n);
+                }
                 break;
             case ConvergenceCheckEvent:
                 CheckConvergence();
@@ -464,7 +607,11 @@ public sealed class Simulation
         sb.AppendLine($"  {_options}");
         sb.AppendLine($"  reproduce: BROOK_RAFT_SEED={_options.Seed} dotnet test tests/Brook.Raft.Tests -c Release --filter Reproduce");
         if (e is not SimulationViolationException) sb.AppendLine(e.ToString());
-        foreach (var n in _nodes.Values) sb.AppendLine("  " + n);
+        foreach (var n in _nodes.Values)
+        {
+            sb.AppendLine("  " + n);
+            sb.AppendLine("    last batches: " + string.Join(" ", n.Log.Batches.TakeLast(10).Select(b => $"{b.BaseOffset}..{b.LastOffset}@{b.Epoch}")));
+        }
         sb.AppendLine("  last events:");
         var first = Math.Max(0, _traceCount - 60);
         for (var i = first; i < _traceCount; i++)

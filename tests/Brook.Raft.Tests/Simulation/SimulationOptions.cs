@@ -7,7 +7,7 @@ public sealed record SimulationOptions
     public int Voters { get; init; } = 3;
     public int Observers { get; init; }
     /// <summary>Virtual time with faults and client appends, then the network heals and crashed nodes restart.</summary>
-    public long FaultPhaseMs { get; init; } = 25_000;
+    public long FaultPhaseMs { get; init; } = 28_000;
     /// <summary>Virtual time allowed after healing to converge on one leader, one log, and a committed probe append.</summary>
     public long ConvergenceBudgetMs { get; init; } = 15_000;
     public double LossProbability { get; init; } = 0.02;
@@ -17,6 +17,8 @@ public sealed record SimulationOptions
     public int MaxDelayMs { get; init; } = 15;
     public bool Partitions { get; init; } = true;
     public bool Crashes { get; init; } = true;
+    /// <summary>Leaders are asked now and then to resign gracefully (EndQuorumEpoch).</summary>
+    public bool Resignations { get; init; } = true;
     /// <summary>Average virtual time between client appends.</summary>
     public int AppendIntervalMs { get; init; } = 40;
     /// <summary>State machines snapshot after this many committed batches (0: never).</summary>
