@@ -62,6 +62,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
     /// <summary>Replays one seed: BROOK_RAFT_SEED, else the seeds listed here (add a failing one to pin it).</summary>
     [Theory]
     [InlineData(1)]
+    [InlineData(774)] // divergence truncation landed inside a batch
+    [InlineData(839)] // a voter stranded in a higher epoch was never heard by the leader
     public void Reproduce(int seed)
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("BROOK_RAFT_SEED"), out var fromEnvironment)) seed = fromEnvironment;
