@@ -580,7 +580,7 @@ public sealed class Simulation
             throw new SimulationViolationException($"new leader {node.Id} has log end {node.Log.EndOffset}, below committed data");
     }
 
-    private static int FirstBatchAtOrAfter(IReadOnlyList<Storage.StoredBatch> batches, long offset)
+    private static int FirstBatchAtOrAfter(IReadOnlyList<Brook.Raft.Storage.StoredBatch> batches, long offset)
     {
         int lo = 0, hi = batches.Count;
         while (lo < hi)
