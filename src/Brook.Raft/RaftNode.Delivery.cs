@@ -11,6 +11,8 @@ public sealed partial class RaftNode
 
     /// <summary>The bytes of the latest snapshot, kept after the first read since FetchSnapshot serves it chunk by chunk.</summary>
     private (OffsetAndEpoch Id, byte[] Bytes)? _snapshotCache;
+    /// <summary>The high watermark at which delivery last found no whole batch to hand over.</summary>
+    private long _deliveryStalledAt = -1;
 
     /// <summary>Offset of the next batch the listener gets: everything below it was delivered (or loaded from a snapshot).</summary>
     public long NextDeliveryOffset => _nextDeliveryOffset;
@@ -73,7 +75,12 @@ public sealed partial class RaftNode
                 continue;
             }
             var batches = RaftBatches.Decode(_log.Read(_nextDeliveryOffset, DeliveryReadBytes).Span, _highWatermark);
-            if (batches.Count == 0) break;
+            if (batches.Count == 0)
+            {
+                // The high watermark sits inside a batch (never expected): wait for it to move instead of polling in a loop.
+                _deliveryStalledAt = _highWatermark;
+                break;
+            }
             foreach (var batch in batches)
             {
                 if (batch.BaseOffset != _nextDeliveryOffset)

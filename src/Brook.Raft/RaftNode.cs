@@ -151,7 +151,8 @@ public sealed partial class RaftNode
         get
         {
             if (!_started) return long.MaxValue;
-            if (_flushPending || _nextDeliveryOffset < _highWatermark || _notifiedLeader != CurrentLeader) return long.MinValue;
+            if (_flushPending || (_nextDeliveryOffset < _highWatermark && _highWatermark != _deliveryStalledAt) || _notifiedLeader != CurrentLeader)
+                return long.MinValue;
             return _role switch
             {
                 RaftRole.Leader => LeaderDeadlineMs(),

@@ -346,7 +346,8 @@ public sealed class Simulation
             FetchMaxBytes = 16 * 1024,
             SnapshotChunkBytes = 512,
         };
-        node.Raft = new RaftNode(config, node.Log, node.State, node.Snapshots, node.Transport!, node.Machine, _clock, new Random(_rng.Next()));
+        IRaftLog log = _options.AcknowledgeUnflushed ? new UnflushedAcknowledgingLog(node.Log) : node.Log;
+        node.Raft = new RaftNode(config, log, node.State, node.Snapshots, node.Transport!, node.Machine, _clock, new Random(_rng.Next()));
         node.Machine.Node = node.Raft;
         node.LastHighWatermark = -1;
         node.TruthCheckedUpTo = 0;

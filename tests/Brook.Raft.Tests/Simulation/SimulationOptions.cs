@@ -21,6 +21,8 @@ public sealed record SimulationOptions
     public bool Resignations { get; init; } = true;
     /// <summary>Average virtual time between client appends.</summary>
     public int AppendIntervalMs { get; init; } = 40;
+    /// <summary>Breaks the durability rule on purpose (see <see cref="UnflushedAcknowledgingLog"/>), to show the checks catch it.</summary>
+    public bool AcknowledgeUnflushed { get; init; }
     /// <summary>State machines snapshot after this many committed batches (0: never).</summary>
     public int SnapshotEveryBatches { get; init; } = 25;
 
