@@ -156,6 +156,45 @@ public sealed partial class PartitionLog
         }
     }
 
+    /// <summary>
+    /// Replaces the whole log by an empty one that starts at <paramref name="offset"/> (Kafka's truncateFullyAndStartAt):
+    /// a replica that installed a snapshot of everything below it, which may lie beyond this log's end. Every segment,
+    /// producer snapshot and leader epoch goes; the start and recovery checkpoints move to the offset. Durable on
+    /// return. A crash part-way leaves either the old log or an empty one, and the caller (which holds the snapshot)
+    /// repeats the call when it sees the log does not start at the snapshot's end.
+    /// </summary>
+    public void TruncateFullyAndStartAt(long offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        lock (_flushLock)
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var oldEnd = _logEndOffset;
+            foreach (var segment in _segments)
+            {
+                _retired.Add(segment);
+                DeleteSegmentFiles(segment.BaseOffset);
+            }
+            foreach (var snapshot in _snapshotOffsets) _fs.DeleteFile(SnapshotPath(snapshot));
+            _snapshotOffsets.Clear();
+            var fresh = NewSegment(offset, Config);
+            Volatile.Write(ref _segments, [fresh]);
+            // Start before end, as retention publishes them: a reader that sees the new end sees the new start.
+            WriteLogStartCheckpoint(offset);
+            Volatile.Write(ref _logStartOffset, offset);
+            Volatile.Write(ref _logEndOffset, offset);
+            Volatile.Write(ref _recoveryPoint, offset);
+            WriteRecoveryCheckpoint(offset);
+            ProducerState.Clear();
+            _epochs.Clear();
+            PersistEpochs();
+            OnTruncatedForCleaning();
+            _fs.SyncDirectory(Directory);
+            _logger.LogInformation("Replaced {Directory} (log end {OldEnd}) by an empty log starting at {Offset}", Directory, oldEnd, offset);
+        }
+    }
+
     /// <summary>Producer state after a truncation (the kept segments' aborted-transaction indexes were truncated with them).</summary>
     private void ReloadProducerState()
     {

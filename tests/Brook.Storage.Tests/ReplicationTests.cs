@@ -118,4 +118,40 @@ public sealed class ReplicationTests : LogTestBase
         Assert.Equal(Enumerable.Range(0, 11).Select(i => 2L * i), ReadAll(reopened).Select(b => b.BaseOffset));
         Assert.Equal([(0, 0L), (1, 10L), (9, 20L)], reopened.LeaderEpochs);
     }
+
+    [Fact]
+    public void Truncate_fully_and_start_at_replaces_the_log_by_an_empty_one_beyond_its_end_that_survives_a_reopen()
+    {
+        var config = LogConfig.Default with { SegmentBytes = 400 };
+        using (var log = Open(config))
+        {
+            for (var i = 0; i < 10; i++) Assert.Equal(ErrorCode.None, log.AppendAsFollower(LeaderBatch(i * 2, 2, epoch: 1 + i / 5)).Error);
+            Assert.True(log.SegmentBaseOffsets.Count > 1);
+
+            log.TruncateFullyAndStartAt(100);
+            Assert.Equal((100L, 100L), (log.LogStartOffset, log.LogEndOffset));
+            Assert.Empty(log.LeaderEpochs);
+            Assert.Equal([100L], log.SegmentBaseOffsets);
+            Assert.Equal(ErrorCode.OffsetOutOfRange, log.Read(50, 1000, long.MaxValue, true).Error);
+            Assert.Equal(ErrorCode.None, log.AppendAsFollower(LeaderBatch(100, 3, epoch: 7)).Error);
+        }
+        using (var reopened = Open(config))
+        {
+            Assert.Equal((100L, 103L), (reopened.LogStartOffset, reopened.LogEndOffset));
+            Assert.Equal([(7, 100L)], reopened.LeaderEpochs);
+            Assert.Equal([100L], ReadAll(reopened, 100).Select(b => b.BaseOffset));
+            Assert.DoesNotContain(Directory.GetFiles(Dir), f => Path.GetFileName(f).StartsWith("00000000000000000000", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Truncate_fully_and_start_at_an_offset_inside_the_log_drops_everything()
+    {
+        using var log = Open();
+        Assert.Equal(ErrorCode.None, log.AppendAsFollower(TestBatches.Concat(LeaderBatch(0, 3, epoch: 1), LeaderBatch(3, 3, epoch: 2))).Error);
+        log.TruncateFullyAndStartAt(3);
+        Assert.Equal((3L, 3L), (log.LogStartOffset, log.LogEndOffset));
+        Assert.Equal(ErrorCode.None, log.AppendAsFollower(LeaderBatch(3, 1, epoch: 4)).Error);
+        Assert.Equal([3L], ReadAll(log, 3).Select(b => b.BaseOffset));
+    }
 }

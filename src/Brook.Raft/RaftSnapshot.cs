@@ -1,0 +1,9 @@
+using Brook.Raft.Messages;
+
+namespace Brook.Raft;
+
+/// <summary>
+/// A snapshot's content as the listener loads it: the state machine's records (the values it wrote when it took
+/// the snapshot) covering every offset below <see cref="Id"/>.Offset.
+/// </summary>
+public sealed record RaftSnapshot(OffsetAndEpoch Id, long LastContainedLogTimestampMs, IReadOnlyList<byte[]> Records);

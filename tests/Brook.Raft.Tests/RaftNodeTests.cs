@@ -1,0 +1,104 @@
+using Brook.Common;
+using Brook.Raft.Messages;
+using Brook.Raft.Storage;
+using Brook.Raft.Tests.Simulation;
+
+namespace Brook.Raft.Tests;
+
+/// <summary>Single-node checks of request handling, driven by hand.</summary>
+public sealed class RaftNodeTests
+{
+    private readonly SimClock _clock = new();
+    private readonly MemoryQuorumStateStore _state = new();
+
+    private (RaftNode Node, CheckingTransport Transport) NewVoter(int id = 2)
+    {
+        var transport = new CheckingTransport();
+        var node = new RaftNode(new RaftConfig { NodeId = id, ClusterId = "c", Voters = [1, 2, 3] }, new MemoryRaftLog(), _state,
+            new MemorySnapshotStore(), transport, new RecordingListener(), _clock, new Random(1));
+        node.Start();
+        return (node, transport);
+    }
+
+    private static VoteRequest Vote(int candidate, int epoch, bool preVote, int voter = 2) => new()
+    {
+        RequestId = 7,
+        ClusterId = "c",
+        CandidateEpoch = epoch,
+        CandidateId = candidate,
+        VoterId = voter,
+        LastOffsetEpoch = 0,
+        LastOffset = 0,
+        PreVote = preVote,
+    };
+
+    [Fact]
+    public void A_vote_is_persisted_before_the_answer_leaves_and_only_one_candidate_gets_it()
+    {
+        var (node, transport) = NewVoter();
+        transport.OnSend = _ => Assert.Equal(new ElectionState(5, -1, 1), _state.Read());
+        node.Handle(1, Vote(1, 5, preVote: false));
+        Assert.True(((VoteResponse)transport.Sent[^1].Message).VoteGranted);
+        Assert.Equal(RaftRole.Unattached, node.Role);
+
+        transport.OnSend = null;
+        node.Handle(3, Vote(3, 5, preVote: false));
+        Assert.False(((VoteResponse)transport.Sent[^1].Message).VoteGranted);
+        node.Handle(1, Vote(1, 5, preVote: false)); // a retry from the same candidate
+        Assert.True(((VoteResponse)transport.Sent[^1].Message).VoteGranted);
+    }
+
+    [Fact]
+    public void A_pre_vote_changes_nothing_and_stale_or_foreign_requests_are_refused()
+    {
+        var (node, transport) = NewVoter();
+        var writes = _state.WriteCount;
+        node.Handle(1, Vote(1, 9, preVote: true));
+        Assert.True(((VoteResponse)transport.Sent[^1].Message).VoteGranted);
+        Assert.Equal(0, node.Epoch);
+        Assert.Equal(writes, _state.WriteCount);
+
+        node.Handle(1, Vote(1, 3, preVote: false));
+        node.Handle(3, Vote(3, 2, preVote: false));
+        Assert.Equal(ErrorCode.FencedLeaderEpoch, ((VoteResponse)transport.Sent[^1].Message).Error);
+        node.Handle(3, Vote(3, 4, preVote: false) with { ClusterId = "other" });
+        Assert.Equal(ErrorCode.InconsistentClusterId, ((VoteResponse)transport.Sent[^1].Message).Error);
+        node.Handle(9, Vote(9, 4, preVote: false));
+        Assert.Equal(ErrorCode.InconsistentVoterSet, ((VoteResponse)transport.Sent[^1].Message).Error);
+        node.Handle(3, Vote(3, 4, preVote: false) with { LastOffsetEpoch = 4 });
+        Assert.Equal(ErrorCode.InvalidRequest, ((VoteResponse)transport.Sent[^1].Message).Error);
+    }
+
+    [Fact]
+    public void A_non_leader_answers_fetch_with_the_leader_it_knows()
+    {
+        var (node, transport) = NewVoter();
+        node.Handle(1, new BeginQuorumEpochRequest { RequestId = 1, ClusterId = "c", LeaderEpoch = 4, LeaderId = 1, VoterId = 2 });
+        Assert.Equal(RaftRole.Follower, node.Role);
+        var fetch = new FetchRequest
+        {
+            RequestId = 2, ClusterId = "c", ReplicaId = 9, CurrentLeaderEpoch = 4, FetchOffset = 0, LastFetchedEpoch = 0, MaxWaitMs = 0, MaxBytes = 1000,
+        };
+        node.Handle(9, fetch);
+        var response = (FetchResponse)transport.Sent[^1].Message;
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, response.Error);
+        Assert.Equal(new LeaderAndEpoch(1, 4), response.CurrentLeader);
+        node.Handle(9, fetch with { CurrentLeaderEpoch = 2 });
+        Assert.Equal(ErrorCode.FencedLeaderEpoch, ((FetchResponse)transport.Sent[^1].Message).Error);
+        node.Handle(9, fetch with { CurrentLeaderEpoch = 6 });
+        Assert.Equal(ErrorCode.UnknownLeaderEpoch, ((FetchResponse)transport.Sent[^1].Message).Error);
+    }
+
+    /// <summary>Records what is sent and runs a check at the moment of sending.</summary>
+    private sealed class CheckingTransport : IRaftTransport
+    {
+        public Action<RaftMessage>? OnSend { get; set; }
+        public List<(int To, RaftMessage Message)> Sent { get; } = [];
+
+        public void Send(int destinationId, RaftMessage message)
+        {
+            OnSend?.Invoke(message);
+            Sent.Add((destinationId, message));
+        }
+    }
+}
