@@ -23,6 +23,17 @@ public sealed class MetadataLoader(MetadataView view) : IMetadataCommitListener
         view.Publish(delta.Build());
     }
 
+    /// <summary>
+    /// A snapshot's records replayed onto an empty image, as if they were one batch ending at <paramref name="endOffset"/>
+    /// - 1 (records carry what offsets they need, such as broker epochs, themselves).
+    /// </summary>
+    public void OnSnapshot(long endOffset, IReadOnlyList<Records.MetadataRecord> records)
+    {
+        var delta = new MetadataDelta(MetadataImage.Empty);
+        if (records.Count > 0) delta.Replay(new MetadataBatch(endOffset - records.Count, records));
+        view.Publish(delta.Build(endOffset - 1));
+    }
+
     public void OnLeaderChange(QuorumLeader leader)
     {
         _leader = leader;

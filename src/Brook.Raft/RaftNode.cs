@@ -119,6 +119,9 @@ public sealed partial class RaftNode
         }
         else if (stored.LeaderId >= 0) EnterFollower(stored.LeaderId, leaderContact: false, now);
         else EnterUnattached(now);
+        // The only voter needs nobody's vote: stand at once instead of waiting out an election timeout (a standalone
+        // node would otherwise start up to two election timeouts late).
+        if (IsVoter && _config.Voters.Count == 1) _electionDeadlineMs = now;
         _logger.LogInformation("Raft node {Node} started as {Role} in epoch {Epoch} (log {Start}..{End}, voted {Voted})",
             NodeId, _role, _epoch, _log.StartOffset, _log.EndOffset, _votedId);
     }

@@ -10,10 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Brook.Server;
 
 /// <summary>
-/// Start-up and shutdown order of the broker's state. Before the listeners bind: replay the metadata log, open the
-/// hosted partitions (recovering their logs) and load the coordinators. After they bound (so a port-0 listener's real
-/// port is known): register this broker with the controller, then open request processing. On shutdown the logs are
-/// closed cleanly after the listeners have stopped.
+/// Start-up and shutdown order of the broker's state. Before the listeners bind: start the metadata quorum. After
+/// they bound (so a port-0 listener's real port is known and quorum peers can reach this node): catch up with the
+/// metadata, open the hosted partitions, load the coordinators, register this broker with the controller, then open
+/// request processing. On shutdown the logs are closed cleanly after the listeners have stopped.
 /// </summary>
 public sealed class BrokerLifecycle(
     BrokerConfig config,
@@ -31,28 +31,35 @@ public sealed class BrokerLifecycle(
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Replay the committed metadata first: everything below is resolved against the image it builds.
-        await quorum.StartAsync(loader, cancellationToken);
-        logger.LogInformation("Replayed the metadata log up to offset {Offset}: {Topics} topics, {Brokers} brokers",
-            metadata.Image.Offset, metadata.Image.TopicsByName.Count, metadata.Image.Brokers.Count);
-        // Dynamic broker configs first: partition settings are resolved against them.
-        dynamicConfig.Apply(metadata.Image);
-        metadata.ImagePublished += dynamicConfig.Apply;
-        replicas.DeleteStrayLogs(metadata.Image);
-        replicas.Apply(metadata.Image);
-        metadata.ImagePublished += replicas.Apply;
-        // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
-        groups.LoadHostedPartitions();
-        transactions.LoadHostedPartitions();
-    }
+    /// <summary>
+    /// Starts the metadata quorum before the listeners bind: its peers may be starting too and need this node's
+    /// controller listener to answer before any of them has a leader.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken) => quorum.StartAsync(loader, cancellationToken);
 
-    /// <summary>The listeners are bound: register with their real ports, then let requests in.</summary>
+    /// <summary>
+    /// The listeners are bound. Wait until the metadata is caught up, open the hosted partitions (recovering their
+    /// logs) and load the coordinators from the image, register with the real ports, then let client requests in.
+    /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         try
         {
+            await quorum.WaitUntilCaughtUpAsync(cancellationToken);
+            var image = metadata.Image;
+            logger.LogInformation("Metadata caught up at offset {Offset}: {Topics} topics, {Brokers} brokers",
+                image.Offset, image.TopicsByName.Count, image.Brokers.Count);
+            // Subscribe before applying the current image, so no image published in between is missed (applying is
+            // idempotent). Dynamic broker configs first: partition settings are resolved against them.
+            metadata.ImagePublished += dynamicConfig.Apply;
+            dynamicConfig.Apply(metadata.Image);
+            replicas.DeleteStrayLogs(metadata.Image);
+            metadata.ImagePublished += replicas.Apply;
+            replicas.Apply(metadata.Image);
+            // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
+            groups.LoadHostedPartitions();
+            transactions.LoadHostedPartitions();
+
             var endpoints = listeners.Advertised
                 .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
                 .ToList();

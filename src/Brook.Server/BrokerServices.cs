@@ -2,12 +2,14 @@ using Brook.Common.Config;
 using Brook.Coordination;
 using Brook.Coordination.Transactions;
 using Brook.Metadata;
+using Brook.Raft;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Handlers;
 using Brook.Server.Hosting;
 using Brook.Server.Internal;
-using Brook.Server.Handlers;
 using Brook.Server.Network;
+using Brook.Server.Quorum;
 using Brook.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,11 +29,21 @@ public static class BrokerServices
         services.AddSingleton<RemovedConfigNotices>();
         services.AddSingleton(sp => new DynamicBrokerConfig(config, sp.GetRequiredService<RemovedConfigNotices>()));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new ServerOptions { SocketRequestMaxBytes = config.SocketRequestMaxBytes });
+        services.AddSingleton(new ServerOptions
+        {
+            SocketRequestMaxBytes = config.SocketRequestMaxBytes,
+            ControllerListenerNames = config.ControllerListenerNames.ToHashSet(StringComparer.Ordinal),
+        });
 
         services.AddSingleton(sp => new MetadataView(sp.GetRequiredService<ILogger<MetadataView>>()));
         services.AddSingleton<MetadataLoader>();
-        services.AddSingleton<IMetadataQuorum>(sp => new MetadataLog(logDir, sp.GetRequiredService<ILogger<MetadataLog>>(), config.NodeId));
+        services.AddSingleton(sp => StorageFormat.EnsureFormatted(config));
+        services.AddSingleton(sp => QuorumSettings.RaftConfigFor(config, sp.GetRequiredService<MetaProperties>().ClusterId));
+        services.TryAddSingleton<IRaftTransport, UnreachablePeersTransport>();
+        services.AddSingleton(sp => new RaftMetadataQuorum(
+            sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IMetadataQuorum>(sp => sp.GetRequiredService<RaftMetadataQuorum>());
         services.AddSingleton(sp => new ClusterController(
             sp.GetRequiredService<IMetadataQuorum>(),
             sp.GetRequiredService<MetadataView>(),
@@ -39,7 +51,7 @@ public static class BrokerServices
             {
                 DefaultNumPartitions = config.NumPartitions,
                 DefaultReplicationFactor = (short)config.DefaultReplicationFactor,
-                ClusterId = config.ClusterId,
+                ClusterId = sp.GetRequiredService<MetaProperties>().ClusterId,
             },
             new TopicConfigValidator(),
             sp.GetRequiredService<ILogger<ClusterController>>()));

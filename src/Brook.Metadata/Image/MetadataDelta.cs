@@ -57,6 +57,13 @@ public sealed class MetadataDelta
         _offset = offset;
     }
 
+    /// <summary>The image, stamped as applied up to <paramref name="offset"/> (a snapshot's end - 1) when that is later.</summary>
+    public MetadataImage Build(long offset)
+    {
+        if (offset > _offset) _offset = offset;
+        return Build();
+    }
+
     public MetadataImage Build()
     {
         foreach (var topic in _changedTopics.Values)

@@ -17,10 +17,16 @@ public interface IMetadataQuorum : IDisposable
     QuorumLeader Leader { get; }
 
     /// <summary>
-    /// Starts the quorum. Batches known to be committed are handed to <paramref name="listener"/> before this completes
-    /// (the whole local log for a single node), later ones as they commit.
+    /// Starts the quorum and returns without waiting for other members (they may be starting too and need this node's
+    /// answers): committed batches reach <paramref name="listener"/> from now on, in order.
     /// </summary>
     Task StartAsync(IMetadataCommitListener listener, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes once this node knows the leader and has handed the listener everything committed up to the high
+    /// watermark it learned then: from here on its image is as current as the quorum's was at that moment.
+    /// </summary>
+    Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends <paramref name="records"/> as one atomic batch in leader epoch <paramref name="epoch"/> and returns the
@@ -38,6 +44,12 @@ public interface IMetadataCommitListener
 
     /// <summary>The quorum's leader changed (or became unknown), in epoch order.</summary>
     void OnLeaderChange(QuorumLeader leader);
+
+    /// <summary>
+    /// The state is replaced by a snapshot covering every offset below <paramref name="endOffset"/> (at start-up, or
+    /// when this node was too far behind and fetched the leader's): its records, in order, rebuild the image.
+    /// </summary>
+    void OnSnapshot(long endOffset, IReadOnlyList<MetadataRecord> records);
 }
 
 /// <summary>The leader of the metadata quorum (the active controller) and its epoch; id -1 when unknown.</summary>

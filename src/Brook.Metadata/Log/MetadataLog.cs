@@ -58,6 +58,9 @@ public sealed class MetadataLog : IMetadataQuorum
     /// <summary>This node in <see cref="LocalEpoch"/> once started; unknown before, so nothing is written before the replay.</summary>
     public QuorumLeader Leader => Volatile.Read(ref _listener) is null ? QuorumLeader.Unknown : new(NodeId, LocalEpoch);
 
+    /// <summary>Replayed completely by <see cref="StartAsync"/>.</summary>
+    public Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Replays the whole log to <paramref name="listener"/> as one delivery, then names this node the leader.</summary>
     public Task StartAsync(IMetadataCommitListener listener, CancellationToken cancellationToken)
     {

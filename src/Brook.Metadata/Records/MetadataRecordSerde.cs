@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Common.Config;
 using Brook.Protocol;
 
@@ -17,6 +18,23 @@ public static class MetadataRecordSerde
         writer.WriteInt16(record.Version);
         record.WriteFields(writer);
         writer.WriteEmptyTaggedFields();
+    }
+
+    /// <summary>One record as the bytes of a metadata log record value.</summary>
+    public static byte[] Serialize(MetadataRecord record)
+    {
+        using var buffer = new PooledBufferWriter(128);
+        Write(new ProtocolWriter(buffer) { Flexible = true }, record);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The record a metadata log record value holds; throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static MetadataRecord Deserialize(ReadOnlyMemory<byte> value)
+    {
+        var reader = new ProtocolReader(value, flexible: true);
+        var record = Read(ref reader);
+        if (reader.Remaining != 0) throw new InvalidDataException($"{reader.Remaining} bytes after a {record.Type} record");
+        return record;
     }
 
     /// <summary>Reads one record; throws <see cref="InvalidDataException"/> for an unknown type or a newer version.</summary>

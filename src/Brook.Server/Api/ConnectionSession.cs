@@ -13,6 +13,9 @@ public sealed class ConnectionSession
 
     public required string ConnectionId { get; init; }
     public required string ListenerName { get; init; }
+
+    /// <summary>Whether the listener is a controller listener (controller.listener.names) or a client listener.</summary>
+    public ListenerScope Scope { get; init; } = ListenerScope.Broker;
     public EndPoint? RemoteEndPoint { get; init; }
     public CancellationToken Closed { get; init; }
 

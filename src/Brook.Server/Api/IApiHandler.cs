@@ -16,6 +16,9 @@ public interface IApiHandler
     /// <summary>Lowest version put in ApiVersions responses (may be below <see cref="MinVersion"/>, KAFKA-18659).</summary>
     short AdvertisedMinVersion { get; }
 
+    /// <summary>The kinds of listener this API is served on (client listeners only, unless the handler says otherwise).</summary>
+    ListenerScope Listeners { get; }
+
     /// <summary>Parses the body from the reader (already positioned after the header, flexibility set).</summary>
     IRequestMessage Parse(ref ProtocolReader reader, short version);
 
@@ -40,6 +43,7 @@ public abstract class ApiHandler<TRequest> : IApiHandler where TRequest : IReque
     public virtual short MinVersion => TRequest.Api.MinVersion;
     public virtual short MaxVersion => TRequest.Api.MaxVersion;
     public virtual short AdvertisedMinVersion => MinVersion;
+    public virtual ListenerScope Listeners => ListenerScope.Broker;
 
     public IRequestMessage Parse(ref ProtocolReader reader, short version)
     {

@@ -13,15 +13,19 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class ApiVersionsHandler(IServiceProvider services) : ApiHandler<ApiVersionsRequest>
 {
-    private ApiVersionsResponse? _cached;
+    private ApiVersionsResponse? _brokerCached;
+    private ApiVersionsResponse? _controllerCached;
 
-    public ApiVersionsResponse Build(ErrorCode error)
+    public override ListenerScope Listeners => ListenerScope.Both;
+
+    /// <summary>The APIs a listener of <paramref name="scope"/> serves, with their version ranges.</summary>
+    public ApiVersionsResponse Build(ErrorCode error, ListenerScope scope = ListenerScope.Broker)
     {
         var registry = services.GetRequiredService<ApiRegistry>();
         return new ApiVersionsResponse
         {
             ErrorCode = (short)error,
-            ApiKeys = registry.All
+            ApiKeys = registry.AllFor(scope)
                 .Select(h => new ApiVersionsResponse.ApiVersionRange((short)h.Api.Key, h.AdvertisedMinVersion, h.MaxVersion))
                 .OrderBy(r => r.ApiKey)
                 .ToList(),
@@ -29,5 +33,7 @@ public sealed class ApiVersionsHandler(IServiceProvider services) : ApiHandler<A
     }
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, ApiVersionsRequest request) =>
-        Done(_cached ??= Build(ErrorCode.None));
+        Done(context.Session.Scope == ListenerScope.Controller
+            ? _controllerCached ??= Build(ErrorCode.None, ListenerScope.Controller)
+            : _brokerCached ??= Build(ErrorCode.None));
 }

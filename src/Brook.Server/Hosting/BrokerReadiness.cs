@@ -1,9 +1,10 @@
 namespace Brook.Server.Hosting;
 
 /// <summary>
-/// Opens request processing once the broker has loaded its metadata and registered. Kestrel binds the listeners before
-/// that (so an ephemeral port is known before registration); requests that arrive early wait here instead of seeing a
-/// half-started broker, as Kafka's SocketServer binds early and enables request processing last.
+/// Opens client request processing once the broker has loaded its metadata and registered. Kestrel binds the listeners
+/// before that (so an ephemeral port is known before registration, and quorum peers can reach the controller
+/// listener); client connections made earlier are closed at once instead of seeing a half-started broker, as Kafka's
+/// SocketServer binds early and enables request processing last.
 /// </summary>
 public sealed class BrokerReadiness
 {

@@ -37,6 +37,15 @@ public sealed class KafkaConnectionHandler(
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        // A client listener binds before the broker has loaded and registered (see BrokerReadiness). Until then a client
+        // connection is closed at once, which clients treat like a refused connection and retry after their backoff;
+        // holding its requests instead would let them time out "maybe written". The controller listener serves the
+        // quorum at once: peers need it to elect a leader while this node is still starting.
+        if (!readiness.Ready.IsCompletedSuccessfully && !IsControllerListener(connection))
+        {
+            connection.Abort();
+            return;
+        }
         var listener = connection.Items.TryGetValue(ListenerNameItem, out var name) && name is string s ? s : "PLAINTEXT";
         var pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxInFlightPerConnection)
         {
@@ -47,6 +56,7 @@ public sealed class KafkaConnectionHandler(
         {
             ConnectionId = connection.ConnectionId,
             ListenerName = listener,
+            Scope = options.ControllerListenerNames.Contains(listener) ? ListenerScope.Controller : ListenerScope.Broker,
             RemoteEndPoint = connection.RemoteEndPoint,
             Closed = connection.ConnectionClosed,
         };
@@ -75,8 +85,6 @@ public sealed class KafkaConnectionHandler(
     {
         var input = connection.Transport.Input;
         var ct = connection.ConnectionClosed;
-        // Requests wait until the broker has loaded and registered (the listener binds earlier, see BrokerReadiness).
-        if (!readiness.Ready.IsCompleted) await readiness.Ready.WaitAsync(ct);
         while (true)
         {
             var result = await input.ReadAsync(ct);
@@ -140,7 +148,7 @@ public sealed class KafkaConnectionHandler(
             return false;
         }
 
-        var handler = registry.Find((short)header.ApiKey);
+        var handler = registry.Find((short)header.ApiKey, session.Scope);
         if (handler is null)
         {
             logger.LogWarning("Closing connection {Connection} from {Remote}: unknown API key {Key} (correlation id {Correlation})",
@@ -155,7 +163,7 @@ public sealed class KafkaConnectionHandler(
             {
                 // KIP-511: answer an unknown ApiVersions version with a v0 body carrying UNSUPPORTED_VERSION and our ranges,
                 // so the client can retry with a version we know.
-                var fallback = ((Handlers.ApiVersionsHandler)handler).Build(ErrorCode.UnsupportedVersion);
+                var fallback = ((Handlers.ApiVersionsHandler)handler).Build(ErrorCode.UnsupportedVersion, session.Scope);
                 item = new Pending(header.CorrelationId, 0, 0, ValueTask.FromResult<IMessage?>(fallback), frame, header.ApiKey, null, null);
                 return true;
             }
@@ -290,6 +298,8 @@ public sealed class KafkaConnectionHandler(
         return response;
     }
 
-    private bool FlexibleFor(Pending item) =>
-        registry.Find((short)item.Key) is { } h && h.Api.IsFlexible(item.Version);
+    private bool IsControllerListener(ConnectionContext connection) =>
+        connection.Items.TryGetValue(ListenerNameItem, out var name) && name is string s && options.ControllerListenerNames.Contains(s);
+
+    private static bool FlexibleFor(Pending item) => item.Handler is { } h && h.Api.IsFlexible(item.Version);
 }

@@ -7,4 +7,6 @@ public sealed class ServerOptions
     public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
     /// <summary>Requests of one connection being handled or waiting to be answered before reading pauses (back-pressure).</summary>
     public int MaxInFlightPerConnection { get; init; } = 64;
+    /// <summary>controller.listener.names: connections on these listeners are served the controller's APIs.</summary>
+    public IReadOnlySet<string> ControllerListenerNames { get; init; } = new HashSet<string>();
 }

@@ -157,7 +157,10 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         return StartProcessAsync();
     }
 
-    /// <summary>Waits until a TCP connect to the port succeeds; fails with the captured log on timeout or early exit.</summary>
+    /// <summary>
+    /// Waits until the broker answers an ApiVersions request (it binds its listeners before it has finished starting and
+    /// holds requests until then, so a bare TCP connect is not enough); fails with the captured log on timeout or early exit.
+    /// </summary>
     public async Task WaitUntilListeningAsync(TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
@@ -169,7 +172,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
                 throw new InvalidOperationException(
                     $"broker exited (code {_process?.ExitCode}) before listening on {BootstrapServers}.\n--- broker log ---\n{Log}");
             }
-            if (await CanConnectAsync().ConfigureAwait(false)) return;
+            if (await IsServingAsync().ConfigureAwait(false)) return;
             if (deadline.Elapsed > timeout)
             {
                 throw new TimeoutException(
@@ -236,16 +239,17 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         await WaitUntilListeningAsync(StartupTimeout).ConfigureAwait(false);
     }
 
-    private async Task<bool> CanConnectAsync()
+    private async Task<bool> IsServingAsync()
     {
-        using var client = new TcpClient();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         try
         {
-            await client.ConnectAsync("127.0.0.1", Port, cts.Token).ConfigureAwait(false);
-            return true;
+            using var client = await Wire.ProtocolClient.ConnectAsync(Port).ConfigureAwait(false);
+            var versions = await client.SendAsync<Brook.Protocol.Messages.ApiVersionsRequest, Brook.Protocol.Messages.ApiVersionsResponse>(
+                new Brook.Protocol.Messages.ApiVersionsRequest { ClientSoftwareName = "brook-tests", ClientSoftwareVersion = "1.0" }, 3,
+                TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            return versions.ErrorCode == 0;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or OperationCanceledException or InvalidDataException)
         {
             return false;
         }

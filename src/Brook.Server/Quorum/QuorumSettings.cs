@@ -1,0 +1,24 @@
+using Brook.Common.Config;
+using Brook.Raft;
+
+namespace Brook.Server.Quorum;
+
+/// <summary>The KRaft settings of this node, from Kafka's controller.quorum.* keys.</summary>
+public static class QuorumSettings
+{
+    /// <summary>
+    /// The voters are controller.quorum.voters; a standalone node is the one voter of its own quorum (a majority of
+    /// one: it elects itself at once and commits what it has flushed).
+    /// </summary>
+    public static RaftConfig RaftConfigFor(BrokerConfig config, string clusterId) => new()
+    {
+        NodeId = config.NodeId,
+        ClusterId = clusterId,
+        Voters = config.IsStandalone ? [config.NodeId] : [.. config.ControllerQuorumVoters.Select(v => v.Id)],
+        ElectionTimeoutMs = config.ControllerQuorumElectionTimeoutMs,
+        FetchTimeoutMs = config.ControllerQuorumFetchTimeoutMs,
+        ElectionBackoffMaxMs = config.ControllerQuorumElectionBackoffMaxMs,
+        RequestTimeoutMs = config.ControllerQuorumRequestTimeoutMs,
+        RetryBackoffMs = Math.Max(1, config.ControllerQuorumRetryBackoffMs),
+    };
+}
