@@ -315,7 +315,11 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
                 await FlushAsync(flushedOneWay);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !_closing.IsCancellationRequested)
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // Closed while waiting for work or flushing: the close already has its reason.
+        }
+        catch (Exception e)
         {
             failure = e;
         }
