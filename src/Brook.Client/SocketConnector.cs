@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Brook.Client;
 
-/// <summary>Opens the TCP socket of a connection: resolve, bind the local address if one is set, connect within the timeout.</summary>
+/// <summary>Opens the TCP socket of a connection: resolve, bind the local address if one is set, connect within the timeout (TCP_NODELAY, keepalive).</summary>
 internal static class SocketConnector
 {
     public static async Task<Socket> ConnectAsync(EndPoint endpoint, KafkaConnectionOptions options, CancellationToken ct)
@@ -25,6 +25,8 @@ internal static class SocketConnector
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
+                    // As Kafka's Selector does: an idle inter-broker connection to a vanished host is found out eventually.
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
                     if (local is not null) socket.Bind(new IPEndPoint(local, 0));
                     await socket.ConnectAsync(new IPEndPoint(address, port), linked.Token);
                     return socket;
