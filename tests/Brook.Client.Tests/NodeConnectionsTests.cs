@@ -3,6 +3,7 @@ using System.Net;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using static Brook.Client.Tests.Requests;
 
 namespace Brook.Client.Tests;
@@ -50,50 +51,57 @@ public sealed class NodeConnectionsTests
     [Fact]
     public async Task FailedAttemptsBackOffExponentiallyAndASuccessResetsTheBackoff()
     {
+        // The pool's clock is fake so the waits are exact; only the refused connects take real time.
+        var time = new FakeTimeProvider();
         await using var server = new FakeKafkaServer(FakeKafkaServer.ServeAsync());
         EndPoint target = DeadEndPoint();
-        await using var pool = new NodeConnections(_ => target);
+        await using var pool = new NodeConnections(_ => target, WithClock(time));
 
-        // Kafka's order: the first failure owes reconnect.backoff.ms, each further one doubles it, ±20 %.
-        var stopwatch = Stopwatch.StartNew();
-        (int Low, int High)[] expected = [(40, 60), (80, 120), (160, 240), (320, 480)];
-        for (var attempt = 0; attempt < expected.Length; attempt++)
+        await Assert.ThrowsAsync<KafkaConnectionException>(() => pool.GetConnectionAsync(Node));
+        // Kafka's order: the first failure owes reconnect.backoff.ms, each further one doubles it, ±20 %, capped at 1 s.
+        (int Low, int High)[] expected = [(40, 60), (80, 120), (160, 240), (320, 480), (640, 960), (800, 1000), (800, 1000)];
+        for (var failure = 0; failure < expected.Length; failure++)
         {
-            var started = stopwatch.Elapsed;
-            await Assert.ThrowsAsync<KafkaConnectionException>(() => pool.GetConnectionAsync(Node));
-            var delay = pool.GetReconnectDelay(Node);
-            Assert.InRange(delay.TotalMilliseconds, expected[attempt].Low / 2.0, expected[attempt].High);
-            // An attempt does not start before the previous failure's backoff has passed.
-            if (attempt > 0) Assert.True(stopwatch.Elapsed - started >= TimeSpan.FromMilliseconds(expected[attempt - 1].Low - 15),
-                $"attempt {attempt} started after {(stopwatch.Elapsed - started).TotalMilliseconds:0} ms");
+            var owed = pool.GetReconnectDelay(Node);
+            Assert.InRange(owed.TotalMilliseconds, expected[failure].Low, expected[failure].High);
+            if (failure == expected.Length - 1) break;
+            var attempt = pool.GetConnectionAsync(Node);
+            var waited = await AdvanceUntilDoneAsync(time, attempt);
+            // The next attempt starts only once the backoff owed has passed on the pool's clock (which keeps moving
+            // while the refused connect takes its few real milliseconds, hence the slack above).
+            Assert.InRange(waited, owed, owed + Slack);
+            await Assert.ThrowsAsync<KafkaConnectionException>(() => attempt);
         }
 
         target = server.EndPoint;
-        var response = await SendMetadataAsync(pool, "back");
-        Assert.Equal("back", response.Topics[0].Name);
+        var reconnect = pool.GetConnectionAsync(Node);
+        await AdvanceUntilDoneAsync(time, reconnect);
+        Assert.True((await reconnect).IsConnected);
         Assert.Equal(TimeSpan.Zero, pool.GetReconnectDelay(Node));
     }
 
     [Fact]
     public async Task ALostConnectionIsReopenedAfterTheInitialBackoffAndLogged()
     {
+        var time = new FakeTimeProvider();
         var logger = new CapturingLogger();
         await using var server = new FakeKafkaServer(FakeKafkaServer.ServeAsync());
-        await using var pool = new NodeConnections(_ => server.EndPoint, logger: logger);
+        await using var pool = new NodeConnections(_ => server.EndPoint, WithClock(time), logger);
         var first = await pool.GetConnectionAsync(Node);
 
         first.Dispose(); // as if the peer had dropped it: the pool did not ask for this
-        await first.Closed;
         await WaitUntilAsync(() => logger.Entries.Any(e => e.Level == LogLevel.Warning));
-        Assert.InRange(pool.GetReconnectDelay(Node).TotalMilliseconds, 1, 60);
+        var owed = pool.GetReconnectDelay(Node);
+        Assert.InRange(owed.TotalMilliseconds, 40, 60);
         Assert.False(pool.IsReady(Node));
 
-        var stopwatch = Stopwatch.StartNew();
-        var second = await pool.GetConnectionAsync(Node);
+        var reopening = pool.GetConnectionAsync(Node);
+        var waited = await AdvanceUntilDoneAsync(time, reopening);
+        Assert.InRange(waited, owed, owed + Slack);
+        var second = await reopening;
         Assert.NotSame(first, second);
         Assert.True(second.IsConnected);
         Assert.Equal(2, server.Connections);
-        Assert.True(stopwatch.ElapsedMilliseconds < 1000);
 
         var lost = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
         Assert.Contains($"node {Node}", lost.Message);
@@ -192,6 +200,32 @@ public sealed class NodeConnectionsTests
         var connection = await connecting.WaitAsync(Patience);
         Assert.Equal(IPAddress.Loopback, peer.RemoteEndPoint.Address);
         Assert.Equal(connection.LocalEndPoint, peer.RemoteEndPoint);
+    }
+
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(100);
+
+    private static NodeConnectionsOptions WithClock(TimeProvider time) =>
+        new() { Connection = new KafkaConnectionOptions { TimeProvider = time } };
+
+    /// <summary>
+    /// Moves the fake clock forward a step at a time until <paramref name="task"/> ends; returns how far it moved. Steps,
+    /// not one jump, because the pool may not have started its wait yet when the test first advances.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceUntilDoneAsync(FakeTimeProvider time, Task task)
+    {
+        var advanced = TimeSpan.Zero;
+        var real = Stopwatch.StartNew();
+        while (!task.IsCompleted)
+        {
+            if (real.Elapsed > Patience) throw new TimeoutException($"still running after the clock moved {advanced.TotalMilliseconds} ms");
+            // Let the pool's continuations run before the clock moves: it must see the time it waits from.
+            await Task.WhenAny(task, Task.Delay(2));
+            if (task.IsCompleted) break;
+            time.Advance(Step);
+            advanced += Step;
+        }
+        return advanced;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
