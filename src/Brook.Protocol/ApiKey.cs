@@ -55,6 +55,7 @@ public enum ApiKey : short
     UnregisterBroker = 64,
     DescribeTransactions = 65,
     ListTransactions = 66,
+    AllocateProducerIds = 67,
     ConsumerGroupHeartbeat = 68,
     ConsumerGroupDescribe = 69,
     ControllerRegistration = 70,

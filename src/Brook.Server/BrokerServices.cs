@@ -6,6 +6,7 @@ using Brook.Raft;
 using Brook.Replication;
 using Brook.Server.Api;
 using Brook.Server.Handlers;
+using Brook.Server.Handlers.Quorum;
 using Brook.Server.Hosting;
 using Brook.Server.Internal;
 using Brook.Server.Network;
@@ -39,7 +40,21 @@ public static class BrokerServices
         services.AddSingleton<MetadataLoader>();
         services.AddSingleton(sp => StorageFormat.EnsureFormatted(config));
         services.AddSingleton(sp => QuorumSettings.RaftConfigFor(config, sp.GetRequiredService<MetaProperties>().ClusterId));
-        services.TryAddSingleton<IRaftTransport, UnreachablePeersTransport>();
+        if (config.IsStandalone)
+        {
+            services.AddSingleton<IRaftTransport, UnreachablePeersTransport>();
+        }
+        else
+        {
+            services.AddSingleton(sp => new KafkaRaftTransport(sp.GetRequiredService<RaftConfig>(), QuorumEndpoints.VoterResolver(config),
+                QuorumEndpoints.LocalAddress(config), sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IRaftTransport>(sp => sp.GetRequiredService<KafkaRaftTransport>());
+            services.AddSingleton<IApiHandler, VoteHandler>();
+            services.AddSingleton<IApiHandler, BeginQuorumEpochHandler>();
+            services.AddSingleton<IApiHandler, EndQuorumEpochHandler>();
+            services.AddSingleton<IApiHandler, QuorumFetchHandler>();
+            services.AddSingleton<IApiHandler, FetchSnapshotHandler>();
+        }
         services.AddSingleton(sp => new RaftMetadataQuorum(
             sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
@@ -131,6 +146,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, DescribeTransactionsHandler>();
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
+        services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

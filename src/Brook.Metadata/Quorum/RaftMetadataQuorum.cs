@@ -62,6 +62,7 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
         if (legacy is not null) legacy.ImportInto(_log, _time);
         _server = new RaftServer(_config, _log, new FileQuorumStateStore(directory), new FileSnapshotStore(directory), _transport,
             new Listener(this), _time, new Random(), _loggers.CreateLogger<RaftServer>());
+        if (_transport is IServerBoundTransport bound) bound.Attach(_server);
         _server.Start();
         _logger.LogInformation("Metadata quorum started: node {NodeId} ({Role}), voters {Voters}", _config.NodeId,
             _config.IsVoter ? "voter" : "observer", string.Join(",", _config.Voters));

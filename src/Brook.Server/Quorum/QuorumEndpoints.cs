@@ -1,0 +1,43 @@
+using System.Net;
+using Brook.Common.Config;
+
+namespace Brook.Server.Quorum;
+
+/// <summary>Where this node reaches the voters, and the address its own outbound connections leave from.</summary>
+public static class QuorumEndpoints
+{
+    /// <summary>A voter's controller endpoint from controller.quorum.voters (resolved on every connection attempt).</summary>
+    public static Func<int, EndPoint?> VoterResolver(BrokerConfig config)
+    {
+        var voters = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
+        return id => voters.TryGetValue(id, out var v) ? Resolve(v.Host, v.Port) : null;
+    }
+
+    /// <summary>
+    /// The address connections to peers leave from: the host of this node's own controller listener (for a voter) or
+    /// client listener, when it names a literal address. A node on 127.0.0.2 thus talks from 127.0.0.2, so a test can
+    /// cut it off from a peer with an iptables rule on the address pair.
+    /// </summary>
+    public static IPAddress? LocalAddress(BrokerConfig config)
+    {
+        var own = config.IsController && config.ControllerListenerNames.Count > 0
+            ? config.Listeners.FirstOrDefault(l => l.Name == config.ControllerListenerNames[0])
+            : config.Listeners.FirstOrDefault(l => !config.ControllerListenerNames.Contains(l.Name));
+        return own is not null && !own.IsWildcardHost && IPAddress.TryParse(own.Host, out var ip) ? ip : null;
+    }
+
+    internal static EndPoint? Resolve(string host, int port)
+    {
+        if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return new IPEndPoint(IPAddress.Loopback, port);
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            return addresses.Length > 0 ? new IPEndPoint(addresses[0], port) : null;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+}
