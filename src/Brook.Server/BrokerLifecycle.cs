@@ -41,9 +41,10 @@ public sealed class BrokerLifecycle(
         replicas.DeleteStrayLogs(metadata.Image);
         replicas.Apply(metadata.Image);
         metadata.ImagePublished += replicas.Apply;
-        // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
-        groups.LoadHostedPartitions();
-        transactions.LoadHostedPartitions();
+        // Groups, committed offsets and transactions are replayed from the partitions of __consumer_offsets and
+        // __transaction_state this broker leads, in the background, and follow leadership from now on.
+        groups.Start();
+        transactions.Start();
         logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
             metadata.Image.ClusterId, metadata.Image.TopicsByName.Count, replicas.Partitions.Count());
     }
@@ -52,6 +53,8 @@ public sealed class BrokerLifecycle(
     {
         metadata.ImagePublished -= replicas.Apply;
         metadata.ImagePublished -= dynamicConfig.Apply;
+        transactions.Stop();
+        groups.Stop();
         transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();
