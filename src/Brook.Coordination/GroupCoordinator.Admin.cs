@@ -30,11 +30,11 @@ public sealed partial class GroupCoordinator
 
         lock (_lock)
         {
-            var loading = _partitions.ContainsValue(false);
+            var loading = _partitions.Values.Any(p => !p.Loaded);
             var list = new List<ListedGroup>();
             foreach (var group in _groups.Values)
             {
-                if (!_partitions.TryGetValue(group.Partition, out var loaded) || !loaded || group.Is(GroupState.Dead)) continue;
+                if (!IsLoadedPartition(group.Partition) || group.Is(GroupState.Dead)) continue;
                 if (group.Consumer is { } consumer)
                 {
                     var consumerState = consumer.State;
@@ -173,7 +173,7 @@ public sealed partial class GroupCoordinator
         var sequence = ++_appendSequence;
         foreach (var group in _groups.Values.ToList())
         {
-            if (!_partitions.TryGetValue(group.Partition, out var loaded) || !loaded) continue;
+            if (!IsLoadedPartition(group.Partition)) continue;
             // A commit in flight may be the first of a simple consumer's group: leave the group alone until it lands.
             if (group.InFlightCommits > 0) continue;
 

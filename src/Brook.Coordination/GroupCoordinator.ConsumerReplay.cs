@@ -28,7 +28,7 @@ public sealed partial class GroupCoordinator
 
         lock (_lock)
         {
-            if (!_partitions.TryGetValue(partition, out var loaded) || loaded)
+            if (!IsLoadingPartition(partition))
                 throw new InvalidOperationException($"__consumer_offsets partition {partition} is not loading");
             _groups.TryGetValue(key.GroupId, out var holder);
             if (key.Type == OffsetsRecordType.ConsumerGroupPartitionMetadata) return;

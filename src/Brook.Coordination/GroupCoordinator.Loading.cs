@@ -6,22 +6,39 @@ using Microsoft.Extensions.Logging;
 namespace Brook.Coordination;
 
 /// <summary>
-/// Taking over and giving up __consumer_offsets partitions. The host, on becoming leader of partition p, calls
-/// <see cref="BeginLoading"/>, feeds every record of p in offset order to <see cref="Replay"/>, then calls
-/// <see cref="CompleteLoading"/>; on losing leadership it calls <see cref="Unload"/>.
+/// Taking over and giving up __consumer_offsets partitions. The host, on becoming leader of partition p in leader epoch
+/// e, calls <see cref="BeginLoading"/>(p, e), feeds every record of p in offset order to <see cref="Replay"/>, then calls
+/// <see cref="CompleteLoading"/>(p, e); on losing leadership it calls <see cref="Unload"/>(p, its new epoch). The epochs
+/// make stale transitions harmless, as in Kafka's coordinator runtime: an election older than the one a partition is
+/// owned at is refused, a load that a newer transition overtook is discarded, and a resignation older than the
+/// election is ignored.
 /// </summary>
 public sealed partial class GroupCoordinator
 {
-    /// <summary>Claims a partition: its groups answer COORDINATOR_LOAD_IN_PROGRESS until <see cref="CompleteLoading"/>.</summary>
-    public void BeginLoading(int partition)
+    /// <summary>A partition this coordinator owns: the leader epoch it was claimed at, and whether it is loaded yet.</summary>
+    private readonly record struct OwnedPartition(int CoordinatorEpoch, bool Loaded);
+
+    /// <summary>
+    /// Claims a partition at leader epoch <paramref name="coordinatorEpoch"/>: its groups answer COORDINATOR_LOAD_IN_PROGRESS
+    /// until <see cref="CompleteLoading"/>, and whatever an earlier claim left of it is dropped (parked requests get
+    /// NOT_COORDINATOR). Refused (false, nothing changes) while the partition is owned at a newer epoch.
+    /// </summary>
+    public bool BeginLoading(int partition, int coordinatorEpoch = 0)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_partitions.TryGetValue(partition, out var owned) && owned.CoordinatorEpoch > coordinatorEpoch)
+            {
+                _logger.LogInformation("Not loading __consumer_offsets partition {Partition} at epoch {Epoch}: it is owned at epoch {Current}",
+                    partition, coordinatorEpoch, owned.CoordinatorEpoch);
+                return false;
+            }
             foreach (var group in GroupsOf(partition)) DropGroup(group, ErrorCode.NotCoordinator);
-            _partitions[partition] = false;
+            _partitions[partition] = new OwnedPartition(coordinatorEpoch, Loaded: false);
         }
         ArmTimer();
+        return true;
     }
 
     /// <summary>
@@ -56,7 +73,7 @@ public sealed partial class GroupCoordinator
 
         lock (_lock)
         {
-            if (!_partitions.TryGetValue(partition, out var loaded) || loaded)
+            if (!IsLoadingPartition(partition))
                 throw new InvalidOperationException($"__consumer_offsets partition {partition} is not loading");
             if (GroupPartitioner.PartitionFor(parsedKey.GroupId, _options.OffsetsTopicPartitions) != partition)
                 _logger.LogWarning("Group {Group} found in partition {Partition}, not where it hashes to (offsets.topic.num.partitions changed?)",
@@ -103,14 +120,23 @@ public sealed partial class GroupCoordinator
         }
     }
 
-    /// <summary>Opens a loaded partition for requests; loaded members get a full session timeout to show up.</summary>
-    public void CompleteLoading(int partition)
+    /// <summary>
+    /// Opens a loaded partition for requests; loaded members get a full session timeout to show up. Returns false,
+    /// changing nothing, when the partition is not loading — or, given <paramref name="coordinatorEpoch"/>, not loading
+    /// at that epoch: a load that an unload or a newer claim overtook is discarded.
+    /// </summary>
+    public bool CompleteLoading(int partition, int? coordinatorEpoch = null)
     {
         lock (_lock)
         {
-            if (!_partitions.TryGetValue(partition, out var loaded) || loaded)
-                throw new InvalidOperationException($"__consumer_offsets partition {partition} is not loading");
-            _partitions[partition] = true;
+            if (!_partitions.TryGetValue(partition, out var owned) || owned.Loaded ||
+                (coordinatorEpoch is { } epoch && owned.CoordinatorEpoch != epoch))
+            {
+                _logger.LogInformation("Discarding the load of __consumer_offsets partition {Partition} at epoch {Epoch}: it is no longer loading",
+                    partition, coordinatorEpoch);
+                return false;
+            }
+            _partitions[partition] = owned with { Loaded = true };
             var groups = GroupsOf(partition);
             foreach (var group in groups)
             {
@@ -129,27 +155,57 @@ public sealed partial class GroupCoordinator
                 // group.max.size may have shrunk since the group was written.
                 if (group.Members.Count > _options.MaxGroupSize) PrepareRebalance(group, "loaded group is over group.max.size");
             }
-            _logger.LogInformation("Loaded __consumer_offsets partition {Partition}: {Count} groups", partition, groups.Count);
+            _logger.LogInformation("Loaded __consumer_offsets partition {Partition} at epoch {Epoch}: {Count} groups",
+                partition, owned.CoordinatorEpoch, groups.Count);
         }
         ArmTimer();
+        return true;
     }
 
-    /// <summary>Gives a partition up: its groups leave memory and parked requests get NOT_COORDINATOR.</summary>
-    public void Unload(int partition)
+    /// <summary>
+    /// Gives a partition up: its groups leave memory with their timers (session, rebalance, sync deadlines), parked
+    /// requests get NOT_COORDINATOR and so do requests for its groups from now on. <paramref name="coordinatorEpoch"/>
+    /// is the leader epoch in which this broker stopped leading; an unload older than the epoch the partition is owned
+    /// at is ignored. Without one (the topic was deleted, or shutdown) it always applies. True if the partition was
+    /// owned and is now given up.
+    /// </summary>
+    public bool Unload(int partition, int? coordinatorEpoch = null)
     {
         lock (_lock)
         {
-            foreach (var group in GroupsOf(partition)) DropGroup(group, ErrorCode.NotCoordinator);
+            if (!_partitions.TryGetValue(partition, out var owned)) return false;
+            if (coordinatorEpoch is { } epoch && epoch < owned.CoordinatorEpoch)
+            {
+                _logger.LogInformation("Not unloading __consumer_offsets partition {Partition} for epoch {Epoch}: it is owned at epoch {Current}",
+                    partition, epoch, owned.CoordinatorEpoch);
+                return false;
+            }
+            var groups = GroupsOf(partition);
+            foreach (var group in groups) DropGroup(group, ErrorCode.NotCoordinator);
             _partitions.Remove(partition);
+            _logger.LogInformation("Unloaded __consumer_offsets partition {Partition} (epoch {Epoch}): {Count} groups", partition, owned.CoordinatorEpoch, groups.Count);
         }
         ArmTimer();
+        return true;
     }
 
     /// <summary>Whether requests for groups of <paramref name="partition"/> are served here (loaded, not loading).</summary>
     public bool IsLoaded(int partition)
     {
-        lock (_lock) return _partitions.TryGetValue(partition, out var loaded) && loaded;
+        lock (_lock) return IsLoadedPartition(partition);
     }
+
+    /// <summary>The leader epoch <paramref name="partition"/> is owned (loading or loaded) at; null when it is not owned here.</summary>
+    public int? CoordinatorEpochOf(int partition)
+    {
+        lock (_lock) return _partitions.TryGetValue(partition, out var owned) ? owned.CoordinatorEpoch : null;
+    }
+
+    /// <summary>Under the lock.</summary>
+    private bool IsLoadedPartition(int partition) => _partitions.TryGetValue(partition, out var owned) && owned.Loaded;
+
+    /// <summary>Under the lock.</summary>
+    private bool IsLoadingPartition(int partition) => _partitions.TryGetValue(partition, out var owned) && !owned.Loaded;
 
     private List<ClassicGroup> GroupsOf(int partition) => _groups.Values.Where(g => g.Partition == partition).ToList();
 

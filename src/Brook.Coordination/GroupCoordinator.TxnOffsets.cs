@@ -144,7 +144,7 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
     {
         lock (_lock)
         {
-            if (!_partitions.TryGetValue(partition, out var loaded) || loaded)
+            if (!IsLoadingPartition(partition))
                 throw new InvalidOperationException($"__consumer_offsets partition {partition} is not loading");
             CompletePendingTransaction(producerId, commit, [partition]);
         }

@@ -34,8 +34,8 @@ public sealed partial class GroupCoordinator : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ClassicGroup> _groups = new(StringComparer.Ordinal);
 
-    /// <summary>Partitions this coordinator owns: false while loading, true once loaded. Absent: not ours.</summary>
-    private readonly Dictionary<int, bool> _partitions = [];
+    /// <summary>Partitions this coordinator owns, with the leader epoch they are loaded at. Absent: not ours.</summary>
+    private readonly Dictionary<int, OwnedPartition> _partitions = [];
 
     private readonly DeadlineQueue _deadlines = new();
     private readonly CancellationTokenSource _shutdown = new();
@@ -75,8 +75,8 @@ public sealed partial class GroupCoordinator : IDisposable
     private ErrorCode CoordinatorError(string groupId, out int partition)
     {
         partition = PartitionFor(groupId);
-        if (_disposed || !_partitions.TryGetValue(partition, out var loaded)) return ErrorCode.NotCoordinator;
-        return loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
+        if (_disposed || !_partitions.TryGetValue(partition, out var owned)) return ErrorCode.NotCoordinator;
+        return owned.Loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
     }
 
     private static TaskCompletionSource<T> NewCompletion<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -13,7 +13,7 @@ namespace Brook.Replication;
 /// acks=all through <see cref="WaitForCommitAsync"/> (the high watermark past the batch, and local durability when
 /// brook.log.flush.on.ack is on).
 /// </summary>
-public sealed class ReplicaManager : IDisposable
+public sealed partial class ReplicaManager : IDisposable
 {
     private const string PartitionMetadataFile = "partition.metadata";
 
@@ -152,6 +152,7 @@ public sealed class ReplicaManager : IDisposable
                 _logger.LogInformation("Deleting log of {Partition}: its topic was deleted", id);
                 partition.Log.Delete();
             }
+            RaiseLeadershipChanges();
         }
     }
 

@@ -56,9 +56,10 @@ public sealed class BrokerLifecycle(
             replicas.DeleteStrayLogs(metadata.Image);
             metadata.ImagePublished += replicas.Apply;
             replicas.Apply(metadata.Image);
-            // Groups and committed offsets are state replayed from __consumer_offsets, if it exists yet.
-            groups.LoadHostedPartitions();
-            transactions.LoadHostedPartitions();
+            // Groups, committed offsets and transactions are replayed from the partitions of __consumer_offsets and
+            // __transaction_state this broker leads, in the background, and follow leadership from now on.
+            groups.Start();
+            transactions.Start();
 
             var endpoints = listeners.Advertised
                 .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
@@ -83,6 +84,8 @@ public sealed class BrokerLifecycle(
     {
         metadata.ImagePublished -= replicas.Apply;
         metadata.ImagePublished -= dynamicConfig.Apply;
+        transactions.Stop();
+        groups.Stop();
         transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();

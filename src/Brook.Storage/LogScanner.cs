@@ -26,9 +26,17 @@ public static class LogScanner
         }, chunkBytes);
 
     /// <summary>Visits every record, control records included, from the log start up to <paramref name="endOffsetExclusive"/>; returns the number visited.</summary>
-    public static long Scan(PartitionLog log, long endOffsetExclusive, BatchRecordVisitor visit, int chunkBytes = 1 << 20)
+    public static long Scan(PartitionLog log, long endOffsetExclusive, BatchRecordVisitor visit, int chunkBytes = 1 << 20) =>
+        Scan(log, log.LogStartOffset, endOffsetExclusive, visit, chunkBytes);
+
+    /// <summary>
+    /// Visits every record, control records included, from <paramref name="startOffset"/> (at or above the log start) up
+    /// to <paramref name="endOffsetExclusive"/>; returns the number visited. Scanning on from where an earlier scan ended
+    /// catches up with records appended since.
+    /// </summary>
+    public static long Scan(PartitionLog log, long startOffset, long endOffsetExclusive, BatchRecordVisitor visit, int chunkBytes = 1 << 20)
     {
-        var offset = log.LogStartOffset;
+        var offset = startOffset;
         long visited = 0;
         using var chunk = new PooledBufferWriter(chunkBytes);
         using var decompressed = new PooledBufferWriter(chunkBytes);

@@ -37,4 +37,20 @@ public sealed class LogScannerTests : LogTestBase
         LogScanner.Scan(log, 2, (offset, _, _, _, _) => offsets.Add(offset));
         Assert.Equal([0L, 1L], offsets);
     }
+
+    [Fact]
+    public void ScansOnFromAGivenOffsetToCatchUpWithAppends()
+    {
+        using var log = Open();
+        AppendOk(log, Batch(CompressionType.None, ("a", "1"), ("b", "2"), ("c", "3")));
+        var offsets = new List<long>();
+        LogScanner.BatchRecordVisitor visit = (in LogScanner.BatchContext _, long offset, ReadOnlySpan<byte> _, bool _, ReadOnlySpan<byte> _, bool _) =>
+            offsets.Add(offset);
+        // A start inside a batch skips the batch's earlier records.
+        Assert.Equal(2, LogScanner.Scan(log, 1, log.LogEndOffset, visit));
+        var end = log.LogEndOffset;
+        AppendOk(log, Batch(CompressionType.Zstd, ("d", "4"), ("e", "5")));
+        Assert.Equal(2, LogScanner.Scan(log, end, log.LogEndOffset, visit));
+        Assert.Equal([1L, 2L, 3L, 4L], offsets);
+    }
 }

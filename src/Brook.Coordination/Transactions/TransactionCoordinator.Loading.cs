@@ -5,25 +5,36 @@ using Microsoft.Extensions.Logging;
 namespace Brook.Coordination.Transactions;
 
 /// <summary>
-/// Taking over and giving up __transaction_state partitions. The host, on becoming leader of partition p, calls
-/// <see cref="BeginLoading"/>, feeds every record of p in offset order to <see cref="Replay"/>, then calls
-/// <see cref="CompleteLoading"/>; on losing leadership it calls <see cref="Unload"/>.
+/// Taking over and giving up __transaction_state partitions, as Kafka's TransactionStateManager does
+/// (loadTransactionsForTxnTopicPartition / removeTransactionsForTxnTopicPartition). The host, on becoming leader of
+/// partition p in leader epoch e, calls <see cref="BeginLoading"/>(p, e), feeds every record of p in offset order to
+/// <see cref="Replay"/>, then calls <see cref="CompleteLoading"/>(p, e); on losing leadership it calls
+/// <see cref="Unload"/>(p, its new epoch). A load that an unload or a newer claim overtook is discarded; an election or
+/// resignation older than the epoch the partition is owned at is ignored.
 /// </summary>
 public sealed partial class TransactionCoordinator
 {
     /// <summary>
-    /// Claims a partition: its ids answer COORDINATOR_LOAD_IN_PROGRESS until <see cref="CompleteLoading"/>.
-    /// <paramref name="coordinatorEpoch"/> is the partition's leader epoch; markers carry it so that partitions can tell
-    /// a stale coordinator's markers from the current one's.
+    /// Claims a partition: its ids answer COORDINATOR_LOAD_IN_PROGRESS until <see cref="CompleteLoading"/>, and what an
+    /// earlier claim left of it is dropped. <paramref name="coordinatorEpoch"/> is the partition's leader epoch; markers
+    /// carry it so that partitions can tell a stale coordinator's markers from the current one's. Refused (false,
+    /// nothing changes) while the partition is owned at a newer epoch.
     /// </summary>
-    public void BeginLoading(int partition, int coordinatorEpoch = 0)
+    public bool BeginLoading(int partition, int coordinatorEpoch = 0)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_partitions.TryGetValue(partition, out var owned) && owned.CoordinatorEpoch > coordinatorEpoch)
+            {
+                _logger.LogInformation("Not loading __transaction_state partition {Partition} at epoch {Epoch}: it is owned at epoch {Current}",
+                    partition, coordinatorEpoch, owned.CoordinatorEpoch);
+                return false;
+            }
             RemoveTransactionsOf(partition);
             _partitions[partition] = new OwnedPartition(coordinatorEpoch, Loaded: false);
         }
+        return true;
     }
 
     /// <summary>
@@ -71,15 +82,23 @@ public sealed partial class TransactionCoordinator
 
     /// <summary>
     /// Opens a loaded partition for requests, then finishes every transaction left in PrepareCommit/PrepareAbort by
-    /// writing its markers again (markers are idempotent for the partitions) and recording its completion.
+    /// writing its markers again (markers are idempotent for the partitions) under this load's coordinator epoch, and
+    /// recording its completion. Returns false, changing nothing, when the partition is not loading — or, given
+    /// <paramref name="coordinatorEpoch"/>, not loading at that epoch: a load that an unload or a newer claim overtook
+    /// is discarded.
     /// </summary>
-    public void CompleteLoading(int partition)
+    public bool CompleteLoading(int partition, int? coordinatorEpoch = null)
     {
         List<CompletionJob> pending = [];
         lock (_lock)
         {
-            if (!_partitions.TryGetValue(partition, out var owned) || owned.Loaded)
-                throw new InvalidOperationException($"__transaction_state partition {partition} is not loading");
+            if (!_partitions.TryGetValue(partition, out var owned) || owned.Loaded ||
+                (coordinatorEpoch is { } epoch && owned.CoordinatorEpoch != epoch))
+            {
+                _logger.LogInformation("Discarding the load of __transaction_state partition {Partition} at epoch {Epoch}: it is no longer loading",
+                    partition, coordinatorEpoch);
+                return false;
+            }
             _partitions[partition] = owned with { Loaded = true };
             var count = 0;
             foreach (var meta in _transactions.Values)
@@ -88,21 +107,44 @@ public sealed partial class TransactionCoordinator
                 count++;
                 if (meta.State is TransactionState.PrepareCommit or TransactionState.PrepareAbort) pending.Add(CompletionJobFor(meta));
             }
-            _logger.LogInformation("Loaded __transaction_state partition {Partition}: {Count} transactional ids, {Pending} to complete",
-                partition, count, pending.Count);
+            _logger.LogInformation("Loaded __transaction_state partition {Partition} at epoch {Epoch}: {Count} transactional ids, {Pending} to complete",
+                partition, owned.CoordinatorEpoch, count, pending.Count);
         }
         // Started after the partition counts as loaded, so that their completing records are not refused as loading.
         foreach (var job in pending) StartCompletion(job);
+        return true;
     }
 
-    /// <summary>Gives a partition up: its ids leave memory; transitions in flight end with NOT_COORDINATOR and marker sending stops.</summary>
-    public void Unload(int partition)
+    /// <summary>
+    /// Gives a partition up: its ids leave memory (so the timeout and expiration sweeps pass them by), transitions in
+    /// flight end with NOT_COORDINATOR, marker sending for its transactions stops, and requests for its ids get
+    /// NOT_COORDINATOR. <paramref name="coordinatorEpoch"/> is the leader epoch in which this broker stopped leading; an
+    /// unload older than the epoch the partition is owned at is ignored. Without one (the topic was deleted, or shutdown)
+    /// it always applies. True if the partition was owned and is now given up.
+    /// </summary>
+    public bool Unload(int partition, int? coordinatorEpoch = null)
     {
         lock (_lock)
         {
-            RemoveTransactionsOf(partition);
+            if (!_partitions.TryGetValue(partition, out var owned)) return false;
+            if (coordinatorEpoch is { } epoch && epoch < owned.CoordinatorEpoch)
+            {
+                _logger.LogInformation("Not unloading __transaction_state partition {Partition} for epoch {Epoch}: it is owned at epoch {Current}",
+                    partition, epoch, owned.CoordinatorEpoch);
+                return false;
+            }
+            var count = RemoveTransactionsOf(partition);
             _partitions.Remove(partition);
+            _logger.LogInformation("Unloaded __transaction_state partition {Partition} (epoch {Epoch}): {Count} transactional ids",
+                partition, owned.CoordinatorEpoch, count);
         }
+        return true;
+    }
+
+    /// <summary>The leader epoch <paramref name="partition"/> is owned (loading or loaded) at, the coordinator epoch its markers carry; null when not owned here.</summary>
+    public int? CoordinatorEpochOf(int partition)
+    {
+        lock (_lock) return _partitions.TryGetValue(partition, out var owned) ? owned.CoordinatorEpoch : null;
     }
 
     /// <summary>Whether requests for ids of <paramref name="partition"/> are served here (loaded, not loading).</summary>
@@ -111,9 +153,10 @@ public sealed partial class TransactionCoordinator
         lock (_lock) return IsLoadedPartition(partition);
     }
 
-    private void RemoveTransactionsOf(int partition)
+    private int RemoveTransactionsOf(int partition)
     {
         var ids = _transactions.Values.Where(m => m.Partition == partition).Select(m => m.TransactionalId).ToList();
         foreach (var id in ids) _transactions.Remove(id);
+        return ids.Count;
     }
 }

@@ -122,7 +122,7 @@ public sealed class ProduceHandler(
         var header = new RecordBatchHeader(records.Data.Span);
         if (!header.IsTransactional) return null;
         if (!transactions.IsReady)
-            return (ErrorCode.NotEnoughReplicas, "unable to verify the partition was added to the transaction: the transaction coordinator is loading");
+            return (ErrorCode.NotEnoughReplicas, "unable to verify the partition was added to the transaction: the transaction coordinator is not available");
         var verified = transactions.Coordinator.VerifyPartitionsInTxn(transactionalId, header.ProducerId, header.ProducerEpoch, [partition]);
         var error = verified.Error != ErrorCode.None ? verified.Error
             : verified.Partitions.Select(p => p.Error).FirstOrDefault(e => e != ErrorCode.None);

@@ -37,7 +37,7 @@ public sealed class GroupCoordinatorHost(
             ["segment.bytes"] = config.OffsetsTopicSegmentBytes.ToString(CultureInfo.InvariantCulture),
         });
 
-    protected override void BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition);
+    protected override bool BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition, leaderEpoch);
 
     protected override void Replay(int partition, in LogScanner.BatchContext batch, long offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
     {
@@ -51,5 +51,7 @@ public sealed class GroupCoordinatorHost(
         coordinator.Replay(partition, key, value, valueIsNull, batch.ProducerId, batch.IsTransactional, offset);
     }
 
-    protected override void CompleteLoading(int partition) => coordinator.CompleteLoading(partition);
+    protected override bool CompleteLoading(int partition, int leaderEpoch) => coordinator.CompleteLoading(partition, leaderEpoch);
+
+    protected override void Unload(int partition, int? leaderEpoch) => coordinator.Unload(partition, leaderEpoch);
 }

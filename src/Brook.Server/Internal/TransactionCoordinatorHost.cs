@@ -35,7 +35,7 @@ public sealed class TransactionCoordinatorHost(
         });
 
     // The partition's leader epoch doubles as the coordinator epoch written into transaction markers.
-    protected override void BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition, leaderEpoch);
+    protected override bool BeginLoading(int partition, int leaderEpoch) => coordinator.BeginLoading(partition, leaderEpoch);
 
     protected override void Replay(int partition, in LogScanner.BatchContext batch, long offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
     {
@@ -43,5 +43,8 @@ public sealed class TransactionCoordinatorHost(
         coordinator.Replay(partition, key, value, valueIsNull);
     }
 
-    protected override void CompleteLoading(int partition) => coordinator.CompleteLoading(partition);
+    // Transactions left in PrepareCommit/PrepareAbort get their markers sent again, under this load's epoch.
+    protected override bool CompleteLoading(int partition, int leaderEpoch) => coordinator.CompleteLoading(partition, leaderEpoch);
+
+    protected override void Unload(int partition, int? leaderEpoch) => coordinator.Unload(partition, leaderEpoch);
 }
