@@ -100,7 +100,7 @@ public sealed class Simulation
     // ---- scripted use (scenario tests): no random faults; the test drives partitions, crashes and appends ----
 
     /// <summary>A quiet cluster for scenario tests: no loss, no duplication, 1–2 ms delays; nodes are started.</summary>
-    public static Simulation Scripted(int voters, int observers = 0, int seed = 1, int snapshotEveryBatches = 0)
+    public static Simulation Scripted(int voters, int observers = 0, int seed = 1, int snapshotEveryBatches = 0, int fetchMaxBytes = 16 * 1024)
     {
         var simulation = new Simulation(new SimulationOptions
         {
@@ -115,6 +115,7 @@ public sealed class Simulation
             Crashes = false,
             Resignations = false,
             SnapshotEveryBatches = snapshotEveryBatches,
+            FetchMaxBytes = fetchMaxBytes,
         });
         foreach (var id in simulation._ids) simulation.StartNode(simulation._nodes[id]);
         return simulation;
@@ -322,7 +323,7 @@ public sealed class Simulation
         CheckNode(node);
         var next = raft.NextPollTimeMs;
         var now = _clock.NowMs;
-        if (next <= now) next = now + (_faults && _rng.Next(3) == 0 ? 1 + _rng.Next(3) : 0);
+        if (next <= now) next = now + (_faults && _rng.Next(3) == 0 ? 1 + _rng.Next(_options.MaxPollDelayMs) : 0);
         if (next >= node.ScheduledPollMs || next == long.MaxValue) return;
         node.ScheduledPollMs = next;
         Schedule(next, new PollEvent(node.Id, ++node.PollToken));
@@ -343,7 +344,7 @@ public sealed class Simulation
             RetryBackoffMs = 10,
             RequestTimeoutMs = 200,
             FetchMaxWaitMs = 100,
-            FetchMaxBytes = 16 * 1024,
+            FetchMaxBytes = _options.FetchMaxBytes,
             SnapshotChunkBytes = 512,
         };
         IRaftLog log = _options.AcknowledgeUnflushed ? new UnflushedAcknowledgingLog(node.Log) : node.Log;
@@ -379,7 +380,7 @@ public sealed class Simulation
     private void ChangePartitions()
     {
         if (!_faults) return;
-        Schedule(_clock.NowMs + 300 + _rng.Next(3000), new PartitionEvent());
+        Schedule(_clock.NowMs + 300 + _rng.Next(_options.PartitionIntervalMs), new PartitionEvent());
         if (_blocked.Count > 0 && _rng.Next(2) == 0)
         {
             _blocked.Clear();
@@ -427,7 +428,7 @@ public sealed class Simulation
     private void CrashSomeone()
     {
         if (!_faults) return;
-        Schedule(_clock.NowMs + 500 + _rng.Next(4000), new CrashEvent());
+        Schedule(_clock.NowMs + 500 + _rng.Next(_options.CrashIntervalMs), new CrashEvent());
         var up = _nodes.Values.Where(n => n.IsUp).ToList();
         if (up.Count == 0) return;
         var victim = up[_rng.Next(up.Count)];
