@@ -88,6 +88,8 @@ public sealed class Simulation
         }
         if (!_converged) throw new SimulationViolationException("the event queue ran dry before convergence");
         Stats.VirtualMs = _clock.NowMs - start;
+        Stats.Seed = _options.Seed;
+        Stats.FinalState = string.Join("\n", _nodes.Values.Select(n => n.ToString()));
         Stats.CommittedBatches = _truthBytes.Count;
         Stats.Epochs = _leaderOfEpoch.Count;
         foreach (var n in _nodes.Values)
@@ -639,4 +641,6 @@ public sealed class SimulationStats
     public long SnapshotLoads { get; set; }
     public long VirtualMs { get; set; }
     public long ConvergenceMs { get; set; }
+    public int Seed { get; set; }
+    public string FinalState { get; set; } = "";
 }

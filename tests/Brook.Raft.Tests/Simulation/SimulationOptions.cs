@@ -9,7 +9,7 @@ public sealed record SimulationOptions
     /// <summary>Virtual time with faults and client appends, then the network heals and crashed nodes restart.</summary>
     public long FaultPhaseMs { get; init; } = 28_000;
     /// <summary>Virtual time allowed after healing to converge on one leader, one log, and a committed probe append.</summary>
-    public long ConvergenceBudgetMs { get; init; } = 15_000;
+    public long ConvergenceBudgetMs { get; init; } = 30_000;
     public double LossProbability { get; init; } = 0.02;
     public double DuplicationProbability { get; init; } = 0.01;
     /// <summary>Chance that a message takes a long detour (reordering it behind later ones).</summary>
@@ -48,6 +48,9 @@ public sealed record SimulationOptions
             PartitionIntervalMs = harsh ? 1000 : 3000,
             CrashIntervalMs = harsh ? 1500 : 4000,
             MaxPollDelayMs = harsh ? 20 : 3,
+            // Every third seed answers each fetch with one batch: followers then acknowledge old-epoch entries apart
+            // from the new leader's LeaderChange, which is where the current-epoch commit rule matters.
+            FetchMaxBytes = seed % 3 == 1 ? 1 : 16 * 1024,
             Seed = seed,
             Voters = voters,
             Observers = observers,
@@ -63,5 +66,5 @@ public sealed record SimulationOptions
     public override string ToString() =>
         $"seed {Seed}: {Voters} voters + {Observers} observers, loss {LossProbability:F3}, dup {DuplicationProbability:F3}, " +
         $"slow {SlowMessageProbability:F3}, delay ≤{MaxDelayMs} ms, append every ~{AppendIntervalMs} ms, snapshot every {SnapshotEveryBatches}, " +
-        $"partitions every ≤{PartitionIntervalMs + 300} ms, crashes every ≤{CrashIntervalMs + 500} ms, polls late ≤{MaxPollDelayMs} ms";
+        $"partitions every ≤{PartitionIntervalMs + 300} ms, crashes every ≤{CrashIntervalMs + 500} ms, polls late ≤{MaxPollDelayMs} ms, fetch ≤{FetchMaxBytes} bytes";
 }
