@@ -20,13 +20,3 @@ public interface IRaftListener
     /// <summary>The known leader or epoch changed (LeaderId -1: none known).</summary>
     void OnLeaderChange(LeaderAndEpoch leader);
 }
-
-/// <summary>A listener that ignores everything.</summary>
-public sealed class NullRaftListener : IRaftListener
-{
-    public static NullRaftListener Instance { get; } = new();
-
-    public void OnCommit(CommittedBatch batch) { }
-    public void OnSnapshotLoad(RaftSnapshot snapshot) { }
-    public void OnLeaderChange(LeaderAndEpoch leader) { }
-}

@@ -1,5 +1,3 @@
-using Brook.Raft.Messages;
-
 namespace Brook.Raft;
 
 /// <summary>
@@ -38,21 +36,3 @@ internal sealed class LeaderState
         return observer;
     }
 }
-
-/// <summary>One replica as its leader sees it.</summary>
-internal sealed class ReplicaProgress(int id)
-{
-    public int Id { get; } = id;
-    /// <summary>The last validated fetch offset (for a voter: flushed, so it counts toward the high watermark); -1 before any.</summary>
-    public long EndOffset { get; set; } = -1;
-    public long LastFetchMs { get; set; } = -1;
-    public long LastCaughtUpMs { get; set; } = -1;
-    /// <summary>The high watermark in the last response sent: a fetch is not held while the replica has an older one.</summary>
-    public long LastSentHighWatermark { get; set; } = -1;
-    /// <summary>Fetched in this epoch, so it knows the leader and needs no BeginQuorumEpoch while it keeps fetching.</summary>
-    public bool HasFetchedThisEpoch { get; set; }
-    public long BeginQuorumEpochSentMs { get; set; } = long.MinValue / 2;
-}
-
-/// <summary>A fetch the leader holds: answered when there is something new or at <see cref="DeadlineMs"/>.</summary>
-internal sealed record ParkedFetch(int From, FetchRequest Request, long DeadlineMs);

@@ -11,9 +11,3 @@ public sealed record QuorumInfo(
     RaftRole Role,
     IReadOnlyList<ReplicaInfo> Voters,
     IReadOnlyList<ReplicaInfo> Observers);
-
-/// <summary>
-/// One replica's progress as the leader sees it: the log end offset it acknowledged and when it last fetched and was
-/// last caught up (times in TimeProvider milliseconds, -1 when unknown).
-/// </summary>
-public sealed record ReplicaInfo(int ReplicaId, long LogEndOffset, long LastFetchTimestampMs, long LastCaughtUpTimestampMs);

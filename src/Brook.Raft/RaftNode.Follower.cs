@@ -108,17 +108,46 @@ public sealed partial class RaftNode
         }
         if (!response.Records.IsEmpty)
         {
-            if (response.Records.Length < Brook.Protocol.Records.RecordBatchHeader.Size
-                || new Brook.Protocol.Records.RecordBatchHeader(response.Records.Span).BaseOffset != _log.EndOffset)
+            var usable = WholeBatchesContinuingLog(response.Records.Span);
+            if (usable == 0)
             {
-                _nextFetchMs = now;
+                _nextFetchMs = now + _config.RetryBackoffMs;
                 return;
             }
-            _log.Append(response.Records.Span);
+            _log.Append(response.Records.Span[..usable]);
             _flushPending = true;
         }
         UpdateFollowerHighWatermark(response.HighWatermark);
         _nextFetchMs = now;
+    }
+
+    /// <summary>
+    /// How many leading bytes of fetched records can be appended: whole batches (a trailing partial batch is left for the
+    /// next fetch, as Kafka allows), starting at this log's end with contiguous offsets, intact CRCs and epochs between
+    /// this log's last epoch and the current one. A bad response must not reach the log or stop the node.
+    /// </summary>
+    private int WholeBatchesContinuingLog(ReadOnlySpan<byte> records)
+    {
+        var next = _log.EndOffset;
+        var minEpoch = LastEpoch;
+        var usable = 0;
+        var batches = new Brook.Protocol.Records.RecordSetBatches(records);
+        while (batches.MoveNext())
+        {
+            var header = batches.CurrentHeader;
+            if (header.BaseOffset != next || header.LastOffset < header.BaseOffset
+                || header.PartitionLeaderEpoch < minEpoch || header.PartitionLeaderEpoch > _epoch
+                || header.Crc != Brook.Protocol.Records.RecordBatchHeader.ComputeCrc(batches.Current))
+            {
+                _logger.LogWarning("Raft node {Node}: fetched batch at offset {Offset} (epoch {BatchEpoch}) does not continue the log at {End}; ignoring the rest",
+                    NodeId, header.BaseOffset, header.PartitionLeaderEpoch, next);
+                break;
+            }
+            next = header.LastOffset + 1;
+            minEpoch = header.PartitionLeaderEpoch;
+            usable = batches.CurrentPosition + batches.Current.Length;
+        }
+        return usable;
     }
 
     private void LeaderResponded(long now)

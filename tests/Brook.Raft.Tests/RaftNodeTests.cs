@@ -89,6 +89,45 @@ public sealed class RaftNodeTests
         Assert.Equal(ErrorCode.UnknownLeaderEpoch, ((FetchResponse)transport.Sent[^1].Message).Error);
     }
 
+    [Fact]
+    public void A_follower_appends_only_whole_batches_that_continue_its_log()
+    {
+        var log = new MemoryRaftLog();
+        var transport = new CheckingTransport();
+        var node = new RaftNode(new RaftConfig { NodeId = 2, ClusterId = "c", Voters = [1, 2, 3] }, log, _state, new MemorySnapshotStore(),
+            transport, new RecordingListener(), _clock, new Random(1));
+        node.Start();
+        node.Handle(1, new BeginQuorumEpochRequest { RequestId = 1, ClusterId = "c", LeaderEpoch = 4, LeaderId = 1, VoterId = 2 });
+        FetchResponse Answer(ReadOnlyMemory<byte> records)
+        {
+            node.Poll();
+            var fetch = (FetchRequest)transport.Sent.Last(m => m.Message is FetchRequest).Message;
+            return new FetchResponse
+            {
+                RequestId = fetch.RequestId, Error = ErrorCode.None, HighWatermark = 0, LogStartOffset = 0,
+                CurrentLeader = new LeaderAndEpoch(1, 4), Records = records,
+            };
+        }
+        var good = RaftBatches.BuildData(0, 4, 1, [[1], [2]]);
+        var next = RaftBatches.BuildData(2, 4, 1, [[3]]);
+        // A whole batch and a partial one: only the whole batch is taken.
+        node.Handle(1, Answer(good.Concat(next.AsSpan(0, 20).ToArray()).ToArray()));
+        Assert.Equal(2, log.EndOffset);
+        // Wrong offset, newer epoch than the leader's, broken CRC: nothing is taken and the node keeps going.
+        _clock.NowMs += 100;
+        node.Handle(1, Answer(RaftBatches.BuildData(5, 4, 1, [[9]])));
+        _clock.NowMs += 100;
+        node.Handle(1, Answer(RaftBatches.BuildData(2, 9, 1, [[9]])));
+        var corrupt = (byte[])next.Clone();
+        corrupt[^1] ^= 1;
+        _clock.NowMs += 100;
+        node.Handle(1, Answer(corrupt));
+        Assert.Equal(2, log.EndOffset);
+        _clock.NowMs += 100;
+        node.Handle(1, Answer(next));
+        Assert.Equal(3, log.EndOffset);
+    }
+
     /// <summary>Records what is sent and runs a check at the moment of sending.</summary>
     private sealed class CheckingTransport : IRaftTransport
     {

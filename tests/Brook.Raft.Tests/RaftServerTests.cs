@@ -14,6 +14,8 @@ public sealed class RaftServerTests : IAsyncDisposable
     private readonly Dictionary<int, FileRaftLog> _logs = [];
     private readonly ConcurrentDictionary<int, ConcurrentQueue<CommittedBatch>> _commits = new();
 
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<RaftSnapshot>> _snapshotLoads = new();
+
     private RaftServer StartServer(int id)
     {
         var config = new RaftConfig
@@ -30,8 +32,9 @@ public sealed class RaftServerTests : IAsyncDisposable
         };
         var log = FileRaftLog.Open(Path.Combine(_temp.Path, $"node-{id}"), TimeProvider.System);
         _logs[id] = log;
+        var loads = _snapshotLoads[id] = new ConcurrentQueue<RaftSnapshot>();
         var server = new RaftServer(config, log, new FileQuorumStateStore(log.Directory), new FileSnapshotStore(log.Directory),
-            _network.TransportFor(id), time: TimeProvider.System, random: new Random(id));
+            _network.TransportFor(id), new SnapshotRecorder(loads), TimeProvider.System, new Random(id));
         var commits = _commits[id] = new ConcurrentQueue<CommittedBatch>();
         server.Committed += b => commits.Enqueue(b);
         _network.Attach(server);
@@ -120,6 +123,35 @@ public sealed class RaftServerTests : IAsyncDisposable
         _network.CutOff(leader.NodeId, false);
         var newLeader = await AwaitLeader();
         await newLeader.AppendAsync([Encoding.UTF8.GetBytes("kept")]).WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task An_observer_started_after_a_snapshot_loads_it_then_follows()
+    {
+        foreach (var id in new[] { 1, 2, 3 }) StartServer(id);
+        var leader = await AwaitLeader();
+        for (var i = 0; i < 20; i++) await leader.AppendAsync([Encoding.UTF8.GetBytes($"r{i}")]).WaitAsync(Patience);
+        await AwaitCommitted(leader.NodeId, 20);
+        var applied = _commits[leader.NodeId].Last().NextOffset;
+        var snapshot = await leader.CreateSnapshotAsync(applied, [Encoding.UTF8.GetBytes("state of 20 records")]);
+        Assert.Equal(applied, snapshot.Offset);
+        Assert.True(File.Exists(Path.Combine(_logs[leader.NodeId].Directory, FileSnapshotStore.FileName(snapshot))));
+
+        StartServer(4); // not a voter: an observer, whose empty log is below the leader's log start
+        await leader.AppendAsync([Encoding.UTF8.GetBytes("after the snapshot")]).WaitAsync(Patience);
+        await AwaitCommitted(4, 1);
+        Assert.Equal("state of 20 records", Encoding.UTF8.GetString(Assert.Single(_snapshotLoads[4]).Records.Single()));
+        Assert.Equal(["after the snapshot"], Values(_commits[4]));
+        var info = await leader.DescribeQuorumAsync();
+        Assert.Equal(4, Assert.Single(info.Observers).ReplicaId);
+    }
+
+    /// <summary>Collects snapshot loads (called on the server's loop thread).</summary>
+    private sealed class SnapshotRecorder(ConcurrentQueue<RaftSnapshot> loads) : IRaftListener
+    {
+        public void OnCommit(CommittedBatch batch) { }
+        public void OnSnapshotLoad(RaftSnapshot snapshot) => loads.Enqueue(snapshot);
+        public void OnLeaderChange(Messages.LeaderAndEpoch leader) { }
     }
 
     public async ValueTask DisposeAsync()

@@ -15,10 +15,3 @@ public sealed class RecordingListener : IRaftListener
     public void OnSnapshotLoad(RaftSnapshot snapshot) => Snapshots.Add(snapshot);
     public void OnLeaderChange(LeaderAndEpoch leader) => Leaders.Add(leader);
 }
-
-/// <summary>A transport that drops everything (a single-voter quorum sends nothing anyway).</summary>
-public sealed class NullTransport : IRaftTransport
-{
-    public List<(int To, RaftMessage Message)> Sent { get; } = [];
-    public void Send(int destinationId, RaftMessage message) => Sent.Add((destinationId, message));
-}

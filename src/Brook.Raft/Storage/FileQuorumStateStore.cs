@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Brook.Storage.IO;
 
 namespace Brook.Raft.Storage;
@@ -50,15 +49,3 @@ public sealed class FileQuorumStateStore(string directory, ILogFileSystem? fileS
         AtomicFile.Write(_fs, directory, FileName, JsonSerializer.SerializeToUtf8Bytes(document, QuorumStateJsonContext.Default.QuorumStateDocument));
     }
 }
-
-/// <summary>The JSON shape of quorum-state (field names as Kafka writes them).</summary>
-internal sealed class QuorumStateDocument
-{
-    [JsonPropertyName("leaderId")] public int LeaderId { get; set; } = -1;
-    [JsonPropertyName("leaderEpoch")] public int LeaderEpoch { get; set; }
-    [JsonPropertyName("votedId")] public int VotedId { get; set; } = -1;
-    [JsonPropertyName("data_version")] public int DataVersion { get; set; }
-}
-
-[JsonSerializable(typeof(QuorumStateDocument))]
-internal sealed partial class QuorumStateJsonContext : JsonSerializerContext;

@@ -131,6 +131,3 @@ public sealed class MemoryRaftLog : IRaftLog
         return -1;
     }
 }
-
-/// <summary>One batch of a <see cref="MemoryRaftLog"/>.</summary>
-public sealed record StoredBatch(long BaseOffset, long LastOffset, int Epoch, byte[] Bytes);

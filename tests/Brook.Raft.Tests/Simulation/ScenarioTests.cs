@@ -129,4 +129,67 @@ public sealed class ScenarioTests
         var next = sim.Append(sim.Leader!.Id, Value("after"));
         AwaitCommittedEverywhere(sim, next.LastOffset);
     }
+
+    /// <summary>
+    /// Raft's "figure 8": an entry of an old epoch that reaches a majority only after a newer leader wrote elsewhere
+    /// must not count as committed until an entry of the current epoch does, for a later leader may still overwrite it.
+    /// One batch per fetch response lets a follower acknowledge the old entry without the new leader's LeaderChange.
+    /// </summary>
+    [Fact]
+    public void An_old_epoch_entry_on_a_majority_is_not_committed_before_an_entry_of_the_current_epoch()
+    {
+        var sim = Simulation.Scripted(voters: 5, fetchMaxBytes: 1);
+        var a = sim.AwaitStableLeader();
+        var first = sim.Append(a.Id, Value("base"));
+        AwaitCommittedEverywhere(sim, first.LastOffset);
+        var others = sim.Nodes.Values.Where(n => n != a).ToList();
+        var b = others[0];
+        var rest = others.Skip(1).ToList();
+
+        // 1. A's batch X reaches B only, then A crashes.
+        foreach (var n in rest) sim.Isolate(n.Id);
+        var x = sim.Append(a.Id, Value("X"));
+        Assert.True(sim.RunUntil(() => b.Log.FlushedEndOffset > x.LastOffset, 2_000), sim.Report());
+        sim.RunFor(20);
+        Assert.True(a.Raft!.HighWatermark <= x.BaseOffset);
+        sim.Crash(a.Id, loseUnflushed: false);
+
+        // 2. One of the others leads a newer epoch; its LeaderChange, at X's offset, stays on it alone; it crashes.
+        sim.HealNetwork();
+        sim.Isolate(b.Id);
+        Assert.True(sim.RunUntil(() => rest.Any(n => n.Raft!.Role == RaftRole.Leader), 5_000), sim.Report());
+        var f = rest.Single(n => n.Raft!.Role == RaftRole.Leader);
+        sim.Isolate(f.Id);
+        var fEpoch = f.Raft!.Epoch;
+        Assert.Contains(f.Log.Batches, batch => batch.BaseOffset == x.BaseOffset && batch.Epoch == fEpoch);
+        sim.Crash(f.Id, loseUnflushed: false);
+        var (g, h) = (rest.First(n => n != f), rest.Last(n => n != f));
+
+        // 3. A returns; A or B (the holders of X) leads, h stays away; g fetches X alone, so X sits on three nodes.
+        sim.HealNetwork();
+        sim.Isolate(h.Id);
+        sim.Restart(a.Id);
+        Assert.True(sim.RunUntil(() => sim.Leader is { } l && l.Raft!.Epoch > fEpoch, 5_000), sim.Report());
+        var leader = sim.Leader!;
+        Assert.True(leader == a || leader == b);
+        Assert.True(sim.RunUntil(() => g.Log.FlushedEndOffset > x.LastOffset && g.Log.EndOffset == x.LastOffset + 1, 2_000), sim.Report());
+        // g's acknowledgement of X reaches the leader, the LeaderChange never reaches g.
+        sim.Block(leader.Id, g.Id);
+        sim.RunFor(10);
+        Assert.Equal(x.LastOffset + 1, g.Log.EndOffset);
+        // On a majority, but of an old epoch: not committed.
+        Assert.True(leader.Raft!.HighWatermark <= x.BaseOffset, $"X was counted committed: {sim.Report()}");
+        var holder = leader == a ? b : a;
+        sim.Crash(leader.Id, loseUnflushed: false);
+
+        // 4. F returns: its last epoch beats X's, so with g and h it wins and X is overwritten, which is allowed
+        // exactly because X never committed (the simulation would report a lost commit otherwise).
+        sim.HealNetwork();
+        sim.Isolate(holder.Id);
+        sim.Restart(f.Id);
+        Assert.True(sim.RunUntil(() => f.Raft!.Role == RaftRole.Leader, 5_000), sim.Report());
+        Assert.True(sim.RunUntil(() => g.Log.Batches.All(batch => batch.BaseOffset != x.BaseOffset || batch.Epoch != x.Epoch), 2_000), sim.Report());
+        var after = sim.Append(f.Id, Value("after"));
+        Assert.True(sim.RunUntil(() => f.Raft!.HighWatermark > after.LastOffset, 5_000), sim.Report());
+    }
 }

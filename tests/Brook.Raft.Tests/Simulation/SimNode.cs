@@ -1,4 +1,3 @@
-using Brook.Raft.Messages;
 using Brook.Raft.Storage;
 
 namespace Brook.Raft.Tests.Simulation;
@@ -37,10 +36,4 @@ public sealed class SimNode(int id, bool isVoter)
         return $"node {Id}: {r.Role} epoch {r.Epoch} leader {r.CurrentLeader.LeaderId} voted {r.VotedId} hw {r.HighWatermark} " +
                $"log {Log.StartOffset}..{Log.EndOffset} flushed {Log.FlushedEndOffset} delivered {r.NextDeliveryOffset} snapshot {Snapshots.Latest?.ToString() ?? "-"}";
     }
-}
-
-/// <summary>A node's transport in the simulation: hands every message to the simulated network.</summary>
-internal sealed class SimTransport(Simulation simulation, int from) : IRaftTransport
-{
-    public void Send(int destinationId, RaftMessage message) => simulation.OnSend(from, destinationId, message);
 }

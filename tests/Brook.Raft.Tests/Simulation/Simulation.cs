@@ -88,6 +88,8 @@ public sealed class Simulation
         }
         if (!_converged) throw new SimulationViolationException("the event queue ran dry before convergence");
         Stats.VirtualMs = _clock.NowMs - start;
+        Stats.Seed = _options.Seed;
+        Stats.FinalState = string.Join("\n", _nodes.Values.Select(n => n.ToString()));
         Stats.CommittedBatches = _truthBytes.Count;
         Stats.Epochs = _leaderOfEpoch.Count;
         foreach (var n in _nodes.Values)
@@ -100,7 +102,7 @@ public sealed class Simulation
     // ---- scripted use (scenario tests): no random faults; the test drives partitions, crashes and appends ----
 
     /// <summary>A quiet cluster for scenario tests: no loss, no duplication, 1–2 ms delays; nodes are started.</summary>
-    public static Simulation Scripted(int voters, int observers = 0, int seed = 1, int snapshotEveryBatches = 0)
+    public static Simulation Scripted(int voters, int observers = 0, int seed = 1, int snapshotEveryBatches = 0, int fetchMaxBytes = 16 * 1024)
     {
         var simulation = new Simulation(new SimulationOptions
         {
@@ -115,6 +117,7 @@ public sealed class Simulation
             Crashes = false,
             Resignations = false,
             SnapshotEveryBatches = snapshotEveryBatches,
+            FetchMaxBytes = fetchMaxBytes,
         });
         foreach (var id in simulation._ids) simulation.StartNode(simulation._nodes[id]);
         return simulation;
@@ -322,7 +325,7 @@ public sealed class Simulation
         CheckNode(node);
         var next = raft.NextPollTimeMs;
         var now = _clock.NowMs;
-        if (next <= now) next = now + (_faults && _rng.Next(3) == 0 ? 1 + _rng.Next(3) : 0);
+        if (next <= now) next = now + (_faults && _rng.Next(3) == 0 ? 1 + _rng.Next(_options.MaxPollDelayMs) : 0);
         if (next >= node.ScheduledPollMs || next == long.MaxValue) return;
         node.ScheduledPollMs = next;
         Schedule(next, new PollEvent(node.Id, ++node.PollToken));
@@ -343,7 +346,7 @@ public sealed class Simulation
             RetryBackoffMs = 10,
             RequestTimeoutMs = 200,
             FetchMaxWaitMs = 100,
-            FetchMaxBytes = 16 * 1024,
+            FetchMaxBytes = _options.FetchMaxBytes,
             SnapshotChunkBytes = 512,
         };
         IRaftLog log = _options.AcknowledgeUnflushed ? new UnflushedAcknowledgingLog(node.Log) : node.Log;
@@ -379,7 +382,7 @@ public sealed class Simulation
     private void ChangePartitions()
     {
         if (!_faults) return;
-        Schedule(_clock.NowMs + 300 + _rng.Next(3000), new PartitionEvent());
+        Schedule(_clock.NowMs + 300 + _rng.Next(_options.PartitionIntervalMs), new PartitionEvent());
         if (_blocked.Count > 0 && _rng.Next(2) == 0)
         {
             _blocked.Clear();
@@ -427,7 +430,7 @@ public sealed class Simulation
     private void CrashSomeone()
     {
         if (!_faults) return;
-        Schedule(_clock.NowMs + 500 + _rng.Next(4000), new CrashEvent());
+        Schedule(_clock.NowMs + 500 + _rng.Next(_options.CrashIntervalMs), new CrashEvent());
         var up = _nodes.Values.Where(n => n.IsUp).ToList();
         if (up.Count == 0) return;
         var victim = up[_rng.Next(up.Count)];
@@ -622,20 +625,4 @@ public sealed class Simulation
         }
         return sb.ToString();
     }
-}
-
-/// <summary>What one simulated run did.</summary>
-public sealed class SimulationStats
-{
-    public long Events { get; set; }
-    public long Messages { get; set; }
-    public long Dropped { get; set; }
-    public long Appends { get; set; }
-    public long Crashes { get; set; }
-    public long CommittedBatches { get; set; }
-    public int Epochs { get; set; }
-    public long SnapshotsTaken { get; set; }
-    public long SnapshotLoads { get; set; }
-    public long VirtualMs { get; set; }
-    public long ConvergenceMs { get; set; }
 }
