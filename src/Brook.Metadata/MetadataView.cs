@@ -14,6 +14,8 @@ public sealed class MetadataView
     private readonly Lock _waitersLock = new();
     private readonly List<(long Offset, TaskCompletionSource Done)> _waiters = [];
     private MetadataImage _image = MetadataImage.Empty;
+    /// <summary>Offset of the last image every subscriber has handled (the image itself is visible before that).</summary>
+    private long _appliedOffset = -1;
 
     public MetadataView(ILogger<MetadataView>? logger = null) => _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -44,15 +46,19 @@ public sealed class MetadataView
                 }
             }
         }
+        lock (_waitersLock) Volatile.Write(ref _appliedOffset, image.Offset);
         ReleaseWaiters(image.Offset);
     }
 
-    /// <summary>Completes once an image at or past <paramref name="offset"/> is published (at once if it already is).</summary>
+    /// <summary>
+    /// Completes once an image at or past <paramref name="offset"/> is published and every subscriber has handled it
+    /// (at once if that happened already): after it, the replica manager and the coordinators act on the change.
+    /// </summary>
     public Task WaitForOffsetAsync(long offset, CancellationToken cancellationToken)
     {
         lock (_waitersLock)
         {
-            if (Image.Offset >= offset) return Task.CompletedTask;
+            if (Volatile.Read(ref _appliedOffset) >= offset) return Task.CompletedTask;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((offset, done));
             return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;

@@ -5,7 +5,9 @@ using Brook.Metadata;
 using Brook.Raft;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Controller;
 using Brook.Server.Handlers;
+using Brook.Server.Handlers.Controller;
 using Brook.Server.Handlers.Quorum;
 using Brook.Server.Hosting;
 using Brook.Server.Internal;
@@ -54,6 +56,8 @@ public static class BrokerServices
             services.AddSingleton<IApiHandler, EndQuorumEpochHandler>();
             services.AddSingleton<IApiHandler, QuorumFetchHandler>();
             services.AddSingleton<IApiHandler, FetchSnapshotHandler>();
+            services.AddSingleton<IApiHandler, BrokerRegistrationHandler>();
+            services.AddSingleton<IApiHandler, AllocateProducerIdsHandler>();
         }
         services.AddSingleton(sp => new RaftMetadataQuorum(
             sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),
@@ -70,7 +74,12 @@ public static class BrokerServices
             },
             new TopicConfigValidator(),
             sp.GetRequiredService<ILogger<ClusterController>>()));
-        services.AddSingleton<IControllerChannel>(sp => sp.GetRequiredService<ClusterController>());
+        if (!config.IsStandalone)
+            services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
+                sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IControllerChannel>(sp => new ControllerRouter(
+            sp.GetRequiredService<ClusterController>(), sp.GetRequiredService<IMetadataQuorum>(), sp.GetService<RemoteController>(),
+            TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControllerRouter>>()));
         services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
         services.AddSingleton(sp => new ReplicaManager(
             logDir,

@@ -12,6 +12,9 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class AlterConfigsHandler(MetadataView metadata, IControllerChannel controller, DynamicBrokerConfig brokerConfig) : ApiHandler<AlterConfigsRequest>
 {
+    /// <summary>Also on the controller listener: brokers forward this change to the active controller.</summary>
+    public override ListenerScope Listeners => ListenerScope.Both;
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, AlterConfigsRequest request)
     {
         var response = new AlterConfigsResponse();

@@ -8,6 +8,9 @@ namespace Brook.Server.Handlers;
 /// <summary>CreatePartitions v0-3: raises a topic's partition count (never lowers it); new partitions are empty.</summary>
 public sealed class CreatePartitionsHandler(IControllerChannel controller) : ApiHandler<CreatePartitionsRequest>
 {
+    /// <summary>Also on the controller listener: brokers forward this change to the active controller.</summary>
+    public override ListenerScope Listeners => ListenerScope.Both;
+
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, CreatePartitionsRequest request)
     {
         var specs = request.Topics

@@ -13,6 +13,9 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class CreateTopicsHandler(IControllerChannel controller, DynamicBrokerConfig brokerConfig) : ApiHandler<CreateTopicsRequest>
 {
+    /// <summary>Also on the controller listener: brokers forward this change to the active controller.</summary>
+    public override ListenerScope Listeners => ListenerScope.Both;
+
     public override short MinVersion => 2;
 
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)

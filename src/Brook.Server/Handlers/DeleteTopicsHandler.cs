@@ -10,6 +10,9 @@ namespace Brook.Server.Handlers;
 /// <summary>DeleteTopics v1-6 (v0 removed in Kafka 4). v6 may name topics by id. delete.topic.enable=false refuses with TOPIC_DELETION_DISABLED.</summary>
 public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerConfig config) : ApiHandler<DeleteTopicsRequest>
 {
+    /// <summary>Also on the controller listener: brokers forward this change to the active controller.</summary>
+    public override ListenerScope Listeners => ListenerScope.Both;
+
     public override short MinVersion => 1;
 
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)

@@ -1,0 +1,138 @@
+using System.Net;
+using Brook.Client;
+using Brook.Common;
+using Brook.Metadata;
+using Brook.Metadata.Records;
+using Brook.Protocol.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Controller;
+
+/// <summary>
+/// The controller's changes asked of another node's controller listener, as Kafka's brokers forward them: each
+/// <see cref="IControllerChannel"/> operation becomes the Kafka request that carries it (CreateTopics, DeleteTopics,
+/// CreatePartitions, AlterConfigs — the complete override set, which is that API's meaning —, AllocateProducerIds,
+/// BrokerRegistration) and the answer is mapped back. Errors come back as the codes the controller chose.
+/// </summary>
+public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPAddress? localAddress, int localNodeId, string clusterId,
+    TimeSpan requestTimeout, ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly NodeConnections _connections = new(resolveController, new NodeConnectionsOptions
+    {
+        Connection = KafkaConnectionOptions.Default with
+        {
+            ClientId = $"brook-controller-channel-{localNodeId}",
+            LocalAddress = localAddress,
+            RequestTimeout = requestTimeout,
+        },
+    }, loggers.CreateLogger<NodeConnections>());
+
+    private readonly int _timeoutMs = (int)requestTimeout.TotalMilliseconds;
+
+    public async Task<IReadOnlyList<CreateTopicResult>> CreateTopicsAsync(int controllerId, IReadOnlyList<CreateTopicSpec> specs, bool validateOnly, CancellationToken ct)
+    {
+        var request = new CreateTopicsRequest
+        {
+            TimeoutMs = _timeoutMs,
+            ValidateOnly = validateOnly,
+            Topics = [.. specs.Select(s => new CreateTopicsRequest.CreatableTopic
+            {
+                Name = s.Name,
+                NumPartitions = s.NumPartitions,
+                ReplicationFactor = s.ReplicationFactor,
+                Assignments = [.. (s.Assignments ?? []).Select(a => new CreateTopicsRequest.CreatableReplicaAssignment { PartitionIndex = a.PartitionIndex, BrokerIds = [.. a.BrokerIds] })],
+                Configs = [.. (s.Configs ?? new Dictionary<string, string?>()).Select(c => new CreateTopicsRequest.CreatableTopicConfig { Name = c.Key, Value = c.Value })],
+            })],
+        };
+        var response = await _connections.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(controllerId, request, 7, ct).ConfigureAwait(false);
+        return [.. response.Topics.Select(t => new CreateTopicResult(
+            t.Name, t.TopicId, (ErrorCode)t.ErrorCode, t.ErrorMessage, t.NumPartitions, t.ReplicationFactor,
+            t.ErrorCode != 0 ? null : (t.Configs ?? []).Where(c => c.ConfigSource == TopicConfigSource && c.Value is not null)
+                .ToDictionary(c => c.Name, c => c.Value!)))];
+    }
+
+    public async Task<IReadOnlyList<DeleteTopicResult>> DeleteTopicsAsync(int controllerId, IReadOnlyList<(string? Name, Uuid? Id)> topics, CancellationToken ct)
+    {
+        var request = new DeleteTopicsRequest
+        {
+            TimeoutMs = _timeoutMs,
+            Topics = [.. topics.Select(t => new DeleteTopicsRequest.DeleteTopicState { Name = t.Name, TopicId = t.Id ?? Uuid.Zero })],
+        };
+        var response = await _connections.SendAsync<DeleteTopicsRequest, DeleteTopicsResponse>(controllerId, request, 6, ct).ConfigureAwait(false);
+        return [.. response.Responses.Select(r => new DeleteTopicResult(r.Name, r.TopicId, (ErrorCode)r.ErrorCode, r.ErrorMessage))];
+    }
+
+    public async Task<IReadOnlyList<PartitionAdditionResult>> CreatePartitionsAsync(int controllerId, IReadOnlyList<PartitionAdditionSpec> specs, bool validateOnly, CancellationToken ct)
+    {
+        var request = new CreatePartitionsRequest
+        {
+            TimeoutMs = _timeoutMs,
+            ValidateOnly = validateOnly,
+            Topics = [.. specs.Select(s => new CreatePartitionsRequest.CreatePartitionsTopic
+            {
+                Name = s.Name,
+                Count = s.NewTotal,
+                Assignments = s.Assignments?.Select(a => new CreatePartitionsRequest.CreatePartitionsAssignment { BrokerIds = [.. a] }).ToList(),
+            })],
+        };
+        var response = await _connections.SendAsync<CreatePartitionsRequest, CreatePartitionsResponse>(controllerId, request, 3, ct).ConfigureAwait(false);
+        return [.. response.Results.Select(r => new PartitionAdditionResult(r.Name, (ErrorCode)r.ErrorCode, r.ErrorMessage))];
+    }
+
+    public async Task<IReadOnlyList<TopicConfigChangeResult>> AlterTopicConfigsAsync(int controllerId, IReadOnlyList<TopicConfigChange> changes, bool validateOnly, CancellationToken ct)
+    {
+        var response = await AlterConfigsAsync(controllerId, changes.Select(c => (DescribeConfigsRequest.ResourceTypeTopic, c.Topic, c.NewOverrides)), validateOnly, ct).ConfigureAwait(false);
+        return [.. response.Responses.Select(r => new TopicConfigChangeResult(r.ResourceName, (ErrorCode)r.ErrorCode, r.ErrorMessage))];
+    }
+
+    public async Task<(ErrorCode Error, string? Message)> AlterBrokerConfigsAsync(int controllerId, string resourceName, IReadOnlyDictionary<string, string> newOverrides,
+        bool validateOnly, CancellationToken ct)
+    {
+        var response = await AlterConfigsAsync(controllerId, [(DescribeConfigsRequest.ResourceTypeBroker, resourceName, newOverrides)], validateOnly, ct).ConfigureAwait(false);
+        var r = response.Responses.FirstOrDefault();
+        return r is null ? (ErrorCode.UnknownServerError, "the controller returned no result") : ((ErrorCode)r.ErrorCode, r.ErrorMessage);
+    }
+
+    public async Task<long> AllocateProducerIdBlockAsync(int controllerId, long brokerEpoch, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<AllocateProducerIdsRequest, AllocateProducerIdsResponse>(controllerId,
+            new AllocateProducerIdsRequest { BrokerId = localNodeId, BrokerEpoch = brokerEpoch }, 0, ct).ConfigureAwait(false);
+        if (response.ErrorCode != 0) throw new KafkaException((ErrorCode)response.ErrorCode, $"AllocateProducerIds failed: {(ErrorCode)response.ErrorCode}");
+        return response.ProducerIdStart;
+    }
+
+    public async Task<long> RegisterBrokerAsync(int controllerId, int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<BrokerRegistrationRequest, BrokerRegistrationResponse>(controllerId, new BrokerRegistrationRequest
+        {
+            BrokerId = brokerId,
+            ClusterId = clusterId,
+            IncarnationId = Uuid.NewRandom(),
+            Rack = rack,
+            Listeners = [.. endpoints.Select(e => new RegistrationListener { Name = e.ListenerName, Host = e.Host, Port = (ushort)e.Port, SecurityProtocol = (short)e.SecurityProtocol })],
+        }, 4, ct).ConfigureAwait(false);
+        if (response.ErrorCode != 0) throw new KafkaException((ErrorCode)response.ErrorCode, $"BrokerRegistration failed: {(ErrorCode)response.ErrorCode}");
+        return response.BrokerEpoch;
+    }
+
+    /// <summary>Closes the connection to a former controller (a new one was elected elsewhere).</summary>
+    public void Forget(int controllerId) => _connections.Close(controllerId);
+
+    private Task<AlterConfigsResponse> AlterConfigsAsync(int controllerId, IEnumerable<(sbyte Type, string Name, IReadOnlyDictionary<string, string> Overrides)> resources,
+        bool validateOnly, CancellationToken ct) =>
+        _connections.SendAsync<AlterConfigsRequest, AlterConfigsResponse>(controllerId, new AlterConfigsRequest
+        {
+            ValidateOnly = validateOnly,
+            Resources = [.. resources.Select(r => new AlterConfigsRequest.AlterConfigsResource
+            {
+                ResourceType = r.Type,
+                ResourceName = r.Name,
+                Configs = [.. r.Overrides.Select(c => new AlterConfigsRequest.AlterableConfig { Name = c.Key, Value = c.Value })],
+            })],
+        }, 2, ct);
+
+    /// <summary>DescribeConfigs / CreateTopics source code of a config set on the topic itself (DYNAMIC_TOPIC_CONFIG).</summary>
+    private const sbyte TopicConfigSource = 1;
+
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
+}
