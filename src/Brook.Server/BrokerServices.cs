@@ -58,6 +58,8 @@ public static class BrokerServices
             services.AddSingleton<IApiHandler, FetchSnapshotHandler>();
             services.AddSingleton<IApiHandler, BrokerRegistrationHandler>();
             services.AddSingleton<IApiHandler, AllocateProducerIdsHandler>();
+            services.AddSingleton<IApiHandler, AlterPartitionHandler>();
+            services.AddSingleton<IApiHandler, BrokerHeartbeatHandler>();
         }
         services.AddSingleton(sp => new RaftMetadataQuorum(
             sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),

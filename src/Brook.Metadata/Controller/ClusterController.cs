@@ -189,6 +189,45 @@ public sealed class ClusterController : IControllerChannel
     }
 
     /// <summary>
+    /// AlterPartition (KIP-497): the partition's leader replaces its ISR. Refused unless the request comes from the
+    /// current leader in the current leader epoch and names the current partition epoch, and the new ISR holds the
+    /// leader and only registered replicas of the partition. A change writes the partition with its epoch bumped.
+    /// </summary>
+    public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken) =>
+        WriteAsync<AlterPartitionResult>(image =>
+        {
+            if (!image.TopicsById.TryGetValue(change.TopicId, out var topic) || change.Partition < 0 || change.Partition >= topic.Partitions.Length)
+                return ([], new AlterPartitionResult(ErrorCode.UnknownTopicOrPartition, -1, -1, -1, Array.Empty<int>()));
+            var p = topic.Partitions[change.Partition];
+            AlterPartitionResult Refuse(ErrorCode error) => new(error, p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Isr);
+            if (change.LeaderEpoch < p.LeaderEpoch) return ([], Refuse(ErrorCode.FencedLeaderEpoch));
+            if (change.LeaderEpoch > p.LeaderEpoch) return ([], Refuse(ErrorCode.UnknownLeaderEpoch));
+            if (p.Leader != change.BrokerId) return ([], Refuse(ErrorCode.NotLeaderOrFollower));
+            if (change.PartitionEpoch != p.PartitionEpoch) return ([], Refuse(ErrorCode.InvalidUpdateVersion));
+            if (!change.NewIsr.Contains(change.BrokerId) || change.NewIsr.Distinct().Count() != change.NewIsr.Count
+                || change.NewIsr.Any(id => !p.Replicas.Contains(id) || !image.Brokers.ContainsKey(id)))
+                return ([], Refuse(ErrorCode.IneligibleReplica));
+            if (change.NewIsr.Order().SequenceEqual(p.Isr.Order())) return ([], Refuse(ErrorCode.None));
+            var record = new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. change.NewIsr], p.Leader, p.LeaderEpoch, p.PartitionEpoch + 1);
+            _logger.LogInformation("ISR of {Topic}-{Partition} changes from [{Old}] to [{New}] (leader {Leader}, epoch {Epoch})",
+                topic.Name, p.Index, string.Join(",", p.Isr), string.Join(",", change.NewIsr), p.Leader, p.LeaderEpoch);
+            return ((IReadOnlyList<MetadataRecord>)[record], new AlterPartitionResult(ErrorCode.None, p.Leader, p.LeaderEpoch, p.PartitionEpoch + 1, [.. change.NewIsr]));
+        }, cancellationToken);
+
+    /// <summary>
+    /// BrokerHeartbeat: for now a registered broker is always unfenced and caught up; fencing after
+    /// broker.session.timeout.ms and controlled shutdown come with the broker-lifecycle work.
+    /// </summary>
+    public Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken cancellationToken)
+    {
+        if (!IsActive) throw new KafkaException(ErrorCode.NotController, $"node {_quorum.NodeId} is not the active controller");
+        var known = _view.Image.Brokers.TryGetValue(heartbeat.BrokerId, out var registration);
+        if (!known) return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.BrokerIdNotRegistered, false, true, false));
+        if (registration!.Epoch != heartbeat.BrokerEpoch) return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.StaleBrokerEpoch, false, true, false));
+        return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.None, true, false, heartbeat.WantShutDown));
+    }
+
+    /// <summary>
     /// Runs one change: decide against the committed image, append, wait until the committed batch is published —
     /// serialized with every other change, so each decision sees the result of the one before. A cluster without an id
     /// yet (the first write of a new single node) gets its ClusterIdRecord in the same batch.

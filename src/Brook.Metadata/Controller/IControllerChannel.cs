@@ -35,4 +35,10 @@ public interface IControllerChannel
     /// only when something changed; returns the broker epoch.
     /// </summary>
     Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken);
+
+    /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
+    Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
+
+    /// <summary>BrokerHeartbeat: keeps a broker unfenced, reports its metadata progress, drives controlled shutdown.</summary>
+    Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken cancellationToken);
 }

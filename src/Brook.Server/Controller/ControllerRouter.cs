@@ -48,6 +48,12 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
         return epoch;
     }
 
+    public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
+        RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);
+
+    public Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken ct) =>
+        RouteAsync(() => local.BrokerHeartbeatAsync(heartbeat, ct), id => remote!.BrokerHeartbeatAsync(id, heartbeat, ct), ct);
+
     private async Task<T> RouteAsync<T>(Func<Task<T>> onLocal, Func<int, Task<T>> onRemote, CancellationToken ct)
     {
         var deadline = time.GetTimestamp() + (long)(timeout.TotalSeconds * time.TimestampFrequency);

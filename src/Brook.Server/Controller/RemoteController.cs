@@ -115,6 +115,43 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
         return response.BrokerEpoch;
     }
 
+    public async Task<AlterPartitionResult> AlterPartitionAsync(int controllerId, AlterPartitionSpec change, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<AlterPartitionRequest, AlterPartitionResponse>(controllerId, new AlterPartitionRequest
+        {
+            BrokerId = change.BrokerId,
+            BrokerEpoch = change.BrokerEpoch,
+            Topics = [new()
+            {
+                TopicId = change.TopicId,
+                Partitions = [new()
+                {
+                    PartitionIndex = change.Partition, LeaderEpoch = change.LeaderEpoch, PartitionEpoch = change.PartitionEpoch,
+                    NewIsrWithEpochs = [.. change.NewIsr.Select(id => new AlterPartitionRequest.BrokerState { BrokerId = id })],
+                }],
+            }],
+        }, 3, ct).ConfigureAwait(false);
+        if (response.ErrorCode != 0) throw new KafkaException((ErrorCode)response.ErrorCode, $"AlterPartition failed: {(ErrorCode)response.ErrorCode}");
+        var p = response.Topics.SelectMany(t => t.Partitions).FirstOrDefault();
+        return p is null
+            ? new AlterPartitionResult(ErrorCode.UnknownServerError, -1, -1, -1, [])
+            : new AlterPartitionResult((ErrorCode)p.ErrorCode, p.LeaderId, p.LeaderEpoch, p.PartitionEpoch, p.Isr);
+    }
+
+    public async Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(int controllerId, BrokerHeartbeatSpec heartbeat, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<BrokerHeartbeatRequest, BrokerHeartbeatResponse>(controllerId, new BrokerHeartbeatRequest
+        {
+            BrokerId = heartbeat.BrokerId,
+            BrokerEpoch = heartbeat.BrokerEpoch,
+            CurrentMetadataOffset = heartbeat.CurrentMetadataOffset,
+            WantFence = heartbeat.WantFence,
+            WantShutDown = heartbeat.WantShutDown,
+        }, 1, ct).ConfigureAwait(false);
+        if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the heartbeat reached a former controller");
+        return new BrokerHeartbeatResult((ErrorCode)response.ErrorCode, response.IsCaughtUp, response.IsFenced, response.ShouldShutDown);
+    }
+
     /// <summary>Closes the connection to a former controller (a new one was elected elsewhere).</summary>
     public void Forget(int controllerId) => _connections.Close(controllerId);
 
