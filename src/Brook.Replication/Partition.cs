@@ -11,14 +11,16 @@ namespace Brook.Replication;
 /// committed (every in-sync replica has them) and visible to consumers. A leader computes it as the smallest log end
 /// offset among the in-sync replicas; a follower learns it from its leader.
 /// </summary>
-public sealed class Partition : IDisposable
+public sealed partial class Partition : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly int _localId;
     /// <summary>Serializes state changes with appends, so no append lands in an epoch that has just ended.</summary>
     private readonly Lock _stateLock = new();
-    private readonly Dictionary<int, long> _followerEnds = [];
+    private readonly Dictionary<int, ReplicaProgress> _followers = [];
     private PartitionState _state = PartitionState.None;
+    /// <summary>The log end when this broker became leader of the current epoch: a follower below it is not caught up with the epoch.</summary>
+    private long _leaderEpochStartOffset;
     private long _highWatermark;
 
     public Partition(TopicPartition id, Uuid topicId, int localBrokerId, PartitionLog log, PartitionSettings settings, TimeProvider time)
@@ -47,6 +49,9 @@ public sealed class Partition : IDisposable
     /// <summary>Fires whenever the high watermark moves (wakes long-polling fetches and waiting acks=all produces).</summary>
     public AsyncSignal HighWatermarkMoved { get; } = new();
 
+    /// <summary>Fires whenever the leader's log end moves (wakes followers' long-polling replica fetches).</summary>
+    public AsyncSignal LogEndMoved { get; } = new();
+
     /// <summary>Records below this offset are committed: on every in-sync replica, readable by consumers.</summary>
     public long HighWatermark => Volatile.Read(ref _highWatermark);
 
@@ -65,56 +70,32 @@ public sealed class Partition : IDisposable
             Volatile.Write(ref _state, state);
             if (state.LeaderId == _localId)
             {
-                if (state.LeaderEpoch != current.LeaderEpoch) Log.BeginLeaderEpoch(state.LeaderEpoch);
-                foreach (var id in _followerEnds.Keys.Where(id => !state.Replicas.Contains(id)).ToList()) _followerEnds.Remove(id);
+                if (state.LeaderEpoch != current.LeaderEpoch || current.LeaderId != _localId)
+                {
+                    // A new leadership: followers count only once they have fetched from this leader (their progress
+                    // in an earlier epoch says nothing about what they have of this one).
+                    _followers.Clear();
+                    _pendingIsr = null;
+                    _leaderEpochStartOffset = Log.LogEndOffset;
+                    Log.BeginLeaderEpoch(state.LeaderEpoch);
+                    // ISR members start out caught up as of this election, as in Kafka: each has replica.lag.time.max.ms
+                    // to fetch before it may be dropped.
+                    var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                    foreach (var id in state.Isr.Where(id => id != _localId))
+                        _followers[id] = new ReplicaProgress { LastCaughtUpMs = nowMs };
+                }
+                foreach (var id in _followers.Keys.Where(id => !state.Replicas.Contains(id)).ToList()) _followers.Remove(id);
                 MaybeAdvanceHighWatermark();
             }
             else
             {
-                _followerEnds.Clear();
+                _followers.Clear();
+                _pendingIsr = null;
+                // A follower's committed offset cannot lie beyond what it holds.
+                if (_highWatermark > Log.LogEndOffset) Volatile.Write(ref _highWatermark, Log.LogEndOffset);
             }
         }
         // Wakes acks=all waiters and long polls so they notice a lost leadership or a changed ISR.
-        HighWatermarkMoved.Pulse();
-    }
-
-    /// <summary>
-    /// Leader only: follower <paramref name="replicaId"/> fetched from <paramref name="fetchOffset"/>, which tells that it
-    /// has every record below it (and, with brook.log.flush.on.ack, has fsynced them before asking). May advance the high
-    /// watermark. Ignored for a broker that is not a replica or when this broker does not lead.
-    /// </summary>
-    public void RecordFollowerFetch(int replicaId, long fetchOffset)
-    {
-        lock (_stateLock)
-        {
-            var state = _state;
-            if (state.LeaderId != _localId || replicaId == _localId || !state.Replicas.Contains(replicaId)) return;
-            _followerEnds[replicaId] = Math.Min(fetchOffset, Log.LogEndOffset);
-            MaybeAdvanceHighWatermark();
-        }
-    }
-
-    /// <summary>The log end offset a follower last reported by fetching, or null if it has not fetched since this broker leads.</summary>
-    public long? FollowerLogEndOffset(int replicaId)
-    {
-        lock (_stateLock) return _followerEnds.TryGetValue(replicaId, out var end) ? end : null;
-    }
-
-    /// <summary>
-    /// Leader only: the high watermark becomes the smallest log end offset among the in-sync replicas (this broker's
-    /// own log end for itself; a follower counts with the offset it last fetched from). It never moves back.
-    /// </summary>
-    private void MaybeAdvanceHighWatermark()
-    {
-        var state = _state;
-        var candidate = Log.LogEndOffset;
-        foreach (var replica in state.Isr)
-        {
-            if (replica == _localId) continue;
-            candidate = Math.Min(candidate, _followerEnds.TryGetValue(replica, out var end) ? end : 0);
-        }
-        if (candidate <= _highWatermark) return;
-        Volatile.Write(ref _highWatermark, candidate);
         HighWatermarkMoved.Pulse();
     }
 
@@ -167,7 +148,11 @@ public sealed class Partition : IDisposable
                 return Rejected(ErrorCode.NotEnoughReplicas,
                     $"the in-sync replicas of {Id} are {state.Isr.Length}, below min.insync.replicas={Settings.MinInsyncReplicas}");
             var result = Log.Append(writable, state.LeaderEpoch, appendTime);
-            if (result.Error == ErrorCode.None && !result.Duplicate) MaybeAdvanceHighWatermark();
+            if (result.Error == ErrorCode.None && !result.Duplicate)
+            {
+                MaybeAdvanceHighWatermark();
+                LogEndMoved.Pulse();
+            }
             return result;
         }
     }
@@ -191,6 +176,7 @@ public sealed class Partition : IDisposable
                 MaybeAdvanceHighWatermark();
                 // The last stable offset may have moved even where the high watermark did not.
                 HighWatermarkMoved.Pulse();
+                LogEndMoved.Pulse();
             }
             return result;
         }

@@ -51,6 +51,9 @@ public sealed partial class ReplicaManager : IDisposable
 
     public GroupCommitFlusher Flusher { get; }
 
+    /// <summary>The follower side: partitions led elsewhere are fetched from their leaders (null on a standalone node).</summary>
+    public ReplicaFetcherManager? Fetchers { get; set; }
+
     public bool TryGetPartition(TopicPartition id, out Partition partition) => _partitions.TryGetValue(id, out partition!);
 
     /// <summary>
@@ -153,6 +156,7 @@ public sealed partial class ReplicaManager : IDisposable
                 partition.Log.Delete();
             }
             RaiseLeadershipChanges();
+            Fetchers?.Sync(image, _partitions.Values);
         }
     }
 

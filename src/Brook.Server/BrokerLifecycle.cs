@@ -4,6 +4,7 @@ using Brook.Metadata.Records;
 using Brook.Replication;
 using Brook.Server.Hosting;
 using Brook.Server.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +28,7 @@ public sealed class BrokerLifecycle(
     TransactionCoordinatorHost transactions,
     ListenerBindings listeners,
     BrokerReadiness readiness,
+    IServiceProvider services,
     ILogger<BrokerLifecycle> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -86,6 +88,9 @@ public sealed class BrokerLifecycle(
         metadata.ImagePublished -= dynamicConfig.Apply;
         transactions.Stop();
         groups.Stop();
+        // Replication stops before the logs close: no fetch may append to a closed log.
+        if (services.GetService<ReplicaFetcherManager>() is { } fetchers) fetchers.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        if (services.GetService<IsrChangeManager>() is { } isr) isr.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         transactions.Coordinator.Dispose();
         groups.Coordinator.Dispose();
         replicas.Dispose();

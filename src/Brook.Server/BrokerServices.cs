@@ -79,9 +79,29 @@ public static class BrokerServices
         if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(new BrokerIdentity(config.NodeId));
         services.AddSingleton<IControllerChannel>(sp => new ControllerRouter(
             sp.GetRequiredService<ClusterController>(), sp.GetRequiredService<IMetadataQuorum>(), sp.GetService<RemoteController>(),
-            TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ControllerRouter>>()));
+            sp.GetRequiredService<BrokerIdentity>(), TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ControllerRouter>>()));
+        if (!config.IsStandalone)
+        {
+            // The replication of partitions between brokers: followers fetch from leaders, leaders keep their ISR.
+            services.AddSingleton(sp => new ReplicaFetcherManager(config.BrokerListenerName, QuorumEndpoints.BrokerLocalAddress(config),
+                sp.GetRequiredService<BrokerIdentity>(), new ReplicaFetcherOptions
+                {
+                    MaxWaitMs = config.ReplicaFetchWaitMaxMs,
+                    MinBytes = config.ReplicaFetchMinBytes,
+                    ResponseMaxBytes = config.ReplicaFetchResponseMaxBytes,
+                    PartitionMaxBytes = config.ReplicaFetchMaxBytes,
+                    BackoffMs = config.ReplicaFetchBackoffMs,
+                    RequestTimeoutMs = config.RequestTimeoutMs,
+                    FlushOnAck = config.FlushOnAck,
+                }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton(sp => new IsrChangeManager(sp.GetRequiredService<IControllerChannel>(), sp.GetRequiredService<BrokerIdentity>(),
+                () => sp.GetRequiredService<ReplicaManager>().Partitions, config.ReplicaLagTimeMaxMs, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<IsrChangeManager>>()));
+        }
         services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
         services.AddSingleton(sp => new ReplicaManager(
             logDir,
@@ -94,7 +114,10 @@ public static class BrokerServices
             sp.GetRequiredService<GroupCommitFlusher>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            config.FlushOnAck));
+            config.FlushOnAck)
+        {
+            Fetchers = sp.GetService<ReplicaFetcherManager>(),
+        });
         services.AddSingleton<ProducerIdManager>();
         // Kafka bounds group writes by offsets.commit.timeout.ms and transaction-log writes and markers by the
         // broker's request timeout (30 s by default).

@@ -70,18 +70,18 @@ public sealed class PartitionReplicationTests : IDisposable
         p.AppendAsLeader(Batch(5));
         Assert.Equal(0, p.HighWatermark);
 
-        p.RecordFollowerFetch(2, 5);
+        p.RecordFollowerFetch(2, 5, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(0, p.HighWatermark); // replica 3 has nothing yet
-        p.RecordFollowerFetch(3, 2);
+        p.RecordFollowerFetch(3, 2, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(2, p.HighWatermark);
-        p.RecordFollowerFetch(3, 5);
+        p.RecordFollowerFetch(3, 5, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(5, p.HighWatermark);
 
         // It never moves back, even when a follower reports less (e.g. after truncating).
-        p.RecordFollowerFetch(3, 1);
+        p.RecordFollowerFetch(3, 1, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(5, p.HighWatermark);
         // A broker outside the replica set is ignored.
-        p.RecordFollowerFetch(9, 100);
+        p.RecordFollowerFetch(9, 100, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Null(p.FollowerLogEndOffset(9));
     }
 
@@ -91,7 +91,7 @@ public sealed class PartitionReplicationTests : IDisposable
         var p = NewPartition();
         p.ApplyState(Leader(0, Local, 2));
         p.AppendAsLeader(Batch(2));
-        p.RecordFollowerFetch(2, 50);
+        p.RecordFollowerFetch(2, 50, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(2, p.FollowerLogEndOffset(2));
         Assert.Equal(2, p.HighWatermark);
     }
@@ -138,7 +138,7 @@ public sealed class PartitionReplicationTests : IDisposable
         var wait = manager.WaitForCommitAsync(p, result.LastOffset, TimeSpan.FromSeconds(30), default).AsTask();
         await Task.Delay(50);
         Assert.False(wait.IsCompleted);
-        p.RecordFollowerFetch(2, 2);
+        p.RecordFollowerFetch(2, 2, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(ErrorCode.None, await wait.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 

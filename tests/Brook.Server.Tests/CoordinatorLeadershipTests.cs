@@ -211,7 +211,7 @@ public sealed class CoordinatorLeadershipTests : IDisposable
         Assert.Equal(CoordinatorLoadPhase.Loading, groups.StatusOf(0).Phase);
         Assert.Equal(ErrorCode.CoordinatorLoadInProgress, Fetch(node, group).Error);
 
-        partition.RecordFollowerFetch(Other, logEnd);
+        partition.RecordFollowerFetch(Other, logEnd, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await groups.WhenSettledAsync().WaitAsync(Patience);
         Assert.Equal(new CoordinatorPartitionStatus(CoordinatorLoadPhase.Loaded, 2), groups.StatusOf(0));
         Assert.Equal(42, Fetch(node, group).Offsets.Single().Offset);

@@ -13,11 +13,10 @@ namespace Brook.Server.Controller;
 /// A change is decided exactly once by whichever controller commits it: a retry after a lost answer is re-decided
 /// against the image that already holds it (CreateTopics then answers TOPIC_ALREADY_EXISTS, as Kafka does).
 /// </summary>
-public sealed class ControllerRouter(ClusterController local, IMetadataQuorum quorum, RemoteController? remote, TimeSpan timeout,
-    TimeProvider time, ILogger<ControllerRouter> logger) : IControllerChannel
+public sealed class ControllerRouter(ClusterController local, IMetadataQuorum quorum, RemoteController? remote, BrokerIdentity identity,
+    TimeSpan timeout, TimeProvider time, ILogger<ControllerRouter> logger) : IControllerChannel
 {
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(50);
-    private long _brokerEpoch = -1;
 
     public Task<IReadOnlyList<CreateTopicResult>> CreateTopicsAsync(IReadOnlyList<CreateTopicSpec> specs, bool validateOnly, CancellationToken ct) =>
         RouteAsync(() => local.CreateTopicsAsync(specs, validateOnly, ct), id => remote!.CreateTopicsAsync(id, specs, validateOnly, ct), ct);
@@ -38,13 +37,13 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
             id => remote!.AlterBrokerConfigsAsync(id, resourceName, newOverrides, validateOnly, ct), ct);
 
     public Task<long> AllocateProducerIdBlockAsync(int blockSize, CancellationToken ct) =>
-        RouteAsync(() => local.AllocateProducerIdBlockAsync(blockSize, ct), id => remote!.AllocateProducerIdBlockAsync(id, Volatile.Read(ref _brokerEpoch), ct), ct);
+        RouteAsync(() => local.AllocateProducerIdBlockAsync(blockSize, ct), id => remote!.AllocateProducerIdBlockAsync(id, identity.Epoch, ct), ct);
 
     public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
     {
         var epoch = await RouteAsync(() => local.RegisterBrokerAsync(brokerId, endpoints, rack, ct),
             id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, ct), ct).ConfigureAwait(false);
-        if (brokerId == quorum.NodeId) Volatile.Write(ref _brokerEpoch, epoch);
+        if (brokerId == identity.BrokerId) identity.Epoch = epoch;
         return epoch;
     }
 

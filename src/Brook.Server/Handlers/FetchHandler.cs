@@ -15,8 +15,10 @@ namespace Brook.Server.Handlers;
 /// or max.wait.ms passes. Fetch sessions (KIP-227) are answered sessionless: session id 0 tells the client every fetch
 /// is a full one. v13+ names topics by id.
 /// </summary>
-public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas, TimeProvider time) : ApiHandler<FetchRequest>
+public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas, TimeProvider time, IServiceProvider services) : ApiHandler<FetchRequest>
 {
+    private readonly FollowerFetchResponder _followers = new(metadata, replicas, services.GetService(typeof(IsrChangeManager)) as IsrChangeManager, time);
+
     /// <summary>The top-level error (v7+) and every partition failed with it, each with an empty record set.</summary>
     protected override IMessage? ErrorResponse(FetchRequest request, ErrorCode error)
     {
@@ -38,6 +40,7 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
     {
         if (request.SessionId != 0)
             return Done(new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound, SessionId = 0 });
+        if (request.ReplicaId >= 0) return _followers.HandleAsync(context.ApiVersion, request);
 
         var (response, bytes, waitable) = Read(context.ApiVersion, request);
         if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0)

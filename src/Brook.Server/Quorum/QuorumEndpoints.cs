@@ -26,6 +26,13 @@ public static class QuorumEndpoints
         return own is not null && !own.IsWildcardHost && IPAddress.TryParse(own.Host, out var ip) ? ip : null;
     }
 
+    /// <summary>The host of this node's inter-broker listener when it is a literal address: where replica fetches leave from.</summary>
+    public static IPAddress? BrokerLocalAddress(BrokerConfig config)
+    {
+        var own = config.Listeners.FirstOrDefault(l => l.Name == config.BrokerListenerName);
+        return own is not null && !own.IsWildcardHost && IPAddress.TryParse(own.Host, out var ip) ? ip : null;
+    }
+
     internal static EndPoint? Resolve(string host, int port)
     {
         if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
