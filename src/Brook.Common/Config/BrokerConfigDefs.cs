@@ -160,8 +160,8 @@ public static class BrokerConfigDefs
         // --- Group coordinator ---
         new("offsets.topic.num.partitions", ConfigType.Int, "50", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "Partitions of __consumer_offsets (fixed once the topic exists)."),
-        new("offsets.topic.replication.factor", ConfigType.Short, "1", ConfigValidator.AtLeast(1), ConfigImportance.High,
-            "Replication factor of __consumer_offsets. Kafka's default is 3; Brook, a single node, defaults to 1."),
+        new("offsets.topic.replication.factor", ConfigType.Short, "3", ConfigValidator.AtLeast(1), ConfigImportance.High,
+            "Replication factor of __consumer_offsets (Kafka's default, 3). In a cluster with fewer brokers the topic is not created until enough are registered, as in Kafka; a standalone node uses 1."),
         new("offsets.topic.segment.bytes", ConfigType.Int, "104857600", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "Segment size of __consumer_offsets."),
         new("offsets.retention.minutes", ConfigType.Int, "10080", ConfigValidator.AtLeast(1), ConfigImportance.High,
@@ -188,8 +188,8 @@ public static class BrokerConfigDefs
         // --- Transactions and idempotence ---
         new("transaction.state.log.num.partitions", ConfigType.Int, "50", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "Partitions of __transaction_state (fixed once the topic exists)."),
-        new("transaction.state.log.replication.factor", ConfigType.Short, "1", ConfigValidator.AtLeast(1), ConfigImportance.High,
-            "Replication factor of __transaction_state. Kafka's default is 3; Brook, a single node, defaults to 1."),
+        new("transaction.state.log.replication.factor", ConfigType.Short, "3", ConfigValidator.AtLeast(1), ConfigImportance.High,
+            "Replication factor of __transaction_state (Kafka's default, 3). In a cluster with fewer brokers the topic is not created until enough are registered, as in Kafka; a standalone node uses 1."),
         new("transaction.state.log.min.isr", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "min.insync.replicas of __transaction_state. Kafka's default is 2; Brook, a single node, defaults to 1."),
         new("transaction.state.log.segment.bytes", ConfigType.Int, "104857600", ConfigValidator.AtLeast(1), ConfigImportance.High,

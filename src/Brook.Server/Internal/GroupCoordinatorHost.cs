@@ -29,7 +29,7 @@ public sealed class GroupCoordinatorHost(
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         OffsetsTopicName,
         config.OffsetsTopicNumPartitions,
-        (short)Math.Min((int)config.OffsetsTopicReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        config.IsStandalone ? (short)1 : config.OffsetsTopicReplicationFactor,
         new Dictionary<string, string?>
         {
             ["cleanup.policy"] = "compact",

@@ -26,7 +26,7 @@ public sealed class TransactionCoordinatorHost(
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         TransactionCoordinator.TopicName,
         config.TransactionStateLogNumPartitions,
-        (short)Math.Min((int)config.TransactionStateLogReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        config.IsStandalone ? (short)1 : config.TransactionStateLogReplicationFactor,
         new Dictionary<string, string?>
         {
             ["cleanup.policy"] = "compact",

@@ -42,7 +42,7 @@ public class BrokerConfigTests
         Assert.Equal("producer", c.CompressionType);
         Assert.Equal(1, c.MinInsyncReplicas);
         Assert.Equal(50, c.OffsetsTopicNumPartitions);
-        Assert.Equal(1, c.OffsetsTopicReplicationFactor);
+        Assert.Equal(3, c.OffsetsTopicReplicationFactor); // Kafka's default; a standalone node creates the topic with 1
         Assert.Equal(50, c.TransactionStateLogNumPartitions);
         Assert.Equal(900000, c.TransactionMaxTimeoutMs);
         Assert.Equal(86400000, c.ProducerIdExpirationMs);
