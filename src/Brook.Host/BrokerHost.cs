@@ -18,6 +18,12 @@ public static class BrokerHost
             await Console.Error.WriteLineAsync($"brook: cannot listen: {e.Message}");
             return 1;
         }
+        catch (ConfigException e)
+        {
+            // Found while starting rather than while parsing, e.g. a quorum node whose log directory is not formatted.
+            await Console.Error.WriteLineAsync($"brook: {e.Message}");
+            return 2;
+        }
         await using (broker)
         {
             await broker.WaitForShutdownAsync();
