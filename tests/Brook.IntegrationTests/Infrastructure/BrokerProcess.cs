@@ -20,6 +20,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StateChangeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly object _logLock = new();
     private readonly StringBuilder _log = new();
@@ -144,6 +145,8 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         if (process is null || process.HasExited) throw new InvalidOperationException("broker not running");
         Signals.Stop(process.Id);
         IsPaused = true;
+        // kill() returns before every thread has stopped; callers rely on "paused" meaning "frozen".
+        Signals.WaitUntilStopped(process.Id, stopped: true, StateChangeTimeout);
         AppendMarker("paused with SIGSTOP");
     }
 
@@ -154,6 +157,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         if (process is null || process.HasExited) throw new InvalidOperationException("broker not running");
         Signals.Continue(process.Id);
         IsPaused = false;
+        Signals.WaitUntilStopped(process.Id, stopped: false, StateChangeTimeout);
         AppendMarker("resumed with SIGCONT");
     }
 

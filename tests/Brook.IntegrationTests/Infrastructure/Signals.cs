@@ -22,6 +22,39 @@ public static partial class Signals
     /// <summary>Sends SIGCONT: a stopped process runs on.</summary>
     public static void Continue(int pid) => Send(pid, SigCont, "SIGCONT");
 
+    /// <summary>
+    /// Waits until every thread of <paramref name="pid"/> is stopped by a signal (state T in /proc), or until none is;
+    /// signals are delivered asynchronously, so a process is not frozen yet when kill() returns. Throws on timeout.
+    /// </summary>
+    public static void WaitUntilStopped(int pid, bool stopped, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (AllThreadsStopped(pid) != stopped)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"process {pid} did not {(stopped ? "stop" : "continue")} within {timeout.TotalSeconds:0}s");
+            Thread.Sleep(5);
+        }
+    }
+
+    private static bool AllThreadsStopped(int pid)
+    {
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                // "tid (comm) S ...": the name may contain spaces and parentheses, the state follows the last ')'.
+                if (stat[stat.LastIndexOf(')') + 2] is not ('T' or 't')) return false;
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // a thread exited while we looked; look again
+        }
+    }
+
     private static void Send(int pid, int signal, string name)
     {
         if (!OperatingSystem.IsLinux())
