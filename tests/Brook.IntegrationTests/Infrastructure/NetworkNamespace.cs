@@ -31,8 +31,8 @@ public enum LinkDirection
 /// and are reached from the test process directly, with any in-process client (Confluent.Kafka included). Loopback
 /// addresses cannot serve: 127.0.0.0/8 is local to every namespace's own lo and never routed over another link.</para>
 /// <para>Traffic between two hosts stays inside the namespace (both addresses are local there), so a node must bind
-/// its own address for outgoing connections too, or the kernel picks the destination's address as the source and a
-/// rule keyed on the source does not match. Rules go into the namespace's INPUT chain (OUTPUT for packets to the root
+/// its own address for outgoing connections too: otherwise the kernel gives them the link's primary address (the first
+/// host's; 127.0.0.1 on lo) as the source, and a rule keyed on the source hits the wrong node. Rules go into the namespace's INPUT chain (OUTPUT for packets to the root
 /// address), so clients in the test process can be cut off a node just like nodes from each other.</para>
 /// <para>Sockets for test endpoints inside (listeners on a host or on 127.0.0.x, clients that must leave from one) are
 /// made with <see cref="CreateSocket"/>; a child process runs inside through <see cref="Launcher"/> (ip netns exec,
