@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs what the third-party client tests need (when it can), builds the whole solution in
-# Release, runs every test project, and ends with a single summary line "N passed, M failed".
+# The one test command: installs what the third-party client and fault-injection tests need (when it can), builds the
+# whole solution in Release, runs every test project, and ends with a single summary line "N passed, M failed".
 # Exit status is non-zero if any test failed, if the run broke, or if no test ran at all.
 set -uo pipefail
 
@@ -11,17 +11,27 @@ results_dir="$repo_root/TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 # --- prerequisites -----------------------------------------------------------------------------------------------
 # kcat and kafka-python (Debian's python3-kafka, importable by the system /usr/bin/python3 only) drive the
 # compatibility tests; without them those tests are skipped, not failed.
+# ip (iproute2) and iptables drive the fault-injection tests (network namespaces, cut links). Those need root: they are
+# skipped when not root outside CI, and fail when run as root or in CI ($CI, or BROOK_REQUIRE_NETNS=1 as .ci/run sets)
+# without the tools, so a machine that cannot run them never passes quietly.
 have_kcat() { [ -x /usr/bin/kcat ]; }
 have_kafka_python() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1; }
-if ! have_kcat || ! have_kafka_python; then
+have_sbin() { [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || command -v "$1" >/dev/null 2>&1; }
+missing=()
+have_kcat || missing+=(kcat)
+have_kafka_python || missing+=(python3-kafka)
+have_sbin ip || missing+=(iproute2)
+have_sbin iptables || missing+=(iptables)
+if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        echo "installing kcat and python3-kafka ..."
+        echo "installing ${missing[*]} ..."
         export DEBIAN_FRONTEND=noninteractive
-        if ! { apt-get update -qq && apt-get install -y -qq python3-kafka kcat >/dev/null; }; then
-            echo "warning: could not install kcat/python3-kafka; their tests will be skipped" >&2
+        if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+            echo "warning: could not install ${missing[*]}; the kcat/kafka-python tests will be skipped, the network namespace tests will fail" >&2
         fi
     else
-        echo "warning: kcat or python3-kafka missing and cannot install (need root + apt-get); their tests will be skipped" >&2
+        echo "warning: ${missing[*]} missing and cannot install (need root + apt-get); the kcat/kafka-python tests will be skipped," \
+            "the network namespace tests skipped when not root (failed in CI)" >&2
     fi
 fi
 

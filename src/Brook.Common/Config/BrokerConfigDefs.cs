@@ -338,6 +338,7 @@ public static class BrokerConfigDefs
         var sb = new StringBuilder();
         sb.AppendLine("Usage: brook [server.properties | --config <file>] [--override key=value]... [--key=value | --key value]...");
         sb.AppendLine("       brook --help | --version");
+        sb.AppendLine("       brook storage format | random-uuid | info ...   (format a node's log directory; brook storage --help)");
         sb.AppendLine();
         sb.AppendLine("Configuration precedence, lowest to highest: built-in defaults, the properties file,");
         sb.AppendLine("BROOK_* environment variables, command-line overrides.");

@@ -21,13 +21,13 @@ public sealed class BrokerLogReporter : IDisposable
 
     public void Dispose() => Write(_output, _broker.LogSince(_start));
 
-    /// <summary>Writes <paramref name="log"/> (tail-truncated to 64 KiB) to the test output under a header.</summary>
-    public static void Write(ITestOutputHelper output, string log)
+    /// <summary>Writes <paramref name="log"/> (tail-truncated to 64 KiB) to the test output under a header naming <paramref name="source"/>.</summary>
+    public static void Write(ITestOutputHelper output, string log, string source = "broker")
     {
         if (log.Length > MaxChars) log = "... (truncated) ...\n" + log[^MaxChars..];
         try
         {
-            output.WriteLine("--- broker output during this test ---");
+            output.WriteLine($"--- {source} output during this test ---");
             output.WriteLine(log.Length == 0 ? "(nothing)" : log);
         }
         catch (InvalidOperationException)

@@ -20,19 +20,24 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StateChangeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly object _logLock = new();
     private readonly StringBuilder _log = new();
     private readonly IReadOnlyList<KeyValuePair<string, string>> _overrides;
     private readonly string _brookDll;
+    private readonly BrokerProcessOptions _options;
     private Process? _process;
     private int _generation;
     private bool _disposed;
 
-    private BrokerProcess(string name, IEnumerable<KeyValuePair<string, string>>? extraOverrides)
+    private BrokerProcess(string name, IEnumerable<KeyValuePair<string, string>>? extraOverrides, BrokerProcessOptions? options = null)
     {
         _brookDll = RepoPaths.FindBrookDll();
-        Port = FreePort.Pick();
+        _options = options ?? new BrokerProcessOptions();
+        Host = _options.Host;
+        Port = _options.Port ?? FreePort.Pick();
+        ReadinessPort = _options.ReadinessPort ?? Port;
         RootDirectory = Path.Combine(Path.GetTempPath(), "brook-it", $"{name}-{Guid.NewGuid():N}");
         DataDirectory = Path.Combine(RootDirectory, "data");
         Directory.CreateDirectory(DataDirectory);
@@ -40,7 +45,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         // Later --override wins in Kafka's own tooling; caller extras come last so they can replace our defaults.
         var overrides = new List<KeyValuePair<string, string>>
         {
-            new("listeners", $"PLAINTEXT://127.0.0.1:{Port}"),
+            new("listeners", $"PLAINTEXT://{Host}:{Port}"),
             new("log.dirs", DataDirectory),
             new("node.id", DefaultNodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
@@ -55,8 +60,17 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
     /// <summary>The loopback port the broker listens on (fixed for the lifetime of this object).</summary>
     public int Port { get; }
 
-    /// <summary>"127.0.0.1:&lt;port&gt;", ready for bootstrap.servers.</summary>
-    public string BootstrapServers => $"127.0.0.1:{Port}";
+    /// <summary>The address of <see cref="Port"/>: 127.0.0.1 unless <see cref="BrokerProcessOptions.Host"/> says otherwise.</summary>
+    public string Host { get; }
+
+    /// <summary>The port probed with ApiVersions to decide that the broker is up (<see cref="Port"/> unless set in the options).</summary>
+    public int ReadinessPort { get; }
+
+    /// <summary>"&lt;host&gt;:&lt;port&gt;", ready for bootstrap.servers.</summary>
+    public string BootstrapServers => $"{Host}:{Port}";
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused { get; private set; }
 
     /// <summary>The log.dirs directory (topic-partition folders live directly under it).</summary>
     public string DataDirectory { get; }
@@ -117,13 +131,44 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
     public static Task<BrokerProcess> StartAsync(string name, params string[] extraOverrides) =>
         StartAsync(name, extraOverrides.Select(ParseOverride));
 
+    /// <summary>
+    /// A broker that is set up (port, directory, overrides) but not started, so a caller can prepare its directory
+    /// first (e.g. <c>brook storage format</c>); start it with <see cref="RestartAsync"/>.
+    /// </summary>
+    public static BrokerProcess Create(string name, IEnumerable<KeyValuePair<string, string>>? extraOverrides, BrokerProcessOptions options) =>
+        new(name, extraOverrides, options);
+
+    /// <summary>SIGSTOP: the process freezes (sockets stay open, nothing is answered) until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        var process = _process;
+        if (process is null || process.HasExited) throw new InvalidOperationException("broker not running");
+        Signals.Stop(process.Id);
+        IsPaused = true;
+        // kill() returns before every thread has stopped; callers rely on "paused" meaning "frozen".
+        Signals.WaitUntilStopped(process.Id, stopped: true, StateChangeTimeout);
+        AppendMarker("paused with SIGSTOP");
+    }
+
+    /// <summary>SIGCONT: a paused process carries on where it stopped.</summary>
+    public void Resume()
+    {
+        var process = _process;
+        if (process is null || process.HasExited) throw new InvalidOperationException("broker not running");
+        Signals.Continue(process.Id);
+        IsPaused = false;
+        Signals.WaitUntilStopped(process.Id, stopped: false, StateChangeTimeout);
+        AppendMarker("resumed with SIGCONT");
+    }
+
     /// <summary>SIGKILL: the process dies without any chance to flush or close files. Waits for the exit.</summary>
     public void Kill()
     {
         var process = _process;
         if (process is null || process.HasExited) return;
-        process.Kill(entireProcessTree: false);
+        process.Kill(entireProcessTree: false); // SIGKILL ends a stopped process too
         process.WaitForExit(); // also drains the redirected output
+        IsPaused = false;
         AppendMarker($"killed with SIGKILL (exit code {process.ExitCode})");
     }
 
@@ -134,6 +179,8 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         if (process.HasExited) return process.ExitCode;
 
         Signals.Terminate(process.Id);
+        // A stopped process only acts on SIGTERM once it runs again.
+        if (IsPaused) Resume();
         using var cts = new CancellationTokenSource(timeout ?? DefaultStopTimeout);
         try
         {
@@ -150,7 +197,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Starts the broker again on the same port and data directory (it must not be running).</summary>
+    /// <summary>Starts the broker again on the same port and data directory (it must not be running); also the first start after <see cref="Create"/>.</summary>
     public Task RestartAsync()
     {
         if (IsRunning) throw new InvalidOperationException("broker is still running; Kill() or StopAsync() first");
@@ -170,13 +217,13 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
             {
                 _process?.WaitForExit();
                 throw new InvalidOperationException(
-                    $"broker exited (code {_process?.ExitCode}) before listening on {BootstrapServers}.\n--- broker log ---\n{Log}");
+                    $"broker exited (code {_process?.ExitCode}) before listening on {Host}:{ReadinessPort}.\n--- broker log ---\n{Log}");
             }
             if (await IsServingAsync().ConfigureAwait(false)) return;
             if (deadline.Elapsed > timeout)
             {
                 throw new TimeoutException(
-                    $"broker did not accept connections on {BootstrapServers} within {timeout.TotalSeconds:0}s.\n--- broker log ---\n{Log}");
+                    $"broker did not answer ApiVersions on {Host}:{ReadinessPort} within {timeout.TotalSeconds:0}s.\n--- broker log ---\n{Log}");
             }
             await Task.Delay(100).ConfigureAwait(false);
         }
@@ -207,10 +254,14 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
     private async Task StartProcessAsync()
     {
         _process?.Dispose();
+        IsPaused = false;
         _generation++;
-        AppendMarker($"start #{_generation}: dotnet {_brookDll} {string.Join(' ', _overrides.Select(o => $"--override {o.Key}={o.Value}"))}");
+        var launcher = _options.Launcher;
+        AppendMarker($"start #{_generation}: {string.Concat(launcher.Select(l => l + " "))}dotnet {_brookDll} " +
+            string.Join(' ', _overrides.Select(o => $"--override {o.Key}={o.Value}")));
 
-        var psi = new ProcessStartInfo(DotnetHostPath())
+        // A launcher (e.g. "ip netns exec <name>") must exec the broker in place, so the process id stays the broker's.
+        var psi = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : DotnetHostPath())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -218,6 +269,8 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
             UseShellExecute = false,
             WorkingDirectory = RootDirectory,
         };
+        foreach (var argument in launcher.Skip(1)) psi.ArgumentList.Add(argument);
+        if (launcher.Count > 0) psi.ArgumentList.Add(DotnetHostPath());
         psi.ArgumentList.Add(_brookDll);
         foreach (var (key, value) in _overrides)
         {
@@ -236,14 +289,14 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         process.BeginErrorReadLine();
         _process = process;
 
-        await WaitUntilListeningAsync(StartupTimeout).ConfigureAwait(false);
+        await WaitUntilListeningAsync(_options.StartupTimeout ?? StartupTimeout).ConfigureAwait(false);
     }
 
     private async Task<bool> IsServingAsync()
     {
         try
         {
-            using var client = await Wire.ProtocolClient.ConnectAsync(Port).ConfigureAwait(false);
+            using var client = await Wire.ProtocolClient.ConnectAsync(System.Net.IPAddress.Parse(Host), ReadinessPort).ConfigureAwait(false);
             var versions = await client.SendAsync<Brook.Protocol.Messages.ApiVersionsRequest, Brook.Protocol.Messages.ApiVersionsResponse>(
                 new Brook.Protocol.Messages.ApiVersionsRequest { ClientSoftwareName = "brook-tests", ClientSoftwareVersion = "1.0" }, 3,
                 TimeSpan.FromSeconds(2)).ConfigureAwait(false);
@@ -266,7 +319,8 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         lock (_logLock) _log.Append("=== ").Append(DateTime.UtcNow.ToString("HH:mm:ss.fff")).Append(' ').Append(text).AppendLine(" ===");
     }
 
-    private static string DotnetHostPath()
+    /// <summary>The dotnet host that runs brook.dll (also used to run <c>brook storage</c>).</summary>
+    internal static string DotnetHostPath()
     {
         // Prefer the exact host running the tests (same SDK/runtime), then what the SDK advertises, then PATH.
         var current = Environment.ProcessPath;
@@ -302,4 +356,23 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
             }
         }
     }
+}
+
+/// <summary>How <see cref="BrokerProcess.Create"/> sets up a broker beyond its overrides (cluster nodes, namespaces).</summary>
+public sealed record BrokerProcessOptions
+{
+    /// <summary>The address of the default listener and of the readiness probe (an IP literal).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The client port; a free loopback port when null.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>The port whose ApiVersions answer means "started" (e.g. the controller listener); <see cref="Port"/> when null.</summary>
+    public int? ReadinessPort { get; init; }
+
+    /// <summary>A command that execs the broker in place, e.g. ["ip", "netns", "exec", "brookit-7"]; empty runs dotnet directly.</summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
+    /// <summary>How long a start may take before it fails with the log (30 s when null).</summary>
+    public TimeSpan? StartupTimeout { get; init; }
 }

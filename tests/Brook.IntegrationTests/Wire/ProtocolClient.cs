@@ -36,8 +36,11 @@ public sealed class ProtocolClient : IDisposable
     public KafkaConnection Connection => _connection;
 
     /// <summary>Connects to a broker on the loopback interface.</summary>
-    public static async Task<ProtocolClient> ConnectAsync(int port) =>
-        new(await KafkaConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), Options));
+    public static Task<ProtocolClient> ConnectAsync(int port) => ConnectAsync(IPAddress.Loopback, port);
+
+    /// <summary>Connects to a broker at <paramref name="address"/> (another loopback address, a node in a network namespace).</summary>
+    public static async Task<ProtocolClient> ConnectAsync(IPAddress address, int port) =>
+        new(await KafkaConnection.ConnectAsync(new IPEndPoint(address, port), Options));
 
     /// <summary>
     /// Sends <paramref name="request"/> encoded at <paramref name="version"/> and decodes the response at the same
