@@ -22,6 +22,7 @@ public sealed class IsrChangeManager : IAsyncDisposable
     private readonly ITimer _shrinkTimer;
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Partition, Task> _inFlight = new();
+    private int _disposed;
 
     public IsrChangeManager(IControllerChannel controller, BrokerIdentity identity, Func<IEnumerable<Partition>> leaders, long lagTimeMaxMs,
         TimeProvider time, ILogger<IsrChangeManager> logger)
@@ -93,6 +94,7 @@ public sealed class IsrChangeManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _shrinkTimer.DisposeAsync().ConfigureAwait(false);
         await _closing.CancelAsync().ConfigureAwait(false);
         try

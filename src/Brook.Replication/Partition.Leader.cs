@@ -36,6 +36,18 @@ public sealed partial class Partition
         }
     }
 
+    /// <summary>
+    /// KIP-207: a new leader whose high watermark has not yet reached the start of its epoch could answer a "latest
+    /// offset" below one the previous leader already gave out; until it has, such queries get OFFSET_NOT_AVAILABLE.
+    /// </summary>
+    public bool HighWatermarkBelowEpochStart
+    {
+        get
+        {
+            lock (_stateLock) return _state.LeaderId == _localId && _highWatermark < _leaderEpochStartOffset;
+        }
+    }
+
     /// <summary>The log end offset a follower last reported by fetching, or null if it has not fetched since this broker leads.</summary>
     public long? FollowerLogEndOffset(int replicaId)
     {

@@ -32,6 +32,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _work = new(0);
     private readonly Task _loop;
+    private int _disposed;
 
     public ReplicaFetcher(int leaderId, NodeConnections connections, BrokerIdentity identity, ReplicaFetcherOptions options, TimeProvider time, ILogger logger)
     {
@@ -239,6 +240,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

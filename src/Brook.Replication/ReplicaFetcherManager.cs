@@ -22,6 +22,7 @@ public sealed class ReplicaFetcherManager : IAsyncDisposable
     private readonly Dictionary<int, ReplicaFetcher> _fetchers = [];
     private readonly Lock _lock = new();
     private MetadataImage _image = MetadataImage.Empty;
+    private int _disposed;
 
     /// <param name="listenerName">The inter-broker listener: where followers find their leaders' endpoints.</param>
     /// <param name="localAddress">The address this broker's connections leave from, or null.</param>
@@ -90,6 +91,7 @@ public sealed class ReplicaFetcherManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         List<ReplicaFetcher> fetchers;
         lock (_lock)
         {

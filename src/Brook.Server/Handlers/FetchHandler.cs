@@ -9,7 +9,7 @@ using Brook.Storage;
 namespace Brook.Server.Handlers;
 
 /// <summary>
-/// Fetch v4-18 for consumers. Reads whole batches below the high watermark (or the last stable offset for
+/// Fetch v4-18 for consumers (followers' fetches, with a replica id, go to <see cref="FollowerFetchResponder"/>). Reads whole batches below the high watermark (or the last stable offset for
 /// read_committed), within the per-partition and response byte limits; the first partition with data may exceed them
 /// by one batch so a consumer can always progress. When fewer than min.bytes are ready it long-polls until data arrives
 /// or max.wait.ms passes. Fetch sessions (KIP-227) are answered sessionless: session id 0 tells the client every fetch
@@ -42,13 +42,13 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
             return Done(new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound, SessionId = 0 });
         if (request.ReplicaId >= 0) return _followers.HandleAsync(context.ApiVersion, request);
 
-        var (response, bytes, waitable) = Read(context.ApiVersion, request);
+        var (response, bytes, waitable) = Read(context.ApiVersion, request, context.ListenerName);
         if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0)
             return Done(response);
-        return LongPollAsync(context.ApiVersion, request, waitable);
+        return LongPollAsync(context.ApiVersion, request, waitable, context.ListenerName);
     }
 
-    private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable)
+    private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable, string listenerName)
     {
         var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
         while (true)
@@ -60,17 +60,18 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
             signals[^1] = Task.Delay(remaining, time);
             await Task.WhenAny(signals);
             // Reading is cheap: record sets are file regions copied only when the response is written.
-            var (next, bytes, nextWaitable) = Read(version, request);
+            var (next, bytes, nextWaitable) = Read(version, request, listenerName);
             if (bytes >= request.MinBytes || nextWaitable.Count == 0) return next;
             waitable = nextWaitable;
         }
-        var (response, _, _) = Read(version, request);
+        var (response, _, _) = Read(version, request, listenerName);
         return response;
     }
 
-    private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request)
+    private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request, string listenerName)
     {
         var image = metadata.Image;
+        LeaderHints? hints = null;
         var response = new FetchResponse { SessionId = 0 };
         var waitable = new List<Partition>();
         long budget = request.MaxBytes;
@@ -97,6 +98,8 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
                 if (partition is null)
                 {
                     pd.ErrorCode = (short)error;
+                    if (version >= 12 && LeaderHints.Applies(error))
+                        pd.CurrentLeader = (hints ??= new LeaderHints(image, listenerName)).For(name, p.Partition);
                     anyError = true;
                     continue;
                 }
@@ -137,6 +140,7 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
                 if (size == 0) waitable.Add(partition);
             }
         }
+        if (hints is not null && version >= 16) response.NodeEndpoints.AddRange(hints.Endpoints);
         return (response, anyError ? long.MaxValue : total, anyError ? [] : waitable);
     }
 

@@ -45,6 +45,12 @@ public sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<Lis
                     continue;
                 }
                 pr.LeaderEpoch = partition.LeaderEpoch;
+                if (p.Timestamp is not (ListOffsetsRequest.EarliestTimestamp or ListOffsetsRequest.EarliestLocalTimestamp)
+                    && partition.HighWatermarkBelowEpochStart)
+                {
+                    pr.ErrorCode = (short)ErrorCode.OffsetNotAvailable;
+                    continue;
+                }
                 switch (p.Timestamp)
                 {
                     case ListOffsetsRequest.EarliestTimestamp:

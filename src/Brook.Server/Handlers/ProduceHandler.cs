@@ -48,6 +48,7 @@ public sealed class ProduceHandler(
         var validAcks = acks is -1 or 0 or 1;
         List<(ProduceResponse.PartitionProduceResponse Response, Partition Partition, long LastOffset)>? waiting = null;
         var image = metadata.Image;
+        LeaderHints? hints = null;
 
         foreach (var topic in request.TopicData)
         {
@@ -70,6 +71,8 @@ public sealed class ProduceHandler(
                 if (partition is null)
                 {
                     pr.ErrorCode = (short)leaderError;
+                    if (context.ApiVersion >= 10 && LeaderHints.Applies(leaderError))
+                        pr.CurrentLeader = (hints ??= new LeaderHints(image, context.ListenerName)).For(name, p.Index);
                     continue;
                 }
                 if (p.Records is not MemoryRecordSet records || records.SizeInBytes == 0)
@@ -103,6 +106,7 @@ public sealed class ProduceHandler(
             }
         }
 
+        if (hints is not null) response.NodeEndpoints.AddRange(hints.Endpoints);
         if (acks == 0) return ValueTask.FromResult<IMessage?>(null);
         if (waiting is null) return Done(response);
         return WaitForCommitAsync(response, waiting, TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)));

@@ -25,6 +25,7 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private RaftServer? _server;
     private long _nextInboundId;
+    private int _disposed;
 
     /// <param name="config">The quorum settings (timeouts).</param>
     /// <param name="resolveVoter">A voter's controller endpoint, by node id.</param>
@@ -114,6 +115,8 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered under two service types, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _closing.CancelAsync().ConfigureAwait(false);
         await _connections.DisposeAsync().ConfigureAwait(false);
         foreach (var waiter in _inbound.Values) waiter.TrySetCanceled();

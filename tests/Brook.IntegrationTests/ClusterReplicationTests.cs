@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using Brook.IntegrationTests.Infrastructure;
+using Brook.Protocol.Messages;
+using Brook.Protocol.Records;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using BrookError = Brook.Common.ErrorCode;
+
+namespace Brook.IntegrationTests;
+
+/// <summary>Three combined nodes with quick ISR reactions (replica.lag.time.max.ms of 3 s), shared by the class.</summary>
+public sealed class ReplicationClusterFixture : ClusterFixture
+{
+    public const int LagTimeMaxMs = 3000;
+
+    protected override string Name => "replication";
+
+    protected override ClusterOptions Options => new()
+    {
+        ReadyOn = ClusterListener.Client,
+        Overrides =
+        [
+            new("replica.lag.time.max.ms", LagTimeMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("group.initial.rebalance.delay.ms", "0"),
+            new("offsets.topic.num.partitions", "3"),
+            new("transaction.state.log.num.partitions", "3"),
+        ],
+    };
+}
+
+/// <summary>
+/// The replicated cluster with real processes and real clients: a KRaft quorum of three combined nodes elects a
+/// controller, brokers register through it, RF=3 partitions replicate byte for byte, acks=all waits for the ISR, the
+/// ISR shrinks and grows with a paused follower, clients are steered to the leader (KIP-951), and the quorum
+/// survives the loss of its active controller.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFixture>, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly ClusterProcess _cluster;
+    private readonly ClusterLogReporter _logs;
+
+    public ClusterReplicationTests(ReplicationClusterFixture fixture, ITestOutputHelper output)
+    {
+        _cluster = fixture.Cluster;
+        _logs = new ClusterLogReporter(_cluster, output);
+    }
+
+    public void Dispose() => _logs.Dispose();
+
+    private string Bootstrap => _cluster.BootstrapServers;
+
+    [Fact]
+    public async Task Rf3AcksAllRecordsAreReadBackAndEveryReplicaHoldsTheSameLog()
+    {
+        var topic = KafkaTestClient.UniqueTopic("rf3");
+        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        var config = KafkaTestClient.ProducerConfig(Bootstrap);
+        config.EnableIdempotence = true;
+        using (var producer = KafkaTestClient.CreateProducer(config))
+        {
+            var sends = Enumerable.Range(0, 3000).Select(i => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?>
+            {
+                Key = BitConverter.GetBytes(i),
+                Value = System.Text.Encoding.UTF8.GetBytes($"v{i}"),
+            })).ToList();
+            var results = await Task.WhenAll(sends);
+            Assert.All(results, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
+        }
+
+        var read = KafkaTestClient.ConsumeExactly(Bootstrap, KafkaTestClient.Partitions(topic, 3), 3000);
+        Assert.Equal(3000, read.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)).Distinct().Count());
+        foreach (var partition in read.GroupBy(r => r.Partition.Value))
+            Assert.Equal(Enumerable.Range(0, partition.Count()).Select(o => (long)o), partition.Select(r => r.Offset.Value));
+
+        // Followers fetch continuously; once they have caught up every replica's log file is byte-identical.
+        for (var p = 0; p < 3; p++)
+        {
+            var partition = p;
+            await EventuallyAsync(() =>
+            {
+                var logs = _cluster.Nodes.Select(n => SegmentBytes(n, topic, partition)).ToList();
+                return logs.All(l => l.Length > 0 && l.AsSpan().SequenceEqual(logs[0]));
+            }, $"the replicas of {topic}-{partition} did not converge");
+        }
+    }
+
+    [Fact]
+    public async Task AFollowerSteersProducersToTheLeaderAndUnknownEpochsAreRefused()
+    {
+        var topic = KafkaTestClient.UniqueTopic("steer");
+        await CreateTopicAsync(topic, partitions: 1, minIsr: 1);
+        var (leader, epoch) = await LeaderOfAsync(topic, 0);
+        var follower = _cluster.Nodes.First(n => n.NodeId != leader);
+
+        using (var client = await follower.ConnectAsync(ClusterListener.Client))
+        {
+            using var builder = new RecordBatchBuilder();
+            builder.Add(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), [1], [2]);
+            var response = await client.SendAsync<ProduceRequest, ProduceResponse>(new ProduceRequest
+            {
+                Acks = -1,
+                TimeoutMs = 10_000,
+                TopicData = [new() { Name = topic, PartitionData = [new() { Index = 0, Records = new MemoryRecordSet(builder.Build()) }] }],
+            }, 10);
+            var p = Assert.Single(Assert.Single(response.Responses).PartitionResponses);
+            Assert.Equal((short)BrookError.NotLeaderOrFollower, p.ErrorCode);
+            Assert.Equal(new LeaderIdAndEpoch { LeaderId = leader, LeaderEpoch = epoch }, p.CurrentLeader);
+            var endpoint = Assert.Single(response.NodeEndpoints);
+            Assert.Equal((leader, _cluster.Node(leader).ClientPort), (endpoint.NodeId, endpoint.Port));
+        }
+
+        using (var client = await _cluster.Node(leader).ConnectAsync(ClusterListener.Client))
+        {
+            var response = await client.SendAsync<ListOffsetsRequest, ListOffsetsResponse>(new ListOffsetsRequest
+            {
+                ReplicaId = -1,
+                Topics = [new() { Name = topic, Partitions = [new() { PartitionIndex = 0, CurrentLeaderEpoch = epoch + 1, Timestamp = ListOffsetsRequest.LatestTimestamp }] }],
+            }, 7);
+            Assert.Equal((short)BrookError.UnknownLeaderEpoch, Assert.Single(Assert.Single(response.Topics).Partitions).ErrorCode);
+        }
+    }
+
+    [Fact]
+    public async Task APausedFollowerLeavesTheIsrAndAcksAllBelowMinIsrIsRefusedUntilItReturns()
+    {
+        var topic = KafkaTestClient.UniqueTopic("isr");
+        await CreateTopicAsync(topic, partitions: 1, minIsr: 3);
+        var controller = await ActiveControllerAsync();
+        var (leader, _) = await LeaderOfAsync(topic, 0);
+        // Pause a follower that is not the active controller, so the quorum keeps deciding ISR changes.
+        var paused = _cluster.Nodes.First(n => n.NodeId != leader && n.NodeId != controller);
+        var config = KafkaTestClient.ProducerConfig(Bootstrap);
+        config.MessageTimeoutMs = 5000;
+        config.RequestTimeoutMs = 4000;
+        using var producer = KafkaTestClient.CreateProducer(config);
+        await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "before"u8.ToArray() });
+
+        paused.Pause();
+        try
+        {
+            await EventuallyAsync(async () => !(await IsrOfAsync(topic, 0)).Contains(paused.NodeId),
+                $"node {paused.NodeId} did not leave the ISR after replica.lag.time.max.ms", TimeSpan.FromMilliseconds(ReplicationClusterFixture.LagTimeMaxMs * 5));
+            var refused = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(
+                () => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "refused"u8.ToArray() }));
+            Assert.True(refused.Error.Code is ErrorCode.NotEnoughReplicas or ErrorCode.Local_MsgTimedOut, refused.Error.ToString());
+        }
+        finally
+        {
+            paused.Resume();
+        }
+
+        await EventuallyAsync(async () => (await IsrOfAsync(topic, 0)).Contains(paused.NodeId), $"node {paused.NodeId} did not rejoin the ISR");
+        var after = await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "after"u8.ToArray() });
+        Assert.Equal(PersistenceStatus.Persisted, after.Status);
+    }
+
+    [Fact]
+    public async Task TheQuorumElectsANewControllerWhenTheActiveOneDiesAndTopicsCanStillBeCreated()
+    {
+        var (controller, epoch) = await QuorumLeaderAsync();
+        var victim = _cluster.Node(controller);
+        victim.Kill();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            (int Leader, int Epoch) next = (-1, -1);
+            await EventuallyAsync(async () =>
+            {
+                next = await QuorumLeaderAsync(exclude: controller);
+                return next.Leader >= 0 && next.Leader != controller && next.Epoch > epoch;
+            }, "no new active controller was elected");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"election took {clock.Elapsed}");
+
+            var survivors = string.Join(',', _cluster.Nodes.Where(n => n.NodeId != controller).Select(n => n.BootstrapServers));
+            var topic = KafkaTestClient.UniqueTopic("after-failover");
+            using var admin = KafkaTestClient.CreateAdmin(survivors);
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 2, ReplicationFactor = 2 }]);
+            await KafkaTestClient.WaitForTopicAsync(admin, topic, 2);
+        }
+        finally
+        {
+            await victim.RestartAsync();
+        }
+        // The old controller comes back as a follower of the new epoch.
+        await EventuallyAsync(async () =>
+        {
+            var info = await DescribeQuorumAsync(victim);
+            return info is { } p && p.LeaderId != controller && p.LeaderEpoch > epoch;
+        }, "the restarted controller did not rejoin the quorum");
+    }
+
+    [Fact]
+    public async Task DescribeQuorumReportsTheVotersAndTheirProgress()
+    {
+        var info = await DescribeQuorumAsync(_cluster.Nodes[0]) ?? throw new InvalidOperationException("no DescribeQuorum answer");
+        Assert.True(info.LeaderId >= 1);
+        Assert.Equal([1, 2, 3], info.CurrentVoters.Select(v => v.ReplicaId).Order());
+        Assert.All(info.CurrentVoters, v => Assert.True(v.LogEndOffset > 0, $"voter {v.ReplicaId} has log end {v.LogEndOffset}"));
+        Assert.True(info.HighWatermark > 0);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private async Task CreateTopicAsync(string topic, int partitions, int minIsr)
+    {
+        using var admin = KafkaTestClient.CreateAdmin(Bootstrap);
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = topic, NumPartitions = partitions, ReplicationFactor = 3,
+            Configs = new Dictionary<string, string> { ["min.insync.replicas"] = minIsr.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }]);
+        await KafkaTestClient.WaitForTopicAsync(admin, topic, partitions);
+        // Every node applies the new partitions from the metadata log; wait until each one knows its leader.
+        await EventuallyAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+            {
+                using var client = await node.ConnectAsync(ClusterListener.Client);
+                var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
+                    new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12);
+                var t = Assert.Single(metadata.Topics);
+                if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < 3)) return false;
+            }
+            return true;
+        }, $"{topic} did not reach every node");
+    }
+
+    private async Task<(int Leader, int Epoch)> LeaderOfAsync(string topic, int partition)
+    {
+        using var client = await _cluster.Nodes[0].ConnectAsync(ClusterListener.Client);
+        var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
+            new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12);
+        var p = Assert.Single(metadata.Topics).Partitions.Single(x => x.PartitionIndex == partition);
+        return (p.LeaderId, p.LeaderEpoch);
+    }
+
+    private async Task<IReadOnlyList<int>> IsrOfAsync(string topic, int partition)
+    {
+        var node = _cluster.Nodes.First(n => n.IsRunning && !n.IsPaused);
+        using var client = await node.ConnectAsync(ClusterListener.Client);
+        var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
+            new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12);
+        return Assert.Single(metadata.Topics).Partitions.Single(x => x.PartitionIndex == partition).IsrNodes;
+    }
+
+    private async Task<int> ActiveControllerAsync() => (await QuorumLeaderAsync()).Leader;
+
+    private async Task<(int Leader, int Epoch)> QuorumLeaderAsync(int exclude = -1)
+    {
+        foreach (var node in _cluster.Nodes.Where(n => n.NodeId != exclude && n.IsRunning))
+        {
+            if (await DescribeQuorumAsync(node) is { LeaderId: >= 0 } p) return (p.LeaderId, p.LeaderEpoch);
+        }
+        return (-1, -1);
+    }
+
+    private static async Task<DescribeQuorumResponse.PartitionData?> DescribeQuorumAsync(ClusterNode node)
+    {
+        try
+        {
+            using var client = await node.ConnectAsync(ClusterListener.Controller);
+            var response = await client.SendAsync<DescribeQuorumRequest, DescribeQuorumResponse>(new DescribeQuorumRequest
+            {
+                Topics = [new() { TopicName = "__cluster_metadata", Partitions = [new() { PartitionIndex = 0 }] }],
+            }, 2, TimeSpan.FromSeconds(5));
+            return response.ErrorCode == 0 ? response.Topics.SelectMany(t => t.Partitions).FirstOrDefault() : null;
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] SegmentBytes(ClusterNode node, string topic, int partition)
+    {
+        var dir = Path.Combine(node.DataDirectory, $"{topic}-{partition}");
+        var file = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.log").Order().FirstOrDefault() : null;
+        if (file is null) return [];
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static Task EventuallyAsync(Func<bool> condition, string failure, TimeSpan? within = null) =>
+        EventuallyAsync(() => Task.FromResult(condition()), failure, within);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure, TimeSpan? within = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = within ?? Patience;
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                // A node that is starting or paused: ask again.
+            }
+            if (clock.Elapsed > limit) throw new TimeoutException($"{failure} within {limit.TotalSeconds:0} s");
+            await Task.Delay(200);
+        }
+    }
+}
