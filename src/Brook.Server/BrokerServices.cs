@@ -136,11 +136,19 @@ public static class BrokerServices
             TransactionCoordinatorOptions.FromConfig(config),
             new InternalTopicLog(TransactionCoordinator.TopicName, sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout, sp.GetRequiredService<TimeProvider>()),
             new ProducerIdSource(sp.GetRequiredService<ProducerIdManager>()),
-            new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout),
+            sp.GetRequiredService<ClusterTransactionMarkerWriter>(),
             sp.GetRequiredService<GroupCoordinator>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TransactionCoordinator>>()));
         services.AddSingleton<TransactionCoordinatorHost>();
+        services.AddSingleton(sp => new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout));
+        if (!config.IsStandalone)
+            services.AddSingleton(sp => new InterBrokerConnections(sp.GetRequiredService<MetadataView>(), config.NodeId, config.BrokerListenerName,
+                QuorumEndpoints.BrokerLocalAddress(config), TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ClusterTransactionMarkerWriter(sp.GetRequiredService<LocalTransactionMarkerWriter>(),
+            sp.GetRequiredService<MetadataView>(), config.NodeId, sp.GetService<InterBrokerConnections>(), sp.GetRequiredService<ILogger<ClusterTransactionMarkerWriter>>()));
+        services.AddSingleton(sp => new TransactionVerifier(sp.GetRequiredService<TransactionCoordinatorHost>(),
+            sp.GetService<InterBrokerConnections>(), config.NodeId, sp.GetRequiredService<ILogger<TransactionVerifier>>()));
         services.AddHostedService<BrokerLifecycle>();
         services.AddHostedService<LogMaintenance>();
 
@@ -181,6 +189,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
+        services.AddSingleton<IApiHandler, WriteTxnMarkersHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

@@ -201,6 +201,55 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         Assert.True(info.HighWatermark > 0);
     }
 
+    [Fact]
+    public async Task ATransactionOverPartitionsLedByEveryBrokerCommitsAtomicallyAndGroupsWork()
+    {
+        var topic = KafkaTestClient.UniqueTopic("txn3");
+        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        var leaders = new HashSet<int>();
+        for (var p = 0; p < 3; p++) leaders.Add((await LeaderOfAsync(topic, p)).Leader);
+        Assert.Equal(3, leaders.Count); // each broker leads one partition: the markers go to all three
+
+        var config = KafkaTestClient.ProducerConfig(Bootstrap);
+        config.TransactionalId = $"tx-{Guid.NewGuid():N}";
+        using (var producer = KafkaTestClient.CreateProducer(config))
+        {
+            producer.InitTransactions(Patience);
+            producer.BeginTransaction();
+            for (var i = 0; i < 30; i++)
+                producer.Produce(new TopicPartition(topic, i % 3), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"c{i}") });
+            producer.CommitTransaction(Patience);
+            producer.BeginTransaction();
+            for (var i = 0; i < 30; i++)
+                producer.Produce(new TopicPartition(topic, i % 3), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"a{i}") });
+            producer.AbortTransaction(Patience);
+        }
+
+        // A group reads the committed transaction only, through whichever broker coordinates it, and commits offsets.
+        var consumerConfig = KafkaTestClient.ConsumerConfig(Bootstrap);
+        consumerConfig.GroupId = $"g-{Guid.NewGuid():N}";
+        consumerConfig.IsolationLevel = IsolationLevel.ReadCommitted;
+        consumerConfig.AutoOffsetReset = AutoOffsetReset.Earliest;
+        consumerConfig.EnableAutoCommit = false;
+        var seen = new List<string>();
+        using (var consumer = KafkaTestClient.CreateConsumer(consumerConfig))
+        {
+            consumer.Subscribe(topic);
+            var clock = Stopwatch.StartNew();
+            while (seen.Count < 30 && clock.Elapsed < Patience)
+            {
+                var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (r is { IsPartitionEOF: false }) seen.Add(System.Text.Encoding.UTF8.GetString(r.Message.Value!));
+            }
+            consumer.Commit(consumer.Assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp))));
+            consumer.Close();
+        }
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"c{i}").Order(), seen.Order());
+        using var admin = KafkaTestClient.CreateAdmin(Bootstrap);
+        var committed = Assert.Single(await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(consumerConfig.GroupId, null)])).Partitions;
+        Assert.Equal(3, committed.Count(p => p.Topic == topic && p.Offset.Value > 0));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private async Task CreateTopicAsync(string topic, int partitions, int minIsr)

@@ -19,6 +19,14 @@ public sealed class ConnectionSession
     public EndPoint? RemoteEndPoint { get; init; }
     public CancellationToken Closed { get; init; }
 
+    /// <summary>
+    /// The last log append one of this connection's requests has yet to make (completed when none is pending). A
+    /// request that must wait before appending (a remote transaction check) chains onto it, and later requests chain
+    /// behind it, so a connection's appends keep the order the client sent them in. Touched only by the dispatch loop
+    /// and the handlers it calls, one request at a time.
+    /// </summary>
+    public Task AppendTail { get; set; } = Task.CompletedTask;
+
     /// <summary>The authenticated principal in Kafka's "Type:Name" form.</summary>
     public string Principal { get; set; } = AnonymousPrincipal;
 }

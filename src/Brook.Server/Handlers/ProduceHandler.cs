@@ -20,7 +20,7 @@ namespace Brook.Server.Handlers;
 public sealed class ProduceHandler(
     MetadataView metadata,
     ReplicaManager replicas,
-    TransactionCoordinatorHost transactions,
+    TransactionVerifier verifier,
     ILogger<ProduceHandler> logger) : ApiHandler<ProduceRequest>
 {
     /// <summary>Every partition of the request fails with <paramref name="error"/>; nothing was appended.</summary>
@@ -42,6 +42,68 @@ public sealed class ProduceHandler(
     public override short AdvertisedMinVersion => 0;
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, ProduceRequest request)
+    {
+        var session = context.Session;
+        var toVerify = request.TransactionalId is not null ? FirstTransactionalBatches(context, request) : null;
+        if (toVerify is null && session.AppendTail.IsCompleted) return Append(context, request, verdicts: null);
+        // The first batches of a transaction here need the (maybe remote) coordinator's word before they are appended.
+        // This request's appends, and every later request's of this connection, wait their turn behind it.
+        var previous = session.AppendTail;
+        var appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.AppendTail = appended.Task;
+        return VerifyThenAppendAsync(context, request, previous, toVerify, appended);
+    }
+
+    private async ValueTask<IMessage?> VerifyThenAppendAsync(RequestContext context, ProduceRequest request, Task previous,
+        (long ProducerId, short Epoch, List<TopicPartition> Partitions)? toVerify, TaskCompletionSource appended)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+            var verdicts = toVerify is { } v
+                ? await verifier.VerifyAsync(request.TransactionalId!, v.ProducerId, v.Epoch, v.Partitions, context.ConnectionClosed).ConfigureAwait(false)
+                : null;
+            // Append runs its appends before its first await: once it returns, the next request may append.
+            var answer = Append(context, request, verdicts);
+            appended.TrySetResult();
+            return await answer.ConfigureAwait(false);
+        }
+        finally
+        {
+            appended.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// The partitions of a transactional produce led here whose batch would open the producer's transaction here (KIP-890
+    /// verifies only those; later batches of an open transaction need no check), with the producer's id and epoch.
+    /// </summary>
+    private (long ProducerId, short Epoch, List<TopicPartition> Partitions)? FirstTransactionalBatches(RequestContext context, ProduceRequest request)
+    {
+        var image = metadata.Image;
+        List<TopicPartition>? partitions = null;
+        long producerId = -1;
+        short epoch = -1;
+        foreach (var topic in request.TopicData)
+        {
+            var name = context.ApiVersion >= 13 ? image.TopicsById.TryGetValue(topic.TopicId, out var t) ? t.Name : null : topic.Name;
+            if (name is null) continue;
+            foreach (var p in topic.PartitionData)
+            {
+                if (p.Records is not MemoryRecordSet { SizeInBytes: >= RecordBatchHeader.Size } records) continue;
+                var header = new RecordBatchHeader(records.Data.Span);
+                if (!header.IsTransactional) continue;
+                var (partition, _) = replicas.GetLeaderPartition(new TopicPartition(name, p.Index));
+                if (partition is null || partition.Log.ProducerState.HasOngoingTransaction(header.ProducerId, header.ProducerEpoch)) continue;
+                (partitions ??= []).Add(partition.Id);
+                producerId = header.ProducerId;
+                epoch = header.ProducerEpoch;
+            }
+        }
+        return partitions is null ? null : (producerId, epoch, partitions);
+    }
+
+    private ValueTask<IMessage?> Append(RequestContext context, ProduceRequest request, IReadOnlyDictionary<TopicPartition, ErrorCode>? verdicts)
     {
         var response = new ProduceResponse();
         var acks = request.Acks;
@@ -82,7 +144,7 @@ public sealed class ProduceHandler(
                     pr.ErrorMessage = "produce request carried no record batch for this partition";
                     continue;
                 }
-                if (request.TransactionalId is { } transactionalId && VerifyTransaction(transactionalId, partition.Id, records) is { } txnError)
+                if (request.TransactionalId is { } transactionalId && VerifyTransaction(transactionalId, partition, records, verdicts) is { } txnError)
                 {
                     pr.ErrorCode = (short)txnError.Error;
                     pr.ErrorMessage = txnError.Message;
@@ -120,16 +182,14 @@ public sealed class ProduceHandler(
     /// outside the transaction is INVALID_TXN_STATE, and a coordinator that cannot answer right now is
     /// NOT_ENOUGH_REPLICAS (retriable without a metadata refresh, which older clients handle correctly).
     /// </summary>
-    private (ErrorCode Error, string Message)? VerifyTransaction(string transactionalId, TopicPartition partition, MemoryRecordSet records)
+    private static (ErrorCode Error, string Message)? VerifyTransaction(string transactionalId, Partition partition, MemoryRecordSet records,
+        IReadOnlyDictionary<TopicPartition, ErrorCode>? verdicts)
     {
         if (records.SizeInBytes < RecordBatchHeader.Size) return null;
         var header = new RecordBatchHeader(records.Data.Span);
-        if (!header.IsTransactional) return null;
-        if (!transactions.IsReady)
-            return (ErrorCode.NotEnoughReplicas, "unable to verify the partition was added to the transaction: the transaction coordinator is not available");
-        var verified = transactions.Coordinator.VerifyPartitionsInTxn(transactionalId, header.ProducerId, header.ProducerEpoch, [partition]);
-        var error = verified.Error != ErrorCode.None ? verified.Error
-            : verified.Partitions.Select(p => p.Error).FirstOrDefault(e => e != ErrorCode.None);
+        if (!header.IsTransactional || partition.Log.ProducerState.HasOngoingTransaction(header.ProducerId, header.ProducerEpoch)) return null;
+        // Not checked with the coordinator (the transaction here ended since this request was read): let the client retry.
+        var error = verdicts is not null && verdicts.TryGetValue(partition.Id, out var verdict) ? verdict : ErrorCode.CoordinatorNotAvailable;
         return error switch
         {
             ErrorCode.None => null,
@@ -137,7 +197,8 @@ public sealed class ProduceHandler(
                 (ErrorCode.InvalidProducerEpoch, $"producer epoch {header.ProducerEpoch} of {transactionalId} is fenced by a newer one"),
             ErrorCode.TransactionAbortable or ErrorCode.InvalidTxnState =>
                 (ErrorCode.InvalidTxnState, $"partition {partition} was not added to the ongoing transaction of {transactionalId}"),
-            ErrorCode.ConcurrentTransactions or ErrorCode.CoordinatorLoadInProgress or ErrorCode.CoordinatorNotAvailable or ErrorCode.NotCoordinator =>
+            ErrorCode.ConcurrentTransactions or ErrorCode.CoordinatorLoadInProgress or ErrorCode.CoordinatorNotAvailable or ErrorCode.NotCoordinator
+                or ErrorCode.NetworkException =>
                 (ErrorCode.NotEnoughReplicas, $"unable to verify the partition was added to the transaction: {error}"),
             _ => (error, $"transaction verification of {transactionalId} failed: {error}"),
         };

@@ -6,9 +6,10 @@ using Brook.Replication;
 namespace Brook.Server.Internal;
 
 /// <summary>
-/// Writes COMMIT/ABORT control batches for the transaction coordinator. Every partition is led by this broker (single
-/// node), so markers are local appends — the seam where WriteTxnMarkers requests to other leaders go once there is a
-/// cluster. A partition whose topic was deleted counts as done, as Kafka treats it.
+/// Writes COMMIT/ABORT control batches to partitions this broker leads: for its own transaction coordinator (through
+/// <see cref="ClusterTransactionMarkerWriter"/>) and for other brokers' coordinators (WriteTxnMarkers). Each marker
+/// is committed like an acks=all write before it counts. A partition whose topic was deleted counts as done, as Kafka
+/// treats it; one led elsewhere is NOT_LEADER_OR_FOLLOWER, which the coordinator retries.
 /// </summary>
 public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, TimeSpan commitTimeout) : ITransactionMarkerWriter
 {
@@ -19,9 +20,10 @@ public sealed class LocalTransactionMarkerWriter(ReplicaManager replicas, TimeSp
         List<(int Index, ValueTask<ErrorCode> Wait)>? waits = null;
         foreach (var (topic, index) in partitions)
         {
-            if (!replicas.TryGetPartition(new TopicPartition(topic, index), out var partition))
+            var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(topic, index));
+            if (partition is null)
             {
-                results.Add((topic, index, ErrorCode.None));
+                results.Add((topic, index, error == ErrorCode.UnknownTopicOrPartition ? ErrorCode.None : error));
                 continue;
             }
             var result = partition.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit);

@@ -93,6 +93,15 @@ public sealed class ProducerStateManager
         return false;
     }
 
+    /// <summary>
+    /// True while <paramref name="producerId"/> has a transaction open on this partition in <paramref name="epoch"/>:
+    /// its later batches need no new check with the transaction coordinator (KIP-890 verifies only the first one).
+    /// </summary>
+    public bool HasOngoingTransaction(long producerId, short epoch)
+    {
+        lock (_sync) return _producers.TryGetValue(producerId, out var e) && e.Epoch == epoch && e.CurrentTxnFirstOffset >= 0;
+    }
+
     /// <summary>Epoch of the coordinator that wrote the producer's latest transaction marker (-1 before any), if the producer is known.</summary>
     public bool TryGetCoordinatorEpoch(long producerId, out int coordinatorEpoch)
     {
