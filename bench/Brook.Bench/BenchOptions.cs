@@ -10,6 +10,9 @@ public sealed class BenchOptions
         usage: brook-bench <produce|consume|all|commit|rebalance|txn> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
+          --brokers N             with --start-broker: N nodes forming a KRaft cluster (default 1, a standalone node)
+          --replication-factor R  replication factor of the created topic (default: the number of brokers, at most 3)
+          --min-isr M             min.insync.replicas of the created topic (default: min(2, R))
           --topic NAME            topic (default bench); produce creates it if missing
           --records N             records to produce / consume (default 1000000)
           --record-size BYTES     value size for produce (default 100)
@@ -45,6 +48,9 @@ public sealed class BenchOptions
     public GroupProtocol GroupProtocol { get; private init; } = GroupProtocol.Classic;
     public int Transactions { get; private init; } = 1000;
     public int TxnRecords { get; private init; } = 100;
+    public int Brokers { get; private init; } = 1;
+    public short ReplicationFactor { get; private init; } = 1;
+    public int MinInsyncReplicas { get; private init; } = 1;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
@@ -71,9 +77,15 @@ public sealed class BenchOptions
         string Get(string name, string fallback) => values.Remove(name, out var v) ? v : fallback;
         int GetInt(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
+        var brokers = GetInt("--brokers", 1);
+        var replicationFactor = (short)GetInt("--replication-factor", Math.Min(brokers, 3));
+        var minIsr = GetInt("--min-isr", Math.Min(2, (int)replicationFactor));
         var options = new BenchOptions
         {
             Command = command,
+            Brokers = brokers,
+            ReplicationFactor = replicationFactor,
+            MinInsyncReplicas = minIsr,
             Bootstrap = Get("--bootstrap", "127.0.0.1:9092"),
             StartBroker = flags.Contains("--start-broker"),
             GroupProtocol = Get("--group-protocol", "classic") switch
@@ -110,6 +122,7 @@ public sealed class BenchOptions
             TxnRecords = GetInt("--txn-records", 100),
         };
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys)}");
+        if (options.Brokers < 1 || options.ReplicationFactor < 1 || options.MinInsyncReplicas < 1) throw new ArgumentException("--brokers, --replication-factor and --min-isr must be positive");
         if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;
     }

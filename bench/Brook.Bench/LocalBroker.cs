@@ -6,29 +6,33 @@ using System.Runtime.InteropServices;
 namespace Brook.Bench;
 
 /// <summary>
-/// For --start-broker: runs src/Brook.Host's brook.dll (Release, built on demand) on a free loopback port with a
-/// throwaway data directory; its output goes to broker.log in that directory. Disposal sends SIGTERM, waits, cleans up.
+/// For --start-broker: runs src/Brook.Host's brook.dll (Release, built on demand) on free loopback ports with a
+/// throwaway data directory, as one standalone node or (--brokers N) as N combined broker + controller nodes forming a
+/// KRaft cluster (formatted with `brook storage format`); each node's output goes to broker-N.log in that directory.
+/// Disposal sends SIGTERM, waits, cleans up.
 /// </summary>
 public sealed partial class LocalBroker : IDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _log;
+    private readonly List<(Process Process, StreamWriter Log, int Port, int NodeId)> _nodes;
 
-    private LocalBroker(Process process, StreamWriter log, string root, int port)
+    private LocalBroker(List<(Process, StreamWriter, int, int)> nodes, string root)
     {
-        _process = process;
-        _log = log;
+        _nodes = nodes;
         RootDirectory = root;
-        Port = port;
     }
-
-    public int Port { get; }
 
     public string RootDirectory { get; }
 
-    public string BootstrapServers => $"127.0.0.1:{Port}";
+    public string BootstrapServers => string.Join(',', _nodes.Select(n => $"127.0.0.1:{n.Port}"));
 
-    public static async Task<LocalBroker> StartAsync()
+    /// <summary>SIGKILLs node <paramref name="nodeId"/> (fail-over measurements).</summary>
+    public void Kill(int nodeId)
+    {
+        var node = _nodes.Single(n => n.NodeId == nodeId);
+        if (!node.Process.HasExited) node.Process.Kill();
+    }
+
+    public static async Task<LocalBroker> StartAsync(int brokers = 1)
     {
         var repo = FindRepoRoot();
         var dll = Path.Combine(repo, "src", "Brook.Host", "bin", "Release", "net10.0", "brook.dll");
@@ -40,31 +44,62 @@ public sealed partial class LocalBroker : IDisposable
             if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException("building the broker failed");
         }
 
-        var port = FreePort();
         var root = Path.Combine(Path.GetTempPath(), $"brook-bench-{Guid.NewGuid():N}");
-        var data = Path.Combine(root, "data");
-        Directory.CreateDirectory(data);
-        var log = new StreamWriter(Path.Combine(root, "broker.log")) { AutoFlush = true };
-
-        var psi = new ProcessStartInfo("dotnet")
+        var ports = Enumerable.Range(0, brokers).Select(_ => (Client: FreePort(), Controller: FreePort())).ToList();
+        var voters = string.Join(',', ports.Select((p, i) => $"{i + 1}@127.0.0.1:{p.Controller}"));
+        string? clusterId = null;
+        var nodes = new List<(Process, StreamWriter, int, int)>();
+        for (var i = 0; i < brokers; i++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = root,
-        };
-        foreach (var a in new[] { dll, "--override", $"listeners=PLAINTEXT://127.0.0.1:{port}", "--override", $"log.dirs={data}" })
-        {
-            psi.ArgumentList.Add(a);
+            var nodeId = i + 1;
+            var data = Path.Combine(root, $"data-{nodeId}");
+            Directory.CreateDirectory(data);
+            var overrides = new List<string> { $"node.id={nodeId}", $"log.dirs={data}" };
+            if (brokers == 1)
+            {
+                overrides.Add($"listeners=PLAINTEXT://127.0.0.1:{ports[i].Client}");
+            }
+            else
+            {
+                overrides.Add($"listeners=PLAINTEXT://127.0.0.1:{ports[i].Client},CONTROLLER://127.0.0.1:{ports[i].Controller}");
+                overrides.Add("controller.listener.names=CONTROLLER");
+                overrides.Add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                overrides.Add($"controller.quorum.voters={voters}");
+                clusterId ??= (await RunAsync(dll, root, ["storage", "random-uuid"]).ConfigureAwait(false)).Trim();
+                await RunAsync(dll, root, ["storage", "format", "--cluster-id", clusterId, .. overrides.SelectMany(o => new[] { "--override", o })]).ConfigureAwait(false);
+            }
+            var log = new StreamWriter(Path.Combine(root, $"broker-{nodeId}.log")) { AutoFlush = true };
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = root,
+            };
+            psi.ArgumentList.Add(dll);
+            foreach (var o in overrides)
+            {
+                psi.ArgumentList.Add("--override");
+                psi.ArgumentList.Add(o);
+            }
+            var process = new Process { StartInfo = psi };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            nodes.Add((process, log, ports[i].Client, nodeId));
         }
-        var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
-        var broker = new LocalBroker(process, log, root, port);
+        var broker = new LocalBroker(nodes, root);
+        foreach (var (process, log, port, nodeId) in nodes) await WaitUntilServingAsync(process, log, port, Path.Combine(root, $"broker-{nodeId}.log")).ConfigureAwait(false);
+        Console.WriteLine($"started {brokers} brook.dll node(s) on {broker.BootstrapServers} (data and logs in {root})");
+        return broker;
+    }
+
+    /// <summary>Waits until the node answers on its client port: it closes connections at once until it is ready.</summary>
+    private static async Task WaitUntilServingAsync(Process process, StreamWriter log, int port, string logPath)
+    {
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -72,34 +107,53 @@ public sealed partial class LocalBroker : IDisposable
             {
                 process.WaitForExit();
                 lock (log) log.Flush();
-                var tail = string.Join('\n', File.ReadLines(Path.Combine(root, "broker.log")).TakeLast(20));
-                throw new InvalidOperationException($"broker exited with code {process.ExitCode} before listening; {root}/broker.log ends with:\n{tail}");
+                var tail = string.Join('\n', File.ReadLines(logPath).TakeLast(20));
+                throw new InvalidOperationException($"broker exited with code {process.ExitCode} before listening; {logPath} ends with:\n{tail}");
             }
             try
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
-                break;
+                var stream = probe.GetStream();
+                // ApiVersions v0 with correlation id 1: a ready node answers, one still starting closes the connection.
+                byte[] request = [0, 0, 0, 10, 0, 18, 0, 0, 0, 0, 0, 1, 0, 0];
+                await stream.WriteAsync(request).ConfigureAwait(false);
+                var size = new byte[4];
+                stream.ReadTimeout = 2000;
+                if (await stream.ReadAsync(size).ConfigureAwait(false) == 4) return;
             }
-            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(30))
+            catch (Exception e) when (e is SocketException or IOException && clock.Elapsed < TimeSpan.FromSeconds(60))
             {
-                await Task.Delay(100).ConfigureAwait(false);
             }
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new InvalidOperationException($"broker on port {port} did not become ready");
+            await Task.Delay(100).ConfigureAwait(false);
         }
-        Console.WriteLine($"started brook.dll on {broker.BootstrapServers} (data and broker.log in {root})");
-        return broker;
+    }
+
+    private static async Task<string> RunAsync(string dll, string workingDirectory, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        var errors = await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"brook {string.Join(' ', args)} failed: {errors}{output}");
+        return output;
     }
 
     public void Dispose()
     {
-        if (!_process.HasExited)
+        foreach (var (process, _, _, _) in _nodes)
+            if (!process.HasExited) _ = Kill(process.Id, 15); // SIGTERM: let the brokers close their segments
+        foreach (var (process, log, _, _) in _nodes)
         {
-            _ = Kill(_process.Id, 15); // SIGTERM: let the broker close its segments
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(20))) _process.Kill();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(20))) process.Kill();
+            process.WaitForExit();
+            process.Dispose();
+            lock (log) log.Dispose();
         }
-        _process.WaitForExit();
-        _process.Dispose();
-        lock (_log) _log.Dispose();
         try
         {
             Directory.Delete(RootDirectory, recursive: true);

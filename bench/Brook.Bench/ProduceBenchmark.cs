@@ -125,7 +125,11 @@ public static class ProduceBenchmark
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = o.Bootstrap }).Build();
         try
         {
-            await admin.CreateTopicsAsync([new TopicSpecification { Name = o.Topic, NumPartitions = o.Partitions, ReplicationFactor = 1 }],
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = o.Topic, NumPartitions = o.Partitions, ReplicationFactor = o.ReplicationFactor,
+                Configs = new Dictionary<string, string> { ["min.insync.replicas"] = o.MinInsyncReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            }],
                 new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
             Console.WriteLine($"created topic '{o.Topic}' with {o.Partitions} partitions");
         }

@@ -23,7 +23,7 @@ try
     {
         try
         {
-            broker = await LocalBroker.StartAsync();
+            broker = await LocalBroker.StartAsync(options.Brokers);
         }
         catch (InvalidOperationException ex)
         {
