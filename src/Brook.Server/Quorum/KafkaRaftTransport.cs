@@ -23,6 +23,7 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(int From, long Id), TaskCompletionSource<RaftResponse>> _inbound = new();
     private readonly CancellationTokenSource _closing = new();
+    private int _disposed;
     private RaftServer? _server;
     private long _nextInboundId;
 
@@ -114,6 +115,8 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes this instance twice (registered as itself and as IRaftTransport); once is enough.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _closing.CancelAsync().ConfigureAwait(false);
         await _connections.DisposeAsync().ConfigureAwait(false);
         foreach (var waiter in _inbound.Values) waiter.TrySetCanceled();
