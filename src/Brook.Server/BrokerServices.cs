@@ -73,9 +73,14 @@ public static class BrokerServices
                 DefaultNumPartitions = config.NumPartitions,
                 DefaultReplicationFactor = (short)config.DefaultReplicationFactor,
                 ClusterId = sp.GetRequiredService<MetaProperties>().ClusterId,
+                BrokerSessionTimeout = TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs),
+                UncleanLeaderElectionEnable = config.UncleanLeaderElectionEnable,
             },
             new TopicConfigValidator(),
-            sp.GetRequiredService<ILogger<ClusterController>>()));
+            sp.GetRequiredService<ILogger<ClusterController>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new BrokerSessionMonitor(sp.GetRequiredService<ClusterController>(),
+            TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BrokerSessionMonitor>>()));
         if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
@@ -118,6 +123,7 @@ public static class BrokerServices
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TransactionCoordinator>>()));
         services.AddSingleton<TransactionCoordinatorHost>();
+        services.AddSingleton<BrokerHeartbeatLoop>();
         services.AddHostedService<BrokerLifecycle>();
         services.AddHostedService<LogMaintenance>();
 

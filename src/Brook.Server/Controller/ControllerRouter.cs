@@ -43,7 +43,17 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
     public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
     {
         var epoch = await RouteAsync(() => local.RegisterBrokerAsync(brokerId, endpoints, rack, ct),
-            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, ct), ct).ConfigureAwait(false);
+            // Over the wire "known clean" is the epoch this process registered with (a retry); another broker's is unknown.
+            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, brokerId == quorum.NodeId ? Volatile.Read(ref _brokerEpoch) : -1, ct), ct)
+            .ConfigureAwait(false);
+        if (brokerId == quorum.NodeId) Volatile.Write(ref _brokerEpoch, epoch);
+        return epoch;
+    }
+
+    public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, long previousBrokerEpoch, CancellationToken ct)
+    {
+        var epoch = await RouteAsync(() => local.RegisterBrokerAsync(brokerId, endpoints, rack, previousBrokerEpoch, ct),
+            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, previousBrokerEpoch, ct), ct).ConfigureAwait(false);
         if (brokerId == quorum.NodeId) Volatile.Write(ref _brokerEpoch, epoch);
         return epoch;
     }
