@@ -29,7 +29,7 @@ public sealed class GroupCoordinatorHost(
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         OffsetsTopicName,
         config.OffsetsTopicNumPartitions,
-        (short)Math.Min((int)config.OffsetsTopicReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        (short)Math.Min((int)config.OffsetsTopicReplicationFactor, Math.Max(1, image.Brokers.Values.Count(b => b.IsActive))),
         new Dictionary<string, string?>
         {
             ["cleanup.policy"] = "compact",

@@ -26,7 +26,7 @@ public sealed class TransactionCoordinatorHost(
     protected override CreateTopicSpec CreationSpec(MetadataImage image) => new(
         TransactionCoordinator.TopicName,
         config.TransactionStateLogNumPartitions,
-        (short)Math.Min((int)config.TransactionStateLogReplicationFactor, Math.Max(1, image.Brokers.Count)),
+        (short)Math.Min((int)config.TransactionStateLogReplicationFactor, Math.Max(1, image.Brokers.Values.Count(b => b.IsActive))),
         new Dictionary<string, string?>
         {
             ["cleanup.policy"] = "compact",
