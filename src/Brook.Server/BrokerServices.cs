@@ -164,6 +164,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
+        services.AddSingleton<IApiHandler, UnregisterBrokerHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

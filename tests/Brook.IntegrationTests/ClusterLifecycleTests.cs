@@ -66,6 +66,9 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
                 new DescribeClusterRequest { IncludeFencedBrokers = true }, 2);
             Assert.True(described.Brokers.Single(b => b.BrokerId == victim.Id).IsFenced);
             Assert.All(described.Brokers.Where(b => b.BrokerId != victim.Id), b => Assert.False(b.IsFenced));
+            // UnregisterBroker reaches the active controller from any broker (an unknown id changes nothing).
+            var unregistered = await client.SendAsync<UnregisterBrokerRequest, UnregisterBrokerResponse>(new UnregisterBrokerRequest { BrokerId = 99 }, 0);
+            Assert.Equal(ErrorCode.BrokerIdNotRegistered, (ErrorCode)unregistered.ErrorCode);
         }
 
         await victim.StartAsync();

@@ -226,6 +226,38 @@ public sealed class BrokerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Unregistering_a_broker_removes_it_and_moves_its_leaderships_in_one_write()
+    {
+        await _h.StartAsync();
+        await _h.StartBrokersAsync(1, 2, 3);
+        await _h.CreateTopicAsync("orders", 3, 3);
+        var before = _h.Image.TopicsByName["orders"];
+        var published = 0;
+        _h.View.ImagePublished += _ => published++;
+
+        Assert.Equal(ErrorCode.None, await _h.Controller.UnregisterBrokerAsync(3, default));
+
+        Assert.Equal(1, published);
+        Assert.False(_h.Image.Brokers.ContainsKey(3));
+        foreach (var p in _h.Partitions("orders"))
+        {
+            Assert.NotEqual(3, p.Leader);
+            Assert.DoesNotContain(3, p.Isr);
+            Assert.Contains(3, p.Replicas); // an offline replica until reassigned
+            var old = before.Partitions[p.Index];
+            Assert.Equal(old.Leader == 3 ? old.LeaderEpoch + 1 : old.LeaderEpoch, p.LeaderEpoch);
+        }
+        Assert.Equal(ErrorCode.BrokerIdNotRegistered, await _h.Controller.UnregisterBrokerAsync(3, default));
+        // Still running, it hears so on its next heartbeat and registers again.
+        Assert.Equal(ErrorCode.BrokerIdNotRegistered, (await _h.HeartbeatAsync(3)).Error);
+        // Nor is a session of it left to expire.
+        _h.Time.Advance(LifecycleHarness.SessionTimeout * 2);
+        await _h.HeartbeatAsync(1);
+        await _h.HeartbeatAsync(2);
+        Assert.Empty(await _h.Controller.FenceExpiredBrokersAsync(default));
+    }
+
+    [Fact]
     public async Task A_fenced_or_shutting_down_broker_cannot_join_an_isr()
     {
         await _h.StartAsync();

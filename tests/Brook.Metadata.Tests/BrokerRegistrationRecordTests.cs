@@ -53,6 +53,9 @@ public sealed class BrokerRegistrationRecordTests : IDisposable
         Assert.True(read.Fenced);
         Assert.Equal(fenced.Endpoints, read.Endpoints);
 
+        var unregister = new UnregisterBrokerRecord(3, 17);
+        Assert.Equal(unregister, MetadataRecordSerde.Deserialize(MetadataRecordSerde.Serialize(unregister)));
+
         foreach (var status in Enum.GetValues<BrokerStatus>())
         {
             var change = new BrokerRegistrationChangeRecord(3, 17, status);
@@ -78,6 +81,8 @@ public sealed class BrokerRegistrationRecordTests : IDisposable
         Assert.Equal((3L, BrokerStatus.Fenced), (again.Brokers[1].Epoch, again.Brokers[1].Status));
 
         Assert.Throws<InvalidDataException>(() => again.Apply(new BrokerRegistrationChangeRecord(1, 0, BrokerStatus.Unfenced), 4));
+        Assert.Throws<InvalidDataException>(() => again.Apply(new UnregisterBrokerRecord(1, 0), 4));
+        Assert.Empty(again.Apply(new UnregisterBrokerRecord(1, 3), 4).Brokers);
         Assert.Throws<InvalidDataException>(() => again.Apply(new BrokerRegistrationChangeRecord(2, 3, BrokerStatus.Unfenced), 4));
     }
 

@@ -45,6 +45,12 @@ internal sealed class BrokerHeartbeatTracker(TimeProvider time, TimeSpan session
         lock (_lock) _sessions[brokerId] = new Session(brokerEpoch, time.GetTimestamp());
     }
 
+    /// <summary>An unregistered broker has no session any more.</summary>
+    public void Remove(int brokerId)
+    {
+        lock (_lock) _sessions.Remove(brokerId);
+    }
+
     /// <summary>A heartbeat from <paramref name="brokerId"/> at <paramref name="brokerEpoch"/>, having replayed up to <paramref name="metadataOffset"/>.</summary>
     public void Touch(int brokerId, long brokerEpoch, long metadataOffset)
     {

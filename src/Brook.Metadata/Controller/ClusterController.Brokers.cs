@@ -114,6 +114,31 @@ public sealed partial class ClusterController
     }
 
     /// <summary>
+    /// UnregisterBroker (KIP-631), for a broker decommissioned for good: one write removes its registration and, as for
+    /// fencing, moves the leaderships it held and takes it out of the ISRs (as their last member it stays, so such a
+    /// partition waits for an unclean election or the broker's return). A broker that is still running gets
+    /// BROKER_ID_NOT_REGISTERED on its next heartbeat and registers again, as in Kafka.
+    /// </summary>
+    public async Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        ActivateSessions();
+        List<PartitionChange>? changes = null;
+        var error = await WriteAsync<ErrorCode>(image =>
+        {
+            if (!image.Brokers.TryGetValue(brokerId, out var broker)) return ([], ErrorCode.BrokerIdNotRegistered);
+            changes = LeaderElectionPlanner.PlanBrokerLeaving(image, brokerId, _options.UncleanLeaderElectionEnable);
+            return ([new UnregisterBrokerRecord(brokerId, broker.Epoch), .. changes.Select(c => c.After)], ErrorCode.None);
+        }, cancellationToken).ConfigureAwait(false);
+        if (error == ErrorCode.None)
+        {
+            _sessions.Remove(brokerId);
+            _logger.LogInformation("Unregistered broker {BrokerId}{Changes}", brokerId, Describe(changes!));
+            LogUnclean(changes!);
+        }
+        return error;
+    }
+
+    /// <summary>
     /// One round of the session check: fences every broker the active controller has not heard from for
     /// broker.session.timeout.ms — one write per broker that fences it, elects new leaders for the partitions it led and
     /// takes it out of the ISRs. Returns the fenced brokers; a node that is not the active controller does nothing.

@@ -45,6 +45,12 @@ public interface IControllerChannel
     Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, long previousBrokerEpoch, CancellationToken cancellationToken) =>
         RegisterBrokerAsync(brokerId, endpoints, rack, cancellationToken);
 
+    /// <summary>
+    /// UnregisterBroker: removes a broker's registration for good, moving its leaderships and ISR memberships away in the
+    /// same write; BROKER_ID_NOT_REGISTERED for an unknown broker. A channel without it answers UNSUPPORTED_VERSION.
+    /// </summary>
+    Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken cancellationToken) => Task.FromResult(ErrorCode.UnsupportedVersion);
+
     /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
     Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
 

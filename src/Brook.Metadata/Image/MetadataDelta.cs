@@ -48,6 +48,7 @@ public sealed class MetadataDelta
             case ClusterIdRecord r: ReplayClusterId(r); break;
             case RegisterBrokerRecord r: ReplayRegisterBroker(r, offset); break;
             case BrokerRegistrationChangeRecord r: ReplayBrokerChange(r); break;
+            case UnregisterBrokerRecord r: ReplayUnregisterBroker(r); break;
             case TopicRecord r: ReplayTopic(r); break;
             case PartitionRecord r: ReplayPartition(r); break;
             case ConfigRecord r: ReplayConfig(r); break;
@@ -103,6 +104,13 @@ public sealed class MetadataDelta
         if (registration.Epoch != r.BrokerEpoch)
             throw new InvalidDataException($"state change of broker {r.BrokerId} for epoch {r.BrokerEpoch}, but it is registered at epoch {registration.Epoch}");
         _brokers[r.BrokerId] = registration with { Status = r.Status };
+    }
+
+    private void ReplayUnregisterBroker(UnregisterBrokerRecord r)
+    {
+        if (!_brokers.TryGetValue(r.BrokerId, out var registration) || registration.Epoch != r.BrokerEpoch)
+            throw new InvalidDataException($"unregistration of broker {r.BrokerId} at epoch {r.BrokerEpoch}, which is not registered at that epoch");
+        _brokers.Remove(r.BrokerId);
     }
 
     private void ReplayTopic(TopicRecord r)

@@ -53,6 +53,7 @@ public static class MetadataRecordSerde
             MetadataRecordType.RemoveTopic => RemoveTopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.ProducerIds => ProducerIdsRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.BrokerRegistrationChange => BrokerRegistrationChangeRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
+            MetadataRecordType.UnregisterBroker => UnregisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             _ => throw new InvalidDataException($"unknown metadata record type {(short)type}"),
         };
         reader.SkipTaggedFields();

@@ -14,4 +14,5 @@ public enum MetadataRecordType : short
     RemoveTopic = 6,
     ProducerIds = 7,
     BrokerRegistrationChange = 8,
+    UnregisterBroker = 9,
 }

@@ -58,6 +58,9 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
         return epoch;
     }
 
+    public Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken ct) =>
+        RouteAsync(() => local.UnregisterBrokerAsync(brokerId, ct), id => remote!.UnregisterBrokerAsync(id, brokerId, ct), ct);
+
     public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
         RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);
 

@@ -12,7 +12,7 @@ namespace Brook.Server.Controller;
 /// The controller's changes asked of another node's controller listener, as Kafka's brokers forward them: each
 /// <see cref="IControllerChannel"/> operation becomes the Kafka request that carries it (CreateTopics, DeleteTopics,
 /// CreatePartitions, AlterConfigs — the complete override set, which is that API's meaning —, AllocateProducerIds,
-/// BrokerRegistration) and the answer is mapped back. Errors come back as the codes the controller chose.
+/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition) and the answer is mapped back. Errors come back as the codes the controller chose.
 /// </summary>
 public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPAddress? localAddress, int localNodeId, string clusterId,
     TimeSpan requestTimeout, ILoggerFactory loggers) : IAsyncDisposable
@@ -124,6 +124,14 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
         }, 4, ct).ConfigureAwait(false);
         if (response.ErrorCode != 0) throw new KafkaException((ErrorCode)response.ErrorCode, $"BrokerRegistration failed: {(ErrorCode)response.ErrorCode}");
         return response.BrokerEpoch;
+    }
+
+    public async Task<ErrorCode> UnregisterBrokerAsync(int controllerId, int brokerId, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<UnregisterBrokerRequest, UnregisterBrokerResponse>(controllerId,
+            new UnregisterBrokerRequest { BrokerId = brokerId }, 0, ct).ConfigureAwait(false);
+        if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the request reached a former controller");
+        return (ErrorCode)response.ErrorCode;
     }
 
     public async Task<AlterPartitionResult> AlterPartitionAsync(int controllerId, AlterPartitionSpec change, CancellationToken ct)
