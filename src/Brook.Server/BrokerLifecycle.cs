@@ -13,8 +13,11 @@ namespace Brook.Server;
 /// <summary>
 /// Start-up and shutdown order of the broker's state. Before the listeners bind: start the metadata quorum. After
 /// they bound (so a port-0 listener's real port is known and quorum peers can reach this node): catch up with the
-/// metadata, open the hosted partitions, load the coordinators, register this broker with the controller, then open
-/// request processing. On shutdown the logs are closed cleanly after the listeners have stopped.
+/// metadata, open the hosted partitions, load the coordinators, register this broker with the controller and wait —
+/// bounded — until its heartbeats got it unfenced (Kafka's broker is "running" only then), then open request
+/// processing. On shutdown, first (while the listeners still serve, <see cref="StoppingAsync"/>) the controlled
+/// shutdown hands this broker's leaderships to other replicas, then connections are dropped, the listeners stop and
+/// the logs are closed cleanly.
 /// </summary>
 public sealed class BrokerLifecycle(
     BrokerConfig config,
@@ -22,15 +25,24 @@ public sealed class BrokerLifecycle(
     IMetadataQuorum quorum,
     MetadataLoader loader,
     MetadataView metadata,
-    IControllerChannel controller,
     ReplicaManager replicas,
     GroupCoordinatorHost groups,
     TransactionCoordinatorHost transactions,
     ListenerBindings listeners,
     BrokerReadiness readiness,
     IServiceProvider services,
+    BrokerHeartbeatLoop heartbeats,
     ILogger<BrokerLifecycle> logger) : IHostedLifecycleService
 {
+    /// <summary>
+    /// The bound on a controlled shutdown, after which the broker stops anyway (Kafka's broker waits up to its shutdown
+    /// timeout); the host's shutdown timeout leaves room for it and for closing the logs.
+    /// </summary>
+    public static readonly TimeSpan ControlledShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _logDir = Path.GetFullPath(config.LogDirs[0]);
+    private int _stopping;
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
@@ -66,7 +78,14 @@ public sealed class BrokerLifecycle(
             var endpoints = listeners.Advertised
                 .Select(l => new BrokerEndpoint(l.Name, l.Host, l.Port, l.SecurityProtocol))
                 .ToList();
-            await controller.RegisterBrokerAsync(config.NodeId, endpoints, config.BrokerRack, cancellationToken);
+            var previousEpoch = CleanShutdownEpoch.Take(_logDir);
+            await heartbeats.RegisterAsync(endpoints, previousEpoch, cancellationToken);
+            // A broker registers fenced; its first heartbeats unfence it once it has replayed its own registration (on a
+            // single node, within milliseconds). Clients are let in after a bounded wait either way: a fenced broker
+            // serves nothing it should not (clients do not see it in Metadata), and the heartbeats go on.
+            var unfenceBound = TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs);
+            if (!await heartbeats.WaitUntilUnfencedAsync(unfenceBound, cancellationToken))
+                logger.LogWarning("The controller has not unfenced this broker within {Bound} ms; opening client requests anyway", (long)unfenceBound.TotalMilliseconds);
             logger.LogInformation("Metadata loaded: cluster {ClusterId}, {Topics} topics, {Partitions} partitions hosted",
                 metadata.Image.ClusterId, metadata.Image.TopicsByName.Count, replicas.Partitions.Count());
             readiness.SetReady();
@@ -78,12 +97,36 @@ public sealed class BrokerLifecycle(
         }
     }
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Runs before any hosted service stops — Kestrel included — so the listeners still serve while the controlled
+    /// shutdown (KIP-631) moves this broker's leaderships to other in-sync replicas: clients get NOT_LEADER_OR_FOLLOWER
+    /// and the new leaders rather than a dead broker. Skipped with controlled.shutdown.enable=false and on a standalone
+    /// node, which has nobody to hand anything to. Then connections are dropped.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        // The host may be stopped twice (WaitForShutdownAsync, then DisposeAsync): hand over once.
+        if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
+        try
+        {
+            if (readiness.Ready.IsCompletedSuccessfully && config.ControlledShutdownEnable && !config.IsStandalone)
+                await heartbeats.ControlledShutdownAsync(ControlledShutdownTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Controlled shutdown cut short by the host's shutdown timeout");
+        }
+        finally
+        {
+            readiness.SetClosing();
+        }
+    }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await heartbeats.StopAsync();
         metadata.ImagePublished -= replicas.Apply;
         metadata.ImagePublished -= dynamicConfig.Apply;
         transactions.Stop();
@@ -95,7 +138,8 @@ public sealed class BrokerLifecycle(
         groups.Coordinator.Dispose();
         replicas.Dispose();
         quorum.Dispose();
+        // Only a broker that got as far as registering has an epoch worth recording.
+        if (heartbeats.BrokerEpoch >= 0) CleanShutdownEpoch.Record(_logDir, heartbeats.BrokerEpoch);
         logger.LogInformation("Logs closed cleanly");
-        return Task.CompletedTask;
     }
 }

@@ -73,9 +73,14 @@ public static class BrokerServices
                 DefaultNumPartitions = config.NumPartitions,
                 DefaultReplicationFactor = (short)config.DefaultReplicationFactor,
                 ClusterId = sp.GetRequiredService<MetaProperties>().ClusterId,
+                BrokerSessionTimeout = TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs),
+                UncleanLeaderElectionEnable = config.UncleanLeaderElectionEnable,
             },
             new TopicConfigValidator(),
-            sp.GetRequiredService<ILogger<ClusterController>>()));
+            sp.GetRequiredService<ILogger<ClusterController>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new BrokerSessionMonitor(sp.GetRequiredService<ClusterController>(),
+            TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BrokerSessionMonitor>>()));
         if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
@@ -149,6 +154,7 @@ public static class BrokerServices
             sp.GetRequiredService<MetadataView>(), config.NodeId, sp.GetService<InterBrokerConnections>(), sp.GetRequiredService<ILogger<ClusterTransactionMarkerWriter>>()));
         services.AddSingleton(sp => new TransactionVerifier(sp.GetRequiredService<TransactionCoordinatorHost>(),
             sp.GetService<InterBrokerConnections>(), config.NodeId, sp.GetRequiredService<ILogger<TransactionVerifier>>()));
+        services.AddSingleton<BrokerHeartbeatLoop>();
         services.AddHostedService<BrokerLifecycle>();
         services.AddHostedService<LogMaintenance>();
 
@@ -190,6 +196,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
         services.AddSingleton<IApiHandler, WriteTxnMarkersHandler>();
+        services.AddSingleton<IApiHandler, UnregisterBrokerHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

@@ -43,7 +43,8 @@ public sealed class RaftMetadataQuorumTests : IDisposable
         using (var node = await StartAsync())
         {
             Assert.Equal(new QuorumLeader(1, node.Quorum.Leader.Epoch), node.Quorum.Leader);
-            await node.Controller.RegisterBrokerAsync(1, [Plain], "r1", default);
+            var epoch = await node.Controller.RegisterBrokerAsync(1, [Plain], "r1", default);
+            await node.Controller.BrokerHeartbeatAsync(new BrokerHeartbeatSpec(1, epoch, node.View.Image.Offset, false, false), default);
             var created = await node.Controller.CreateTopicsAsync([new CreateTopicSpec("orders", 3, 1, null)], false, default);
             topicId = Assert.Single(created).TopicId;
             Assert.Equal("test-cluster", node.View.Image.ClusterId);

@@ -26,11 +26,15 @@ internal sealed class TestController : IDisposable
         remove => _view.ImagePublished -= value;
     }
 
-    /// <summary>Replays the log and registers the broker, as broker start-up does.</summary>
+    /// <summary>
+    /// Replays the log, registers the broker and sends its first heartbeat, as broker start-up does (a broker registers
+    /// fenced; the heartbeat of a caught-up broker unfences it).
+    /// </summary>
     public async Task StartAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
     {
         await _log.StartAsync(new MetadataLoader(_view), ct);
-        await _controller.RegisterBrokerAsync(brokerId, endpoints, rack, ct);
+        var epoch = await _controller.RegisterBrokerAsync(brokerId, endpoints, rack, ct);
+        await _controller.BrokerHeartbeatAsync(new BrokerHeartbeatSpec(brokerId, epoch, _view.Image.Offset, WantFence: false, WantShutDown: false), ct);
     }
 
     public Task<IReadOnlyList<CreateTopicResult>> CreateTopicsAsync(IReadOnlyList<CreateTopicSpec> specs, bool validateOnly, CancellationToken ct) =>

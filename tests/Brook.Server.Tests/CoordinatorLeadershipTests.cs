@@ -79,7 +79,11 @@ public sealed class CoordinatorLeadershipTests : IDisposable
             var node = new Node(dir, config);
             await node._metadataLog.StartAsync(new MetadataLoader(node.View), CancellationToken.None);
             for (var id = 1; id <= brokers; id++)
-                await node.Controller.RegisterBrokerAsync(id, [new BrokerEndpoint("PLAINTEXT", $"b{id}", 9092, SecurityProtocol.Plaintext)], null, CancellationToken.None);
+            {
+                // Registered fenced; a caught-up heartbeat unfences each, as broker start-up does.
+                var epoch = await node.Controller.RegisterBrokerAsync(id, [new BrokerEndpoint("PLAINTEXT", $"b{id}", 9092, SecurityProtocol.Plaintext)], null, CancellationToken.None);
+                await node.Controller.BrokerHeartbeatAsync(new BrokerHeartbeatSpec(id, epoch, node.View.Image.Offset, false, false), CancellationToken.None);
+            }
             // BrokerLifecycle's order: the replica manager follows the image, then the coordinators follow leadership.
             node.Replicas.Apply(node.View.Image);
             node.View.ImagePublished += node.Replicas.Apply;

@@ -6,9 +6,11 @@ namespace Brook.Common.Config;
 /// </summary>
 /// <remarks>
 /// These keys exist so that a Kafka server.properties loads without warnings and tools that read or set them through
-/// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working; none of the keys defined here has an effect in
-/// Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so. A key defined in the core catalogue wins over one defined here, so giving a
-/// key real meaning is a matter of adding it there (with its accessor); the entry here then simply drops out.
+/// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
+/// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
+/// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
+/// controlled shutdown, rack), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
+/// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
 /// </remarks>
 internal static class KafkaBrokerConfigDefs
@@ -29,7 +31,7 @@ internal static class KafkaBrokerConfigDefs
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "socket.listen.backlog.size", "num.network.threads",
         "num.io.threads", "queued.max.requests", "connections.max.idle.ms",
         "log.flush.offset.checkpoint.interval.ms", "log.preallocate", "log.cleaner.threads", "log.message.downconversion.enable",
-        "num.recovery.threads.per.data.dir", "compression.type", "unclean.leader.election.enable",
+        "num.recovery.threads.per.data.dir", "compression.type",
         "transaction.state.log.min.isr",
         "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
         "ssl.keystore.password", "ssl.key.password", "ssl.truststore.password", "principal.builder.class", "authorizer.class.name",
@@ -204,10 +206,10 @@ internal static class KafkaBrokerConfigDefs
             "Cap of the exponentially growing setup timeout of outgoing connections."),
         Inert("early.start.listeners", ConfigType.String, null, null, ConfigImportance.High,
             "Listeners opened before the broker has caught up with the metadata log."),
-        Inert("broker.rack", ConfigType.String, null, null, ConfigImportance.Medium,
+        new ConfigDef("broker.rack", ConfigType.String, null, null, ConfigImportance.Medium,
             "Rack (or availability zone) of this broker, used for rack-aware replica placement and follower fetching."),
-        Inert("controlled.shutdown.enable", ConfigType.Boolean, "true", null, ConfigImportance.Medium,
-            "Move partition leadership away from the broker before it shuts down."),
+        new ConfigDef("controlled.shutdown.enable", ConfigType.Boolean, "true", null, ConfigImportance.Medium,
+            "Move partition leadership away from the broker before it shuts down (KIP-631 controlled shutdown, at most 30 s)."),
         Inert("compression.gzip.level", ConfigType.Int, "-1", GzipLevel, ConfigImportance.Medium,
             "Level used when the broker compresses with gzip: 1 to 9, or -1 for the codec default."),
         Inert("compression.lz4.level", ConfigType.Int, "9", ConfigValidator.Between(1, 17), ConfigImportance.Medium,
@@ -222,12 +224,12 @@ internal static class KafkaBrokerConfigDefs
             "Most partitions a paginated request such as DescribeTopicPartitions may name."),
 
         // --- KRaft roles and registration ---
-        Inert("initial.broker.registration.timeout.ms", ConfigType.Int, "60000", null, ConfigImportance.Medium,
+        new ConfigDef("initial.broker.registration.timeout.ms", ConfigType.Int, "60000", null, ConfigImportance.Medium,
             "How long a starting broker waits for the controller to accept its registration."),
-        Inert("broker.heartbeat.interval.ms", ConfigType.Int, "2000", null, ConfigImportance.Medium,
+        new ConfigDef("broker.heartbeat.interval.ms", ConfigType.Int, "2000", null, ConfigImportance.Medium,
             "Interval between a broker's heartbeats to the controller."),
-        Inert("broker.session.timeout.ms", ConfigType.Int, "9000", null, ConfigImportance.Medium,
-            "A broker that sends no heartbeat for this long is fenced by the controller."),
+        new ConfigDef("broker.session.timeout.ms", ConfigType.Int, "9000", null, ConfigImportance.Medium,
+            "A broker that sends no heartbeat for this long is fenced by the controller, which moves its leaderships."),
         Inert("sasl.mechanism.controller.protocol", ConfigType.String, "GSSAPI", null, ConfigImportance.High,
             "SASL mechanism used to talk to the controllers."),
 

@@ -10,9 +10,11 @@ namespace Brook.Metadata;
 /// one atomic batch and returns once that batch is committed and published to the <see cref="MetadataView"/>, one change
 /// at a time. State changes only through the replay of committed records (the <see cref="MetadataLoader"/>), so the
 /// active controller, standby controllers and brokers build the same images. It acts only while this node leads the
-/// quorum; otherwise a change fails with NOT_CONTROLLER.
+/// quorum; otherwise a change fails with NOT_CONTROLLER. Broker liveness (heartbeat times, reported metadata offsets)
+/// is the one state it keeps only in memory (<see cref="BrokerHeartbeatTracker"/>), as Kafka's controller does: it is
+/// rebuilt whenever this node becomes active, and only its consequences (fencing, elections) are written.
 /// </summary>
-public sealed class ClusterController : IControllerChannel
+public sealed partial class ClusterController : IControllerChannel
 {
     private readonly IMetadataQuorum _quorum;
     private readonly MetadataView _view;
@@ -20,24 +22,28 @@ public sealed class ClusterController : IControllerChannel
     private readonly ITopicConfigValidator? _configValidator;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly BrokerHeartbeatTracker _sessions;
 
     /// <param name="quorum">The metadata log this controller appends to (it does not own it).</param>
     /// <param name="view">The committed images, fed by the quorum through a <see cref="MetadataLoader"/>.</param>
     /// <param name="options">Server-side defaults for requests that leave them open.</param>
     /// <param name="configValidator">Checks topic configs at creation; null accepts every key and value.</param>
     /// <param name="logger">Logger.</param>
+    /// <param name="time">The clock broker sessions are measured on (tests pass a fake one).</param>
     public ClusterController(
         IMetadataQuorum quorum,
         MetadataView view,
         ClusterControllerOptions? options = null,
         ITopicConfigValidator? configValidator = null,
-        ILogger<ClusterController>? logger = null)
+        ILogger<ClusterController>? logger = null,
+        TimeProvider? time = null)
     {
         _quorum = quorum;
         _view = view;
         _options = options ?? new ClusterControllerOptions();
         _configValidator = configValidator;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _sessions = new BrokerHeartbeatTracker(time ?? TimeProvider.System, _options.BrokerSessionTimeout);
     }
 
     /// <summary>The latest committed image (the view's).</summary>
@@ -45,24 +51,6 @@ public sealed class ClusterController : IControllerChannel
 
     /// <summary>True while this node leads the metadata quorum, i.e. is the active controller.</summary>
     public bool IsActive => _quorum.Leader.LeaderId == _quorum.NodeId;
-
-    /// <summary>
-    /// Registers a broker: writes a registration when its endpoints or rack differ from the one in the image (or it has
-    /// none), and on the very first write of a new cluster the cluster id as well. Returns the broker epoch (the
-    /// offset of its registration record).
-    /// </summary>
-    public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken)
-    {
-        await WriteAsync<bool>(image =>
-        {
-            if (image.Brokers.TryGetValue(brokerId, out var registration)
-                && registration.Endpoints.SequenceEqual(endpoints)
-                && registration.Rack == rack)
-                return ([], false);
-            return ([new RegisterBrokerRecord(brokerId, [.. endpoints], rack)], true);
-        }, cancellationToken);
-        return _view.Image.Brokers[brokerId].Epoch;
-    }
 
     /// <summary>
     /// Creates topics as CreateTopics does: one result per distinct name, in request order. All accepted topics are
@@ -204,8 +192,9 @@ public sealed class ClusterController : IControllerChannel
             if (change.LeaderEpoch > p.LeaderEpoch) return ([], Refuse(ErrorCode.UnknownLeaderEpoch));
             if (p.Leader != change.BrokerId) return ([], Refuse(ErrorCode.NotLeaderOrFollower));
             if (change.PartitionEpoch != p.PartitionEpoch) return ([], Refuse(ErrorCode.InvalidUpdateVersion));
+            // KIP-841: a broker that is fenced or shutting down may stay in the ISR it is in, but not join one.
             if (!change.NewIsr.Contains(change.BrokerId) || change.NewIsr.Distinct().Count() != change.NewIsr.Count
-                || change.NewIsr.Any(id => !p.Replicas.Contains(id) || !image.Brokers.ContainsKey(id)))
+                || change.NewIsr.Any(id => !p.Replicas.Contains(id) || !image.Brokers.TryGetValue(id, out var b) || (!b.IsActive && !p.Isr.Contains(id))))
                 return ([], Refuse(ErrorCode.IneligibleReplica));
             if (change.NewIsr.Order().SequenceEqual(p.Isr.Order())) return ([], Refuse(ErrorCode.None));
             var record = new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. change.NewIsr], p.Leader, p.LeaderEpoch, p.PartitionEpoch + 1);
@@ -215,24 +204,15 @@ public sealed class ClusterController : IControllerChannel
         }, cancellationToken);
 
     /// <summary>
-    /// BrokerHeartbeat: for now a registered broker is always unfenced and caught up; fencing after
-    /// broker.session.timeout.ms and controlled shutdown come with the broker-lifecycle work.
-    /// </summary>
-    public Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken cancellationToken)
-    {
-        if (!IsActive) throw new KafkaException(ErrorCode.NotController, $"node {_quorum.NodeId} is not the active controller");
-        var known = _view.Image.Brokers.TryGetValue(heartbeat.BrokerId, out var registration);
-        if (!known) return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.BrokerIdNotRegistered, false, true, false));
-        if (registration!.Epoch != heartbeat.BrokerEpoch) return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.StaleBrokerEpoch, false, true, false));
-        return Task.FromResult(new BrokerHeartbeatResult(ErrorCode.None, true, false, heartbeat.WantShutDown));
-    }
-
-    /// <summary>
     /// Runs one change: decide against the committed image, append, wait until the committed batch is published —
     /// serialized with every other change, so each decision sees the result of the one before. A cluster without an id
     /// yet (the first write of a new single node) gets its ClusterIdRecord in the same batch.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<MetadataImage, (IReadOnlyList<MetadataRecord> Records, T Result)> decide, CancellationToken cancellationToken)
+    /// <param name="decide">The decision against the current committed image.</param>
+    /// <param name="cancellationToken">Cancels the wait (the batch may still commit).</param>
+    /// <param name="appended">Called, still under the write lock, with the offset of the batch's last record once it is published.</param>
+    private async Task<T> WriteAsync<T>(Func<MetadataImage, (IReadOnlyList<MetadataRecord> Records, T Result)> decide, CancellationToken cancellationToken,
+        Action<long>? appended = null)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -251,6 +231,7 @@ public sealed class ClusterController : IControllerChannel
             }
             var lastOffset = await _quorum.AppendAsync(leader.Epoch, records, cancellationToken);
             await _view.WaitForOffsetAsync(lastOffset, cancellationToken);
+            appended?.Invoke(lastOffset);
             return result;
         }
         finally

@@ -11,4 +11,13 @@ public sealed class ClusterControllerOptions
 
     /// <summary>cluster.id: written on the first start of a new cluster; null draws a random one.</summary>
     public string? ClusterId { get; init; }
+
+    /// <summary>
+    /// broker.session.timeout.ms: the active controller fences a broker it has not heard from for this long (Kafka's
+    /// default is 9 s, several heartbeat intervals, so a GC pause or a lost heartbeat does not move leaderships).
+    /// </summary>
+    public TimeSpan BrokerSessionTimeout { get; init; } = TimeSpan.FromSeconds(9);
+
+    /// <summary>unclean.leader.election.enable of the controller's static config: the default for topics without their own value.</summary>
+    public bool UncleanLeaderElectionEnable { get; init; }
 }

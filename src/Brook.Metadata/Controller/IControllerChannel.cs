@@ -36,6 +36,21 @@ public interface IControllerChannel
     /// </summary>
     Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Registers a starting broker, telling the controller the epoch it had when it last shut down cleanly
+    /// (<paramref name="previousBrokerEpoch"/>; -1 after a crash or on a first start, KIP-966): a broker that crashed
+    /// and returns while still unfenced is fenced at once, so its leaderships move to a new leader epoch. A channel that
+    /// cannot tell registers as after a clean shutdown.
+    /// </summary>
+    Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, long previousBrokerEpoch, CancellationToken cancellationToken) =>
+        RegisterBrokerAsync(brokerId, endpoints, rack, cancellationToken);
+
+    /// <summary>
+    /// UnregisterBroker: removes a broker's registration for good, moving its leaderships and ISR memberships away in the
+    /// same write; BROKER_ID_NOT_REGISTERED for an unknown broker. A channel without it answers UNSUPPORTED_VERSION.
+    /// </summary>
+    Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken cancellationToken) => Task.FromResult(ErrorCode.UnsupportedVersion);
+
     /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
     Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
 

@@ -11,7 +11,8 @@ public sealed record PartitionAdditionResult(string Name, ErrorCode ErrorCode, s
 
 /// <summary>
 /// Decides CreatePartitions against one image (pure, like topic creation): partitions can only be added; new
-/// partitions take the replication factor of partition 0 and are placed round-robin unless assigned explicitly.
+/// partitions take the replication factor of partition 0 and are placed on the active brokers (see <see cref="ReplicaPlacer"/>)
+/// unless assigned explicitly.
 /// </summary>
 internal static class PartitionAdditionPlanner
 {
@@ -20,7 +21,7 @@ internal static class PartitionAdditionPlanner
         var results = new List<PartitionAdditionResult>(specs.Count);
         var records = new List<MetadataRecord>();
         var duplicates = specs.GroupBy(s => s.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var brokerIds = image.Brokers.Keys.ToArray();
+        var brokers = ReplicaPlacer.UsableBrokers(image);
         var placementStart = image.TopicsByName.Values.Sum(t => t.Partitions.Length);
         foreach (var spec in specs)
         {
@@ -63,17 +64,16 @@ internal static class PartitionAdditionPlanner
             }
             else
             {
-                if (replicationFactor > brokerIds.Length)
+                if (ReplicaPlacer.CheckReplicationFactor(replicationFactor, brokers.Count, image.Brokers.Count) is { } rfError)
                 {
-                    results.Add(new(spec.Name, ErrorCode.InvalidReplicationFactor,
-                        $"Replication factor {replicationFactor} is larger than the {brokerIds.Length} available brokers."));
+                    results.Add(new(spec.Name, ErrorCode.InvalidReplicationFactor, rfError));
                     continue;
                 }
-                replicas = ReplicaPlacer.Place(brokerIds, added, replicationFactor, placementStart);
+                replicas = ReplicaPlacer.Place(brokers, added, replicationFactor, placementStart);
             }
             placementStart += added;
             for (var i = 0; i < added; i++)
-                records.Add(new PartitionRecord(topic.Id, current + i, replicas[i], replicas[i], replicas[i][0], 0, 0));
+                records.Add(TopicCreationPlanner.NewPartition(image, topic.Id, current + i, replicas[i]));
             results.Add(new(spec.Name, ErrorCode.None, null));
         }
         return (results, records);
@@ -87,6 +87,8 @@ internal static class PartitionAdditionPlanner
             if (a.Count != replicationFactor) return $"Inconsistent replication factor between partitions, partition 0 has {replicationFactor} while an assignment has {a.Count} replicas.";
             if (a.Distinct().Count() != a.Count) return "A partition assignment names a broker more than once.";
             if (a.FirstOrDefault(b => !image.Brokers.ContainsKey(b), -1) is var unknown and not -1) return $"Unknown broker id {unknown} in the assignment.";
+            if (!a.Any(id => image.Brokers[id].IsActive))
+                return "All brokers specified in the manual partition assignment are fenced or in controlled shutdown.";
         }
         return null;
     }

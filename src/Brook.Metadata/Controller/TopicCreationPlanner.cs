@@ -39,7 +39,7 @@ internal static class TopicCreationPlanner
 
         var collisionKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in image.TopicsByName.Keys) collisionKeys.TryAdd(TopicNames.CollisionKey(name), name);
-        var brokerIds = image.Brokers.Keys.ToArray();
+        var brokers = ReplicaPlacer.UsableBrokers(image);
         var placementStart = image.TopicsByName.Values.Sum(t => t.Partitions.Length);
         var reported = new HashSet<string>(StringComparer.Ordinal);
 
@@ -52,7 +52,7 @@ internal static class TopicCreationPlanner
                 results.Add(CreateTopicResult.Error(name, ErrorCode.InvalidRequest, $"Topic '{name}' appears more than once in the request."));
                 continue;
             }
-            var result = PlanOne(image, spec, name, options, configValidator, validateOnly, collisionKeys, brokerIds, ref placementStart, records);
+            var result = PlanOne(image, spec, name, options, configValidator, validateOnly, collisionKeys, brokers, ref placementStart, records);
             results.Add(result);
         }
         return (results, records);
@@ -66,7 +66,7 @@ internal static class TopicCreationPlanner
         ITopicConfigValidator? configValidator,
         bool validateOnly,
         Dictionary<string, string> collisionKeys,
-        int[] brokerIds,
+        List<(int Id, string? Rack)> brokers,
         ref int placementStart,
         List<MetadataRecord> records)
     {
@@ -96,10 +96,10 @@ internal static class TopicCreationPlanner
             int replicationFactor = spec.ReplicationFactor == -1 ? options.DefaultReplicationFactor : spec.ReplicationFactor;
             if (replicationFactor < 1)
                 return CreateTopicResult.Error(name, ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0.");
-            if (replicationFactor > brokerIds.Length)
-                return CreateTopicResult.Error(name, ErrorCode.InvalidReplicationFactor,
-                    $"Replication factor {replicationFactor} is larger than the number of registered brokers ({brokerIds.Length}).");
-            replicas = ReplicaPlacer.Place(brokerIds, numPartitions, replicationFactor, placementStart);
+            // Only active brokers take new replicas (KIP-631): a fenced broker may never come back.
+            if (ReplicaPlacer.CheckReplicationFactor(replicationFactor, brokers.Count, image.Brokers.Count) is { } rfError)
+                return CreateTopicResult.Error(name, ErrorCode.InvalidReplicationFactor, rfError);
+            replicas = ReplicaPlacer.Place(brokers, numPartitions, replicationFactor, placementStart);
         }
 
         var configs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -120,14 +120,26 @@ internal static class TopicCreationPlanner
 
         var topicId = NewTopicId(image);
         records.Add(new TopicRecord(name, topicId));
-        for (var p = 0; p < replicas.Length; p++)
-        {
-            // A new partition starts with every replica in sync and the first replica leading, both epochs at zero.
-            records.Add(new PartitionRecord(topicId, p, replicas[p], replicas[p], replicas[p][0], 0, 0));
-        }
+        for (var p = 0; p < replicas.Length; p++) records.Add(NewPartition(image, topicId, p, replicas[p]));
         foreach (var (key, value) in configs) records.Add(new ConfigRecord(ConfigResourceType.Topic, name, key, value));
         return new CreateTopicResult(name, topicId, ErrorCode.None, null, replicas.Length, rf, configs);
     }
+
+    /// <summary>
+    /// A new partition: its active replicas are in sync (all of them when placed; a manual assignment may name fenced
+    /// brokers, which Kafka leaves out of the ISR), the first of them leads, both epochs at zero.
+    /// </summary>
+    internal static PartitionRecord NewPartition(MetadataImage image, Uuid topicId, int index, int[] replicas)
+    {
+        int[] isr = [.. replicas.Where(id => image.Brokers.TryGetValue(id, out var b) && b.IsActive)];
+        return new PartitionRecord(topicId, index, replicas, isr, isr[0], 0, 0);
+    }
+
+    /// <summary>Kafka refuses a manual assignment whose partition has no active replica to lead it.</summary>
+    internal static string? CheckAssignmentHasActiveReplica(MetadataImage image, int partition, IEnumerable<int> replicas) =>
+        replicas.Any(id => image.Brokers.TryGetValue(id, out var b) && b.IsActive)
+            ? null
+            : $"All brokers specified in the manual partition assignment for partition {partition} are fenced or in controlled shutdown.";
 
     private static string? ValidateAssignments(IReadOnlyList<ReplicaAssignment> assignments, MetadataImage image)
     {
@@ -147,6 +159,7 @@ internal static class TopicCreationPlanner
             foreach (var broker in a.BrokerIds)
                 if (!image.Brokers.ContainsKey(broker))
                     return $"Partition {i} is assigned to broker {broker}, which is not registered.";
+            if (CheckAssignmentHasActiveReplica(image, i, a.BrokerIds) is { } inactive) return inactive;
         }
         return null;
     }

@@ -46,7 +46,9 @@ public sealed class MetadataDelta
         switch (record)
         {
             case ClusterIdRecord r: ReplayClusterId(r); break;
-            case RegisterBrokerRecord r: _brokers[r.BrokerId] = new BrokerRegistration(r.BrokerId, [.. r.Endpoints], r.Rack, offset); break;
+            case RegisterBrokerRecord r: ReplayRegisterBroker(r, offset); break;
+            case BrokerRegistrationChangeRecord r: ReplayBrokerChange(r); break;
+            case UnregisterBrokerRecord r: ReplayUnregisterBroker(r); break;
             case TopicRecord r: ReplayTopic(r); break;
             case PartitionRecord r: ReplayPartition(r); break;
             case ConfigRecord r: ReplayConfig(r); break;
@@ -89,6 +91,26 @@ public sealed class MetadataDelta
         if (_clusterId is not null && _clusterId != r.ClusterId)
             throw new InvalidDataException($"cluster id changes from {_clusterId} to {r.ClusterId}");
         _clusterId = r.ClusterId;
+    }
+
+    private void ReplayRegisterBroker(RegisterBrokerRecord r, long offset) =>
+        _brokers[r.BrokerId] = new BrokerRegistration(r.BrokerId, [.. r.Endpoints], r.Rack, offset,
+            r.Fenced ? BrokerStatus.Fenced : BrokerStatus.Unfenced);
+
+    private void ReplayBrokerChange(BrokerRegistrationChangeRecord r)
+    {
+        if (!_brokers.TryGetValue(r.BrokerId, out var registration))
+            throw new InvalidDataException($"state change of unregistered broker {r.BrokerId}");
+        if (registration.Epoch != r.BrokerEpoch)
+            throw new InvalidDataException($"state change of broker {r.BrokerId} for epoch {r.BrokerEpoch}, but it is registered at epoch {registration.Epoch}");
+        _brokers[r.BrokerId] = registration with { Status = r.Status };
+    }
+
+    private void ReplayUnregisterBroker(UnregisterBrokerRecord r)
+    {
+        if (!_brokers.TryGetValue(r.BrokerId, out var registration) || registration.Epoch != r.BrokerEpoch)
+            throw new InvalidDataException($"unregistration of broker {r.BrokerId} at epoch {r.BrokerEpoch}, which is not registered at that epoch");
+        _brokers.Remove(r.BrokerId);
     }
 
     private void ReplayTopic(TopicRecord r)

@@ -46,12 +46,14 @@ public static class MetadataRecordSerde
         MetadataRecord record = type switch
         {
             MetadataRecordType.ClusterId => ClusterIdRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
-            MetadataRecordType.RegisterBroker => RegisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
+            MetadataRecordType.RegisterBroker => RegisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 1)),
             MetadataRecordType.Topic => TopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.Partition => PartitionRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.Config => ConfigRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.RemoveTopic => RemoveTopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.ProducerIds => ProducerIdsRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
+            MetadataRecordType.BrokerRegistrationChange => BrokerRegistrationChangeRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
+            MetadataRecordType.UnregisterBroker => UnregisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             _ => throw new InvalidDataException($"unknown metadata record type {(short)type}"),
         };
         reader.SkipTaggedFields();

@@ -13,4 +13,6 @@ public enum MetadataRecordType : short
     Config = 5,
     RemoveTopic = 6,
     ProducerIds = 7,
+    BrokerRegistrationChange = 8,
+    UnregisterBroker = 9,
 }

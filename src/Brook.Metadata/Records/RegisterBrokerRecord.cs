@@ -3,10 +3,20 @@ using Brook.Protocol;
 
 namespace Brook.Metadata.Records;
 
-/// <summary>Registers a broker (or replaces its registration) with the listeners it advertises and its rack.</summary>
-public sealed record RegisterBrokerRecord(int BrokerId, IReadOnlyList<BrokerEndpoint> Endpoints, string? Rack) : MetadataRecord
+/// <summary>
+/// Registers a broker (or replaces its registration) with the listeners it advertises and its rack. The record's offset
+/// becomes the broker epoch.
+/// </summary>
+/// <remarks>
+/// v1 adds <see cref="Fenced"/>: as in Kafka's KRaft controller, a broker registers fenced and is unfenced by its first
+/// heartbeat that shows it has replayed the metadata up to its registration. v0 records (written before brokers were
+/// fenced) replay as unfenced, so an existing data directory starts as it did.
+/// </remarks>
+public sealed record RegisterBrokerRecord(int BrokerId, IReadOnlyList<BrokerEndpoint> Endpoints, string? Rack, bool Fenced = false) : MetadataRecord
 {
     public override MetadataRecordType Type => MetadataRecordType.RegisterBroker;
+
+    public override short Version => 1;
 
     internal override void WriteFields(ProtocolWriter writer)
     {
@@ -20,6 +30,7 @@ public sealed record RegisterBrokerRecord(int BrokerId, IReadOnlyList<BrokerEndp
             w.WriteEmptyTaggedFields();
         });
         writer.WriteNullableString(Rack);
+        writer.WriteBool(Fenced);
     }
 
     internal static RegisterBrokerRecord ReadFields(ref ProtocolReader reader, short version)
@@ -32,6 +43,7 @@ public sealed record RegisterBrokerRecord(int BrokerId, IReadOnlyList<BrokerEndp
             return e;
         });
         var rack = reader.ReadNullableString();
-        return new RegisterBrokerRecord(brokerId, endpoints, rack);
+        var fenced = version >= 1 && reader.ReadBool();
+        return new RegisterBrokerRecord(brokerId, endpoints, rack, fenced);
     }
 }

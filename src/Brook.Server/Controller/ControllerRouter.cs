@@ -42,10 +42,23 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
     public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
     {
         var epoch = await RouteAsync(() => local.RegisterBrokerAsync(brokerId, endpoints, rack, ct),
-            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, ct), ct).ConfigureAwait(false);
+            // Over the wire "known clean" is the epoch this process registered with (a retry); another broker's is unknown.
+            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, brokerId == identity.BrokerId ? identity.Epoch : -1, ct), ct)
+            .ConfigureAwait(false);
         if (brokerId == identity.BrokerId) identity.Epoch = epoch;
         return epoch;
     }
+
+    public async Task<long> RegisterBrokerAsync(int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, long previousBrokerEpoch, CancellationToken ct)
+    {
+        var epoch = await RouteAsync(() => local.RegisterBrokerAsync(brokerId, endpoints, rack, previousBrokerEpoch, ct),
+            id => remote!.RegisterBrokerAsync(id, brokerId, endpoints, rack, previousBrokerEpoch, ct), ct).ConfigureAwait(false);
+        if (brokerId == identity.BrokerId) identity.Epoch = epoch;
+        return epoch;
+    }
+
+    public Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken ct) =>
+        RouteAsync(() => local.UnregisterBrokerAsync(brokerId, ct), id => remote!.UnregisterBrokerAsync(id, brokerId, ct), ct);
 
     public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
         RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);

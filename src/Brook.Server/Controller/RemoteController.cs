@@ -12,7 +12,7 @@ namespace Brook.Server.Controller;
 /// The controller's changes asked of another node's controller listener, as Kafka's brokers forward them: each
 /// <see cref="IControllerChannel"/> operation becomes the Kafka request that carries it (CreateTopics, DeleteTopics,
 /// CreatePartitions, AlterConfigs — the complete override set, which is that API's meaning —, AllocateProducerIds,
-/// BrokerRegistration) and the answer is mapped back. Errors come back as the codes the controller chose.
+/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition) and the answer is mapped back. Errors come back as the codes the controller chose.
 /// </summary>
 public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPAddress? localAddress, int localNodeId, string clusterId,
     TimeSpan requestTimeout, ILoggerFactory loggers) : IAsyncDisposable
@@ -28,6 +28,9 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
     }, loggers.CreateLogger<NodeConnections>());
 
     private readonly int _timeoutMs = (int)requestTimeout.TotalMilliseconds;
+
+    /// <summary>One per process, as Kafka's broker draws it: every registration of this process carries the same one.</summary>
+    private readonly Uuid _incarnationId = Uuid.NewRandom();
 
     public async Task<IReadOnlyList<CreateTopicResult>> CreateTopicsAsync(int controllerId, IReadOnlyList<CreateTopicSpec> specs, bool validateOnly, CancellationToken ct)
     {
@@ -101,18 +104,34 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
         return response.ProducerIdStart;
     }
 
-    public async Task<long> RegisterBrokerAsync(int controllerId, int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, CancellationToken ct)
+    /// <param name="controllerId">The active controller.</param>
+    /// <param name="brokerId">The broker registering.</param>
+    /// <param name="endpoints">Its advertised listeners.</param>
+    /// <param name="rack">Its broker.rack.</param>
+    /// <param name="previousBrokerEpoch">The epoch before a clean shutdown, -1 after a crash (KIP-966).</param>
+    /// <param name="ct">Cancels the request.</param>
+    public async Task<long> RegisterBrokerAsync(int controllerId, int brokerId, IReadOnlyList<BrokerEndpoint> endpoints, string? rack, long previousBrokerEpoch,
+        CancellationToken ct)
     {
         var response = await _connections.SendAsync<BrokerRegistrationRequest, BrokerRegistrationResponse>(controllerId, new BrokerRegistrationRequest
         {
             BrokerId = brokerId,
             ClusterId = clusterId,
-            IncarnationId = Uuid.NewRandom(),
+            IncarnationId = _incarnationId,
             Rack = rack,
             Listeners = [.. endpoints.Select(e => new RegistrationListener { Name = e.ListenerName, Host = e.Host, Port = (ushort)e.Port, SecurityProtocol = (short)e.SecurityProtocol })],
+            PreviousBrokerEpoch = previousBrokerEpoch,
         }, 4, ct).ConfigureAwait(false);
         if (response.ErrorCode != 0) throw new KafkaException((ErrorCode)response.ErrorCode, $"BrokerRegistration failed: {(ErrorCode)response.ErrorCode}");
         return response.BrokerEpoch;
+    }
+
+    public async Task<ErrorCode> UnregisterBrokerAsync(int controllerId, int brokerId, CancellationToken ct)
+    {
+        var response = await _connections.SendAsync<UnregisterBrokerRequest, UnregisterBrokerResponse>(controllerId,
+            new UnregisterBrokerRequest { BrokerId = brokerId }, 0, ct).ConfigureAwait(false);
+        if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the request reached a former controller");
+        return (ErrorCode)response.ErrorCode;
     }
 
     public async Task<AlterPartitionResult> AlterPartitionAsync(int controllerId, AlterPartitionSpec change, CancellationToken ct)

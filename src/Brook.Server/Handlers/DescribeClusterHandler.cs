@@ -9,7 +9,10 @@ using Brook.Server.Security;
 
 namespace Brook.Server.Handlers;
 
-/// <summary>DescribeCluster v0-2: the Java AdminClient's source of cluster id, controller and brokers.</summary>
+/// <summary>
+/// DescribeCluster v0-2: the Java AdminClient's source of cluster id, controller and brokers. Fenced brokers are listed
+/// only when a v2 request asks for them (IncludeFencedBrokers, KIP-1073), with IsFenced set.
+/// </summary>
 public sealed class DescribeClusterHandler(MetadataView metadata, BrokerConfig config) : ApiHandler<DescribeClusterRequest>
 {
     protected override IMessage? ErrorResponse(DescribeClusterRequest request, ErrorCode error) => new DescribeClusterResponse { ErrorCode = (short)error };
@@ -25,7 +28,7 @@ public sealed class DescribeClusterHandler(MetadataView metadata, BrokerConfig c
         };
         if (request.IncludeClusterAuthorizedOperations)
             response.ClusterAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Cluster, "kafka-cluster");
-        foreach (var (broker, endpoint) in BrokerListing.For(image, context.ListenerName))
+        foreach (var (broker, endpoint) in BrokerListing.For(image, context.ListenerName, includeFenced: request.IncludeFencedBrokers))
         {
             response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
             {
@@ -33,6 +36,7 @@ public sealed class DescribeClusterHandler(MetadataView metadata, BrokerConfig c
                 Host = endpoint.Host,
                 Port = endpoint.Port,
                 Rack = broker.Rack,
+                IsFenced = broker.IsFenced,
             });
         }
         return Done(response);

@@ -13,7 +13,9 @@ namespace Brook.Server.Handlers;
 /// Metadata v0-13. v0 is kept because kafka-python 2.0.2 probes with it; v10+ carries topic ids; v13 adds a top-level
 /// error code. Unknown topics are created when auto.create.topics.enable is on and the request allows it (always
 /// allowed before v4, where the flag did not exist). controller_id is a live broker (see
-/// <see cref="BrokerListing.ControllerIdForClients"/>).
+/// <see cref="BrokerListing.ControllerIdForClients"/>). Only unfenced brokers are listed; a partition without a live
+/// leader answers leader -1 with LEADER_NOT_AVAILABLE (clients retry), and from v5 its replicas on fenced or unknown
+/// brokers are listed as offline, as Kafka's KRaft metadata cache answers.
 /// </summary>
 public sealed class MetadataHandler(MetadataView metadata, IControllerChannel controller, BrokerConfig config) : ApiHandler<MetadataRequest>
 {
@@ -68,7 +70,7 @@ public sealed class MetadataHandler(MetadataView metadata, IControllerChannel co
         if (request.Topics is null)
         {
             foreach (var topic in image.TopicsByName.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                response.Topics.Add(Describe(topic, context, request));
+                response.Topics.Add(Describe(image, topic, context, request));
             return response;
         }
 
@@ -79,7 +81,7 @@ public sealed class MetadataHandler(MetadataView metadata, IControllerChannel co
             else if (!wanted.TopicId.IsZero) image.TopicsById.TryGetValue(wanted.TopicId, out topic);
             if (topic is not null)
             {
-                response.Topics.Add(Describe(topic, context, request));
+                response.Topics.Add(Describe(image, topic, context, request));
                 continue;
             }
             var error = wanted.Name is null ? ErrorCode.UnknownTopicId
@@ -95,7 +97,7 @@ public sealed class MetadataHandler(MetadataView metadata, IControllerChannel co
         return response;
     }
 
-    private static MetadataResponse.MetadataResponseTopic Describe(TopicImage topic, RequestContext context, MetadataRequest request)
+    private static MetadataResponse.MetadataResponseTopic Describe(MetadataImage image, TopicImage topic, RequestContext context, MetadataRequest request)
     {
         var t = new MetadataResponse.MetadataResponseTopic
         {
@@ -107,13 +109,17 @@ public sealed class MetadataHandler(MetadataView metadata, IControllerChannel co
             t.TopicAuthorizedOperations = AuthorizedOperations.For(context, AclResourceType.Topic, topic.Name);
         foreach (var p in topic.Partitions)
         {
+            // The leader epoch is sent even without a leader: clients ignore metadata older than the epoch they have.
+            var hasLeader = p.Leader >= 0 && BrokerListing.IsAlive(image, p.Leader);
             t.Partitions.Add(new MetadataResponse.MetadataResponsePartition
             {
+                ErrorCode = (short)(hasLeader ? ErrorCode.None : ErrorCode.LeaderNotAvailable),
                 PartitionIndex = p.Index,
-                LeaderId = p.Leader,
+                LeaderId = hasLeader ? p.Leader : -1,
                 LeaderEpoch = p.LeaderEpoch,
                 ReplicaNodes = [.. p.Replicas],
                 IsrNodes = [.. p.Isr],
+                OfflineReplicas = [.. p.Replicas.Where(r => !BrokerListing.IsAlive(image, r))],
             });
         }
         return t;

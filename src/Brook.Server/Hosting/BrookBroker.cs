@@ -84,7 +84,9 @@ public sealed class BrookBroker : IAsyncDisposable
                 });
             }
         });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        // Room for the controlled shutdown (at most BrokerLifecycle.ControlledShutdownTimeout) before the 20 s of
+        // stopping the listeners and closing the logs.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = BrokerLifecycle.ControlledShutdownTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddBrookBroker(config);
 
         var app = builder.Build();
@@ -112,7 +114,7 @@ public sealed class BrookBroker : IAsyncDisposable
     /// <summary>Completes when the node was asked to stop (SIGTERM, Ctrl+C or <see cref="StopAsync"/>) and has stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
-    /// <summary>Clean shutdown: listeners close, then logs are closed cleanly.</summary>
+    /// <summary>Clean shutdown: the controlled shutdown moves leaderships away, listeners close, then logs are closed cleanly.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -62,8 +62,14 @@ public sealed class KafkaConnectionHandler(
         };
         var writer = WriteResponsesAsync(connection, pending.Reader);
         // Kafka connections have no graceful close: on shutdown, drop them so clients fail over at once instead of
-        // Kestrel waiting out its shutdown timeout for connections that never end by themselves.
-        using var stopping = lifetime.ApplicationStopping.Register(static c => ((ConnectionContext)c!).Abort(), connection);
+        // Kestrel waiting out its shutdown timeout for connections that never end by themselves — but only once the
+        // broker has handed its leaderships over (BrokerReadiness.Closing), or, before it was ever ready, at once.
+        using var closing = readiness.Closing.Register(static c => ((ConnectionContext)c!).Abort(), connection);
+        using var stopping = lifetime.ApplicationStopping.Register(static s =>
+        {
+            var (c, r) = ((ConnectionContext, BrokerReadiness))s!;
+            if (!r.Ready.IsCompletedSuccessfully) c.Abort();
+        }, (connection, readiness));
         try
         {
             await ReadRequestsAsync(connection, session, pending.Writer);

@@ -23,9 +23,9 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(int From, long Id), TaskCompletionSource<RaftResponse>> _inbound = new();
     private readonly CancellationTokenSource _closing = new();
+    private int _disposed;
     private RaftServer? _server;
     private long _nextInboundId;
-    private int _disposed;
 
     /// <param name="config">The quorum settings (timeouts).</param>
     /// <param name="resolveVoter">A voter's controller endpoint, by node id.</param>
@@ -115,7 +115,7 @@ public sealed class KafkaRaftTransport : IServerBoundTransport, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Registered under two service types, so the container may dispose it twice.
+        // The container disposes this instance twice (registered as itself and as IRaftTransport); once is enough.
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _closing.CancelAsync().ConfigureAwait(false);
         await _connections.DisposeAsync().ConfigureAwait(false);

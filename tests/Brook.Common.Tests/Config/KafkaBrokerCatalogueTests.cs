@@ -315,7 +315,8 @@ public class KafkaBrokerCatalogueTests
         Assert.DoesNotContain("No effect", entries["log.retention.ms"].Documentation, StringComparison.Ordinal);
         Assert.False(BrokerConfigDefs.HasNoEffect("log.segment.bytes"));
         Assert.True(BrokerConfigDefs.HasNoEffect("num.io.threads"));
-        Assert.True(BrokerConfigDefs.HasNoEffect("controlled.shutdown.enable"));
+        Assert.True(BrokerConfigDefs.HasNoEffect("early.start.listeners"));
+        Assert.False(BrokerConfigDefs.HasNoEffect("controlled.shutdown.enable"));
         Assert.True(entries["sasl.jaas.config"].IsSensitive);
     }
 
