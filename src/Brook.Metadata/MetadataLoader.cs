@@ -24,15 +24,18 @@ public sealed class MetadataLoader(MetadataView view) : IMetadataCommitListener
     }
 
     /// <summary>
-    /// A snapshot's records replayed onto an empty image, as if they were one batch ending at <paramref name="endOffset"/>
-    /// - 1 (records carry what offsets they need, such as broker epochs, themselves).
+    /// A snapshot's records replayed onto an empty image, stamped as applied up to <paramref name="endOffset"/> - 1 (the
+    /// records carry what offsets they need, such as broker epochs, themselves).
     /// </summary>
     public void OnSnapshot(long endOffset, IReadOnlyList<Records.MetadataRecord> records)
     {
         var delta = new MetadataDelta(MetadataImage.Empty);
-        if (records.Count > 0) delta.Replay(new MetadataBatch(endOffset - records.Count, records));
+        delta.ReplaySnapshot(records);
         view.Publish(delta.Build(endOffset - 1));
     }
+
+    /// <summary>The records of the image delivered so far, for a snapshot at the quorum's delivery position.</summary>
+    public IReadOnlyList<Records.MetadataRecord> SnapshotRecords() => MetadataImageRecords.From(view.Image);
 
     public void OnLeaderChange(QuorumLeader leader)
     {

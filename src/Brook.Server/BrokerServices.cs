@@ -63,7 +63,8 @@ public static class BrokerServices
         }
         services.AddSingleton(sp => new RaftMetadataQuorum(
             sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            new MetadataSnapshotPolicy(config.MetadataLogMaxRecordBytesBetweenSnapshots, TimeSpan.FromMilliseconds(config.MetadataLogMaxSnapshotIntervalMs))));
         services.AddSingleton<IMetadataQuorum>(sp => sp.GetRequiredService<RaftMetadataQuorum>());
         services.AddSingleton(sp => new ClusterController(
             sp.GetRequiredService<IMetadataQuorum>(),

@@ -48,7 +48,7 @@ public sealed class BrokerRegistrationRecordTests : IDisposable
     public void Registrations_and_state_changes_round_trip()
     {
         var fenced = new RegisterBrokerRecord(3, [Plain], null, Fenced: true);
-        Assert.Equal(1, fenced.Version);
+        Assert.Equal(2, fenced.Version);
         var read = Assert.IsType<RegisterBrokerRecord>(MetadataRecordSerde.Deserialize(MetadataRecordSerde.Serialize(fenced)));
         Assert.True(read.Fenced);
         Assert.Equal(fenced.Endpoints, read.Endpoints);

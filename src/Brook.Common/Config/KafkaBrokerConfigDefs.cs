@@ -234,9 +234,9 @@ internal static class KafkaBrokerConfigDefs
             "SASL mechanism used to talk to the controllers."),
 
         // --- Cluster metadata log ---
-        Inert("metadata.log.max.record.bytes.between.snapshots", ConfigType.Long, "20971520", ConfigValidator.AtLeast(1), ConfigImportance.High,
+        new ConfigDef("metadata.log.max.record.bytes.between.snapshots", ConfigType.Long, "20971520", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "Bytes of new metadata records that trigger a metadata snapshot."),
-        Inert("metadata.log.max.snapshot.interval.ms", ConfigType.Long, "3600000", ConfigValidator.AtLeast(0), ConfigImportance.High,
+        new ConfigDef("metadata.log.max.snapshot.interval.ms", ConfigType.Long, "3600000", ConfigValidator.AtLeast(0), ConfigImportance.High,
             "Longest time between metadata snapshots while records keep arriving (0: no time trigger)."),
         Inert("metadata.log.dir", ConfigType.String, null, null, ConfigImportance.High,
             "Directory of the cluster metadata log (default: the first log directory)."),

@@ -43,6 +43,27 @@ public sealed class MetadataDelta
     {
         if (offset <= _offset)
             throw new InvalidDataException($"metadata record at offset {offset} does not follow offset {_offset}");
+        Apply(record, offset);
+        _offset = offset;
+    }
+
+    /// <summary>
+    /// Replays a snapshot's records (see <see cref="MetadataImageRecords"/>): they describe the state at the snapshot's
+    /// end rather than events at offsets of their own, so they carry no offsets and every registration names its epoch.
+    /// Stamp the result with <see cref="Build(long)"/>.
+    /// </summary>
+    public void ReplaySnapshot(IReadOnlyList<MetadataRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (record is RegisterBrokerRecord { BrokerEpoch: < 0 } r)
+                throw new InvalidDataException($"snapshot registration of broker {r.BrokerId} without a broker epoch");
+            Apply(record, offset: -1);
+        }
+    }
+
+    private void Apply(MetadataRecord record, long offset)
+    {
         switch (record)
         {
             case ClusterIdRecord r: ReplayClusterId(r); break;
@@ -56,7 +77,6 @@ public sealed class MetadataDelta
             case ProducerIdsRecord r: ReplayProducerIds(r); break;
             default: throw new InvalidDataException($"no replay rule for {record.GetType().Name}");
         }
-        _offset = offset;
     }
 
     /// <summary>The image, stamped as applied up to <paramref name="offset"/> (a snapshot's end - 1) when that is later.</summary>
@@ -94,8 +114,7 @@ public sealed class MetadataDelta
     }
 
     private void ReplayRegisterBroker(RegisterBrokerRecord r, long offset) =>
-        _brokers[r.BrokerId] = new BrokerRegistration(r.BrokerId, [.. r.Endpoints], r.Rack, offset,
-            r.Fenced ? BrokerStatus.Fenced : BrokerStatus.Unfenced);
+        _brokers[r.BrokerId] = new BrokerRegistration(r.BrokerId, [.. r.Endpoints], r.Rack, r.BrokerEpoch >= 0 ? r.BrokerEpoch : offset, r.Status);
 
     private void ReplayBrokerChange(BrokerRegistrationChangeRecord r)
     {

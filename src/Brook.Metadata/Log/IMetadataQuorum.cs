@@ -50,6 +50,12 @@ public interface IMetadataCommitListener
     /// when this node was too far behind and fetched the leader's): its records, in order, rebuild the image.
     /// </summary>
     void OnSnapshot(long endOffset, IReadOnlyList<MetadataRecord> records);
+
+    /// <summary>
+    /// The records that rebuild the state delivered so far (the input of a snapshot); called on the delivery thread
+    /// between deliveries, so the state is exactly that of the last delivered batch.
+    /// </summary>
+    IReadOnlyList<MetadataRecord> SnapshotRecords();
 }
 
 /// <summary>The leader of the metadata quorum (the active controller) and its epoch; id -1 when unknown.</summary>

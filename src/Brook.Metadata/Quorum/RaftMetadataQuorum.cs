@@ -23,6 +23,7 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggers;
+    private readonly MetadataSnapshotPolicy _snapshotPolicy;
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FileRaftLog? _log;
     private RaftServer? _server;
@@ -32,11 +33,17 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
     /// <summary>The leader as the Raft node last reported it (fresh inside callbacks, unlike the server's status).</summary>
     private LeaderAndEpoch _raftLeader = new(LeaderAndEpoch.NoLeader, 0);
     private long _delivered;
+    /// <summary>Record bytes delivered since the last snapshot (or start), and when that snapshot was taken.</summary>
+    private long _bytesSinceSnapshot;
+    private long _lastSnapshotTimestamp;
+    private bool _snapshotInFlight;
 
-    public RaftMetadataQuorum(RaftConfig config, string logDir, IRaftTransport transport, TimeProvider time, ILoggerFactory? loggers = null)
+    public RaftMetadataQuorum(RaftConfig config, string logDir, IRaftTransport transport, TimeProvider time, ILoggerFactory? loggers = null,
+        MetadataSnapshotPolicy? snapshots = null)
     {
         config.Validate();
         _config = config;
+        _snapshotPolicy = snapshots ?? MetadataSnapshotPolicy.Default;
         _logDir = logDir;
         _transport = transport;
         _time = time;
@@ -55,6 +62,7 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
     {
         if (_server is not null) throw new InvalidOperationException("the metadata quorum is already started");
         _listener = listener;
+        _lastSnapshotTimestamp = _time.GetTimestamp();
         var directory = FileRaftLog.PartitionDirectory(_logDir);
         Directory.CreateDirectory(directory);
         var legacy = LegacyMetadataLogMigration.Prepare(_logDir, _logger);
@@ -124,9 +132,37 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
             var records = new MetadataRecord[batch.Records.Count];
             for (var i = 0; i < records.Length; i++) records[i] = MetadataRecordSerde.Deserialize(batch.Records[i]);
             _listener!.OnCommit([new MetadataBatch(batch.BaseOffset, records)]);
+            foreach (var value in batch.Records) _bytesSinceSnapshot += value.Length;
         }
         Volatile.Write(ref _delivered, batch.NextOffset);
         lock (_caughtUp) CheckCaughtUp();
+        MaybeSnapshot();
+    }
+
+    /// <summary>
+    /// Snapshots the image when the policy says so. The records are taken here, between deliveries, so they are exactly
+    /// the state below <see cref="_delivered"/>; the Raft node writes them on its next turn (this runs inside its loop).
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (Volatile.Read(ref _snapshotInFlight) || !_snapshotPolicy.IsDue(_bytesSinceSnapshot, _time.GetElapsedTime(_lastSnapshotTimestamp))) return;
+        var endOffset = Volatile.Read(ref _delivered);
+        var records = _listener!.SnapshotRecords();
+        var values = new byte[records.Count][];
+        for (var i = 0; i < values.Length; i++) values[i] = MetadataRecordSerde.Serialize(records[i]);
+        _snapshotInFlight = true;
+        var bytesCovered = _bytesSinceSnapshot;
+        _server!.CreateSnapshotAsync(endOffset, values).ContinueWith(t =>
+        {
+            // Runs off the loop; only the in-flight flag is shared with it.
+            if (t.IsCompletedSuccessfully)
+                _logger.LogInformation("Metadata snapshot {Snapshot}: {Records} records for {Bytes} bytes of log", t.Result, values.Length, bytesCovered);
+            else
+                _logger.LogWarning(t.Exception?.GetBaseException(), "Metadata snapshot at offset {Offset} failed", endOffset);
+            Volatile.Write(ref _snapshotInFlight, false);
+        }, TaskScheduler.Default);
+        _bytesSinceSnapshot = 0;
+        _lastSnapshotTimestamp = _time.GetTimestamp();
     }
 
     private void OnSnapshotLoad(RaftSnapshot snapshot)
@@ -134,6 +170,7 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
         var records = snapshot.Records.Select(r => MetadataRecordSerde.Deserialize(r)).ToList();
         _listener!.OnSnapshot(snapshot.Id.Offset, records);
         Volatile.Write(ref _delivered, snapshot.Id.Offset);
+        _bytesSinceSnapshot = 0;
         _logger.LogInformation("Loaded the metadata snapshot {Snapshot} ({Records} records)", snapshot.Id, records.Count);
         lock (_caughtUp) CheckCaughtUp();
     }

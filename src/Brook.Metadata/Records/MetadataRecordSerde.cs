@@ -46,7 +46,7 @@ public static class MetadataRecordSerde
         MetadataRecord record = type switch
         {
             MetadataRecordType.ClusterId => ClusterIdRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
-            MetadataRecordType.RegisterBroker => RegisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 1)),
+            MetadataRecordType.RegisterBroker => RegisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 2)),
             MetadataRecordType.Topic => TopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.Partition => PartitionRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.Config => ConfigRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
