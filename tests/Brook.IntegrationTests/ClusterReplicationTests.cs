@@ -202,6 +202,41 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
     }
 
     [Fact]
+    public async Task DescribeClusterOnAControllerListenerNamesTheActiveControllerAndTheVoters()
+    {
+        var leader = -1;
+        await EventuallyAsync(async () => (leader = (await QuorumLeaderAsync()).Leader) >= 1, "no quorum leader");
+        foreach (var node in _cluster.Nodes)
+        {
+            using var controller = await node.ConnectAsync(ClusterListener.Controller);
+            var described = await controller.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(
+                new DescribeClusterRequest { EndpointType = DescribeClusterRequest.EndpointTypeControllers }, 1);
+            Assert.Equal(0, described.ErrorCode);
+            Assert.Equal(DescribeClusterRequest.EndpointTypeControllers, described.EndpointType);
+            Assert.Equal(_cluster.ClusterId, described.ClusterId);
+            Assert.Equal(leader, described.ControllerId);
+            Assert.Equal(_cluster.Nodes.Select(n => n.NodeId).Order(), described.Brokers.Select(b => b.BrokerId).Order());
+            Assert.All(described.Brokers, b => Assert.Equal(_cluster.Nodes.Single(n => n.NodeId == b.BrokerId).ControllerPort, b.Port));
+
+            // The wrong kind of endpoint for the listener, and a kind that does not exist (KIP-919).
+            var asBroker = await controller.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(new DescribeClusterRequest(), 1);
+            Assert.Equal(BrookError.MismatchedEndpointType, (BrookError)asBroker.ErrorCode);
+            Assert.Empty(asBroker.Brokers);
+            var unknown = await controller.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(new DescribeClusterRequest { EndpointType = 7 }, 1);
+            Assert.Equal(BrookError.UnsupportedEndpointType, (BrookError)unknown.ErrorCode);
+
+            using var broker = await node.ConnectAsync(ClusterListener.Client);
+            var brokers = await broker.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(new DescribeClusterRequest(), 1);
+            Assert.Equal(0, brokers.ErrorCode);
+            Assert.Equal(3, brokers.Brokers.Count);
+            Assert.All(brokers.Brokers, b => Assert.Equal(_cluster.Nodes.Single(n => n.NodeId == b.BrokerId).ClientPort, b.Port));
+            var asController = await broker.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(
+                new DescribeClusterRequest { EndpointType = DescribeClusterRequest.EndpointTypeControllers }, 1);
+            Assert.Equal(BrookError.MismatchedEndpointType, (BrookError)asController.ErrorCode);
+        }
+    }
+
+    [Fact]
     public async Task ATransactionOverPartitionsLedByEveryBrokerCommitsAtomicallyAndGroupsWork()
     {
         var topic = KafkaTestClient.UniqueTopic("txn3");
