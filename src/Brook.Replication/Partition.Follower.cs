@@ -37,6 +37,23 @@ public sealed partial class Partition
         HighWatermarkMoved.Pulse();
     }
 
+    /// <summary>
+    /// Follower only: follows the leader's log start (DeleteRecords or retention moved it), up to this replica's high
+    /// watermark as Kafka does, so records deleted on the leader do not come back if this replica becomes leader.
+    /// Returns the storage error when the move failed (it is retried with the next fetch), else None.
+    /// </summary>
+    public DeleteRecordsResult? AdvanceLogStartFromLeader(long leaderLogStartOffset)
+    {
+        lock (_stateLock)
+        {
+            if (_state.LeaderId == _localId) return null;
+            var target = Math.Min(leaderLogStartOffset, _highWatermark);
+            if (target <= Log.LogStartOffset) return null;
+            // A compacted-only log refuses (POLICY_VIOLATION) exactly as its leader refused DeleteRecords: nothing to follow.
+            return Log.DeleteRecordsBefore(target, _highWatermark, reason: "The leader's log start");
+        }
+    }
+
     /// <summary>Follower only: removes a diverged tail from <paramref name="offset"/> on (the leader said where the logs agree).</summary>
     public void TruncateTo(long offset)
     {

@@ -13,9 +13,10 @@ public sealed partial class Partition
     /// has every record below it (and, with brook.log.flush.on.ack, has fsynced them before asking). Updates its
     /// progress and may advance the high watermark. Returns true when the follower is out of the ISR but has caught up
     /// (its log end reached the high watermark and this epoch's start), so the ISR should grow. Ignored for a broker
-    /// that is not a replica or when this broker does not lead.
+    /// that is not a replica or when this broker does not lead. <paramref name="logStartOffset"/> is the follower's own
+    /// log start (-1: not reported), which the <see cref="LowWatermark"/> follows.
     /// </summary>
-    public bool RecordFollowerFetch(int replicaId, long fetchOffset, long nowMs)
+    public bool RecordFollowerFetch(int replicaId, long fetchOffset, long nowMs, long logStartOffset = -1)
     {
         lock (_stateLock)
         {
@@ -28,6 +29,7 @@ public sealed partial class Partition
             if (fetchOffset >= logEnd) progress.LastCaughtUpMs = nowMs;
             else if (progress.LastFetchMs >= 0 && fetchOffset >= progress.LeaderEndAtLastFetch) progress.LastCaughtUpMs = Math.Max(progress.LastCaughtUpMs, progress.LastFetchMs);
             progress.LogEndOffset = Math.Min(fetchOffset, logEnd);
+            if (logStartOffset >= 0) progress.LogStartOffset = logStartOffset;
             progress.LastFetchMs = nowMs;
             progress.LeaderEndAtLastFetch = logEnd;
             MaybeAdvanceHighWatermark();
@@ -45,6 +47,32 @@ public sealed partial class Partition
         get
         {
             lock (_stateLock) return _state.LeaderId == _localId && _highWatermark < _leaderEpochStartOffset;
+        }
+    }
+
+    /// <summary>
+    /// Leader only: the lowest log start offset of this replica and every other ISR member as their fetches reported it
+    /// (Kafka's low watermark; -1 while an ISR member has not reported one, or when this broker does not lead). A
+    /// DeleteRecords is complete once it reaches the requested offset: then no replica that could become leader still
+    /// serves the deleted records.
+    /// </summary>
+    public long LowWatermark
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                var state = _state;
+                if (state.LeaderId != _localId) return -1;
+                var low = Log.LogStartOffset;
+                foreach (var replica in state.Isr)
+                {
+                    if (replica == _localId) continue;
+                    var start = _followers.TryGetValue(replica, out var p) ? p.LogStartOffset : -1;
+                    low = Math.Min(low, start);
+                }
+                return low;
+            }
         }
     }
 

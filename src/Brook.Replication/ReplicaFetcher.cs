@@ -209,6 +209,8 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
             if (_options.FlushOnAck) partition.Log.Flush();
         }
         partition.UpdateHighWatermarkFromLeader(data.HighWatermark);
+        if (data.LogStartOffset >= 0 && partition.AdvanceLogStartFromLeader(data.LogStartOffset) is { Error: ErrorCode.KafkaStorageError } failed)
+            _logger.LogWarning("Following the log start {Start} of the leader of {Partition} failed: {Message}", data.LogStartOffset, partition.Id, failed.ErrorMessage);
     }
 
     /// <summary>

@@ -8,6 +8,8 @@ namespace Brook.Replication;
 internal sealed class ReplicaProgress
 {
     public long LogEndOffset { get; set; }
+    /// <summary>The log start offset its last fetch reported (-1 until it has): what DeleteRecords waits for.</summary>
+    public long LogStartOffset { get; set; } = -1;
     public long LastFetchMs { get; set; } = -1;
     public long LastCaughtUpMs { get; set; } = -1;
     /// <summary>The leader's log end when this follower last fetched (Kafka's lastFetchLeaderLogEndOffset).</summary>

@@ -75,7 +75,7 @@ public sealed partial class PartitionLog
     /// beyond <paramref name="highWatermark"/> (capped at the log end); POLICY_VIOLATION when cleanup.policy lacks
     /// delete, as in Kafka.
     /// </summary>
-    public DeleteRecordsResult DeleteRecordsBefore(long offset, long highWatermark = long.MaxValue)
+    public DeleteRecordsResult DeleteRecordsBefore(long offset, long highWatermark = long.MaxValue, string reason = "DeleteRecords")
     {
         lock (_lock)
         {
@@ -102,7 +102,7 @@ public sealed partial class PartitionLog
             }
             Volatile.Write(ref _logStartOffset, offset);
             if (_epochs.TruncateFromStart(offset)) PersistEpochs();
-            _logger.LogInformation("DeleteRecords moved the log start offset of {Directory} from {Old} to {New}", Directory, logStart, offset);
+            _logger.LogInformation("{Reason} moved the log start offset of {Directory} from {Old} to {New}", reason, Directory, logStart, offset);
             return new DeleteRecordsResult(ErrorCode.None, offset);
         }
     }

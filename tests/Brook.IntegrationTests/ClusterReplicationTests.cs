@@ -87,6 +87,42 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
     }
 
     [Fact]
+    public async Task DeletedRecordsStayDeletedWhenLeadershipMoves()
+    {
+        var topic = KafkaTestClient.UniqueTopic("delrec");
+        await CreateTopicAsync(topic, partitions: 1, minIsr: 2);
+        using (var producer = KafkaTestClient.CreateProducer(KafkaTestClient.ProducerConfig(Bootstrap)))
+        {
+            for (var i = 0; i < 100; i++) producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = BitConverter.GetBytes(i) });
+            Assert.Equal(0, producer.Flush(Patience));
+        }
+        var tp = new TopicPartition(topic, 0);
+        using (var admin = KafkaTestClient.CreateAdmin(Bootstrap))
+        {
+            // The answer comes once every in-sync follower has moved its log start too.
+            var deleted = await admin.DeleteRecordsAsync([new TopicPartitionOffset(tp, 40)]);
+            Assert.Equal(40, Assert.Single(deleted).Offset.Value);
+        }
+
+        var (leader, _) = await LeaderOfAsync(topic, 0);
+        var old = _cluster.Node(leader);
+        Assert.Equal(0, await old.StopAsync());
+        try
+        {
+            await EventuallyAsync(async () => (await LeaderOfAsync(topic, 0)).Leader is var l && l >= 0 && l != leader, "leadership did not move");
+            var survivors = string.Join(',', _cluster.Nodes.Where(n => n.IsRunning).Select(n => n.BootstrapServers));
+            using var consumer = KafkaTestClient.CreateConsumer(KafkaTestClient.ConsumerConfig(survivors));
+            var marks = consumer.QueryWatermarkOffsets(tp, Patience);
+            Assert.Equal(40, marks.Low.Value);
+            Assert.Equal(100, marks.High.Value);
+        }
+        finally
+        {
+            await old.RestartAsync();
+        }
+    }
+
+    [Fact]
     public async Task AFollowerSteersProducersToTheLeaderAndUnknownEpochsAreRefused()
     {
         var topic = KafkaTestClient.UniqueTopic("steer");
@@ -313,7 +349,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
 
     private async Task<(int Leader, int Epoch)> LeaderOfAsync(string topic, int partition)
     {
-        using var client = await _cluster.Nodes[0].ConnectAsync(ClusterListener.Client);
+        using var client = await _cluster.Nodes.First(n => n.IsRunning && !n.IsPaused).ConnectAsync(ClusterListener.Client);
         var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
             new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12);
         var p = Assert.Single(metadata.Topics).Partitions.Single(x => x.PartitionIndex == partition);

@@ -97,6 +97,49 @@ public sealed class PartitionReplicationTests : IDisposable
     }
 
     [Fact]
+    public void The_low_watermark_waits_for_every_in_sync_follower_to_move_its_log_start()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2, 3));
+        p.AppendAsLeader(Batch(5));
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        p.RecordFollowerFetch(2, 5, now, logStartOffset: 0);
+        p.RecordFollowerFetch(3, 5, now, logStartOffset: 0);
+        Assert.Equal(ErrorCode.None, p.Log.DeleteRecordsBefore(4, p.HighWatermark).Error);
+        Assert.Equal(0, p.LowWatermark);
+
+        p.RecordFollowerFetch(2, 5, now, logStartOffset: 4);
+        Assert.Equal(0, p.LowWatermark);
+        p.RecordFollowerFetch(3, 5, now, logStartOffset: 4);
+        Assert.Equal(4, p.LowWatermark);
+
+        // A member that never reported a log start holds it at -1; a replica outside the ISR does not count.
+        p.ApplyState(new PartitionState(Local, 0, 1, [Local, 2, 3, 4], [Local, 2, 3]));
+        Assert.Equal(4, p.LowWatermark);
+        p.ApplyState(new PartitionState(Local, 0, 2, [Local, 2, 3, 4], [Local, 2, 3, 4]));
+        Assert.Equal(-1, p.LowWatermark);
+    }
+
+    [Fact]
+    public void A_follower_follows_the_leaders_log_start_up_to_its_high_watermark()
+    {
+        var p = NewPartition();
+        p.ApplyState(new PartitionState(2, 0, 0, [Local, 2, 3], [Local, 2, 3]));
+        Assert.Equal(ErrorCode.None, p.AppendAsFollower(Batch(5)).Error);
+        p.UpdateHighWatermarkFromLeader(3);
+
+        Assert.Null(p.AdvanceLogStartFromLeader(0));
+        Assert.Equal(ErrorCode.None, p.AdvanceLogStartFromLeader(2)!.Value.Error);
+        Assert.Equal(2, p.LogStartOffset);
+        // Never past what this replica knows is committed, never backwards.
+        p.AdvanceLogStartFromLeader(5);
+        Assert.Equal(3, p.LogStartOffset);
+        Assert.Null(p.AdvanceLogStartFromLeader(1));
+        Assert.Equal(3, p.LogStartOffset);
+        Assert.Equal(-1, p.LowWatermark); // only a leader has one
+    }
+
+    [Fact]
     public void Acks_all_below_min_isr_is_refused_before_appending()
     {
         var p = NewPartition(minIsr: 2);

@@ -78,7 +78,7 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
                     pd.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
                     continue;
                 }
-                if (recordProgress && partition.RecordFollowerFetch(request.ReplicaId, p.FetchOffset, nowMs))
+                if (recordProgress && partition.RecordFollowerFetch(request.ReplicaId, p.FetchOffset, nowMs, p.LogStartOffset))
                     isr?.RequestExpansion(partition, request.ReplicaId);
                 pd.HighWatermark = partition.HighWatermark;
                 pd.LastStableOffset = Math.Min(partition.LastStableOffset, pd.HighWatermark);
