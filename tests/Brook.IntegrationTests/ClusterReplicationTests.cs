@@ -293,6 +293,11 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
             producer.BeginTransaction();
             for (var i = 0; i < 30; i++)
                 producer.Produce(new TopicPartition(topic, i % 3), new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"a{i}") });
+            // Aborting while librdkafka's AddPartitionsToTxn is still unanswered (it gets CONCURRENT_TRANSACTIONS until
+            // the previous commit's markers are written) makes its EndTxn race the registration and fail with
+            // INVALID_TXN_STATE against any broker (librdkafka #4849). Waiting for delivery avoids the race, and puts
+            // the aborted records in every log, so read_committed must actually skip them.
+            Assert.Equal(0, producer.Flush(Patience));
             producer.AbortTransaction(Patience);
         }
 
