@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance|txn> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --brokers N             with --start-broker: N nodes forming a KRaft cluster (default 1, a standalone node)
@@ -22,6 +22,10 @@ public sealed class BenchOptions
           --linger-ms MS          producer linger.ms (default 5)
           --batch-size BYTES      producer batch.size (default: librdkafka's)
           --idempotence           enable.idempotence=true (implies acks=all)
+          --rate-mb-s R           produce at most R MB/s (a fixed load for latency; default: as fast as possible)
+          --kill-after-s S        failover: SIGKILL a partition leader after S seconds (default 5)
+          --victim broker|controller   failover: kill a leader that is not the active controller (default), or the
+                                  active controller when it leads a partition (quorum election + fencing by the new one)
           --timeout-s S           give up consuming after S seconds without progress (default 30)
           --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
           --transactions N        transactions for txn (default 1000)
@@ -30,6 +34,8 @@ public sealed class BenchOptions
         "commit" measures synchronous offset commits per second (--records commits, default 1000000 → use e.g. 20000).
         "rebalance" measures how long a group of 2 takes to settle after a 3rd member joins.
         "txn" commits --transactions transactions of --txn-records records with one transactional producer.
+        "failover" (with --start-broker --brokers 3) produces idempotently at --rate-mb-s (default 5), kills the leader of
+        a partition and reports the produce stall: the longest gap between acknowledgements of its partitions.
         """;
 
     public string Command { get; private init; } = "";
@@ -51,13 +57,18 @@ public sealed class BenchOptions
     public int Brokers { get; private init; } = 1;
     public short ReplicationFactor { get; private init; } = 1;
     public int MinInsyncReplicas { get; private init; } = 1;
+    /// <summary>Produce pacing in MB/s (MiB), or null for as fast as the client goes.</summary>
+    public double? RateMBps { get; private init; }
+    public int KillAfterSeconds { get; private init; } = 5;
+    /// <summary>failover: kill the active controller (true) or a leader that is not the controller (false).</summary>
+    public bool KillController { get; private init; }
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -120,9 +131,19 @@ public sealed class BenchOptions
             TimeoutSeconds = GetInt("--timeout-s", 30),
             Transactions = GetInt("--transactions", 1000),
             TxnRecords = GetInt("--txn-records", 100),
+            RateMBps = values.ContainsKey("--rate-mb-s") ? double.Parse(Get("--rate-mb-s", "0"), CultureInfo.InvariantCulture)
+                : command == "failover" ? 5 : null,
+            KillAfterSeconds = GetInt("--kill-after-s", 5),
+            KillController = Get("--victim", "broker") switch
+            {
+                "broker" => false,
+                "controller" => true,
+                var other => throw new ArgumentException($"--victim must be broker or controller, not '{other}'"),
+            },
         };
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys)}");
         if (options.Brokers < 1 || options.ReplicationFactor < 1 || options.MinInsyncReplicas < 1) throw new ArgumentException("--brokers, --replication-factor and --min-isr must be positive");
+        if (options.RateMBps is <= 0) throw new ArgumentException("--rate-mb-s must be positive");
         if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;
     }

@@ -25,6 +25,34 @@ public sealed partial class LocalBroker : IDisposable
 
     public string BootstrapServers => string.Join(',', _nodes.Select(n => $"127.0.0.1:{n.Port}"));
 
+    /// <summary>
+    /// The active controller as the nodes' own logs tell it (the newest "Raft node N is leader in epoch E" line), or
+    /// null when none has been elected yet. Good enough to choose a fail-over victim; not a protocol query.
+    /// </summary>
+    public int? ActiveController()
+    {
+        (int Node, int Epoch)? newest = null;
+        foreach (var (_, log, _, nodeId) in _nodes)
+        {
+            string text;
+            lock (log)
+            {
+                log.Flush();
+                using var reader = new FileStream(Path.Combine(RootDirectory, $"broker-{nodeId}.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                text = new StreamReader(reader).ReadToEnd();
+            }
+            foreach (System.Text.RegularExpressions.Match m in LeaderLine().Matches(text))
+            {
+                var epoch = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (newest is null || epoch > newest.Value.Epoch) newest = (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), epoch);
+            }
+        }
+        return newest?.Node;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Raft node (\d+) is leader in epoch (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex LeaderLine();
+
     /// <summary>SIGKILLs node <paramref name="nodeId"/> (fail-over measurements).</summary>
     public void Kill(int nodeId)
     {

@@ -43,7 +43,9 @@ public static class ProduceBenchmark
         string? firstError = null;
 
         Console.WriteLine($"produce: {o.Records:N0} records x {o.RecordSize} B to '{o.Topic}' at {o.Bootstrap}; acks={AcksText(config.Acks)}, " +
-                          $"compression={o.Compression}, linger.ms={o.LingerMs}, batch.size={o.BatchSize?.ToString() ?? "default"}, idempotence={o.Idempotence}");
+                          $"compression={o.Compression}, linger.ms={o.LingerMs}, batch.size={o.BatchSize?.ToString() ?? "default"}, idempotence={o.Idempotence}, " +
+                          $"rate={(o.RateMBps is { } r ? $"{r} MB/s" : "unlimited")}");
+        var pacer = new ProducePacer(o.RateMBps, o.RecordSize);
 
         // Delivery reports run on one thread (the poll loop), so plain writes to the counters are safe there.
         bool Count(DeliveryReport<Null, byte[]> report)
@@ -64,6 +66,7 @@ public static class ProduceBenchmark
         var lastReport = clock.Elapsed;
         for (long i = 0; i < o.Records; i++)
         {
+            pacer.WaitTurn(i, clock);
             Action<DeliveryReport<Null, byte[]>> handler = unsampled;
             if (i % LatencySampleEvery == 0)
             {
@@ -112,7 +115,7 @@ public static class ProduceBenchmark
         return 0;
     }
 
-    private static string AcksText(Acks? acks) => acks switch
+    internal static string AcksText(Acks? acks) => acks switch
     {
         Acks.All => "all",
         Acks.Leader => "1",

@@ -39,6 +39,7 @@ try
     if (options.Command is "commit") exit |= await GroupBenchmarks.CommitAsync(options);
     if (options.Command is "rebalance") exit |= await GroupBenchmarks.RebalanceAsync(options);
     if (options.Command is "txn") exit |= await TransactionBenchmark.RunAsync(options);
+    if (options.Command is "failover") exit |= await FailoverBenchmark.RunAsync(options, broker);
     return exit;
 }
 finally
