@@ -39,25 +39,7 @@ public sealed class BeginQuorumEpochRequest : IRequestMessage
     }
 
     /// <summary>The quorum's topic and its partition.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>The new leader and epoch of one partition.</summary>
     public sealed class PartitionData : IMessage
@@ -119,25 +101,7 @@ public sealed class BeginQuorumEpochResponse : IMessage
     }
 
     /// <summary>Results for the quorum's topic.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>One partition's outcome and the leader the voter knows of.</summary>
     public sealed class PartitionData : IMessage

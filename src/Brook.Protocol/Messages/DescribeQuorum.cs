@@ -28,25 +28,7 @@ public sealed class DescribeQuorumRequest : IRequestMessage
     }
 
     /// <summary>One topic and the partitions of it to describe.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>A partition to describe: a one-field struct, so each index carries its own tagged-field section.</summary>
     public sealed record PartitionData : IMessage
@@ -96,25 +78,7 @@ public sealed class DescribeQuorumResponse : IMessage
     }
 
     /// <summary>Results for one topic.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>The quorum state of one partition.</summary>
     public sealed class PartitionData : IMessage

@@ -40,25 +40,7 @@ public sealed class VoteRequest : IRequestMessage
     }
 
     /// <summary>The quorum's topic (the metadata log, __cluster_metadata) and its partition.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>The sender's epoch and the end of its log, which the voter compares with its own before granting.</summary>
     public sealed class PartitionData : IMessage
@@ -148,25 +130,7 @@ public sealed class VoteResponse : IMessage
     }
 
     /// <summary>Results for the quorum's topic.</summary>
-    public sealed class TopicData : IMessage
-    {
-        public string TopicName { get; set; } = "";
-        public List<PartitionData> Partitions { get; set; } = [];
-
-        public void Read(ref ProtocolReader reader, short version)
-        {
-            TopicName = reader.ReadString();
-            Partitions = VersionedCodec.Read<PartitionData>(ref reader, version);
-            reader.SkipTaggedFields();
-        }
-
-        public void Write(ProtocolWriter writer, short version)
-        {
-            writer.WriteString(TopicName);
-            VersionedCodec.Write(writer, Partitions, version);
-            writer.WriteEmptyTaggedFields();
-        }
-    }
+    public sealed class TopicData : QuorumTopicData<PartitionData> { }
 
     /// <summary>The voter's answer for one partition and its view of the leader.</summary>
     public sealed class PartitionData : IMessage
