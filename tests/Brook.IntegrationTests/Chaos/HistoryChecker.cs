@@ -8,6 +8,12 @@ public enum AnomalyKind
     /// <summary>An acknowledged value is missing from the final read from earliest.</summary>
     LostAck,
 
+    /// <summary>
+    /// An acknowledged value at or below the highest offset the group read in its partition that no group member read:
+    /// the group skipped it (e.g. a commit ahead of what was consumed, or a fetch that jumped).
+    /// </summary>
+    SkippedByGroup,
+
     /// <summary>One value at two different (partition, offset) positions: a duplicate the idempotent producer should prevent.</summary>
     Duplicate,
 
@@ -32,7 +38,8 @@ public sealed record Anomaly(AnomalyKind Kind, string Detail)
 
 /// <summary>
 /// Checks a <see cref="QueueHistory"/> against Kafka's guarantees for idempotent acks=all producers on a topic that
-/// never loses a majority: every acknowledged value survives (the final read sees it at its acknowledged offset), no
+/// never loses a majority: every acknowledged value survives (the final read sees it at its acknowledged offset) and
+/// the consumer group read every one below the highest offset it reached, no
 /// value is written twice, every (partition, offset) holds one value for everybody who reads or was told of it, a
 /// reader's offsets only move forward within an assignment, and nothing appears that nobody wrote.
 /// </summary>
@@ -54,6 +61,14 @@ public static class HistoryChecker
         var finalValues = final.Select(o => o.Value).ToHashSet();
         foreach (var ack in acked.Where(a => !finalValues.Contains(a.Value)))
             anomalies.Add(new Anomaly(AnomalyKind.LostAck, $"{ack.Value} acknowledged at {ack.Partition}@{ack.Offset}, absent from the final read"));
+
+        var groupRead = observed.Select(o => o.Value).ToHashSet();
+        var highestRead = observed.GroupBy(o => o.Partition).ToDictionary(g => g.Key, g => g.Max(o => o.Offset));
+        foreach (var ack in acked.Where(a => highestRead.TryGetValue(a.Partition, out var high) && a.Offset <= high && !groupRead.Contains(a.Value)))
+        {
+            anomalies.Add(new Anomaly(AnomalyKind.SkippedByGroup,
+                $"{ack.Value} acknowledged at {ack.Partition}@{ack.Offset}, never read by the group, which read up to {highestRead[ack.Partition]}"));
+        }
 
         // Every claim about a position: the producer's ack and each read, wherever it came from.
         var claims = acked.Select(a => (a.Partition, a.Offset, a.Value, Source: "ack"))

@@ -33,6 +33,21 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void An_acknowledged_value_below_what_the_group_read_but_never_read_by_it_was_skipped()
+    {
+        var history = new QueueHistory();
+        for (var i = 0; i < 3; i++)
+        {
+            history.Attempt($"p0-{i}");
+            history.Ack($"p0-{i}", 0, i);
+            history.ObserveFinal(0, i, $"p0-{i}");
+        }
+        history.Observe(new Observation("c0", 1, 0, 0, "p0-0"));
+        history.Observe(new Observation("c0", 1, 0, 2, "p0-2")); // jumped over 0@1
+        Assert.Equal([AnomalyKind.SkippedByGroup], Kinds(history));
+    }
+
+    [Fact]
     public void A_value_at_two_offsets_is_a_duplicate()
     {
         var history = Clean();
