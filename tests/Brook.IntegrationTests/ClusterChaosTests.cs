@@ -58,7 +58,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             var topic = KafkaTestClient.UniqueTopic("chaos");
             await KafkaTestClient.CreateTopicAsync(cluster.BootstrapServers, topic, Partitions, replicationFactor: 3,
                 new Dictionary<string, string> { ["min.insync.replicas"] = "2" });
-            Log(clock, $"cluster up, topic {topic} created");
+            output.WriteLine($"setup: cluster up and topic {topic} created in {clock.Elapsed.TotalSeconds:0.0}s; the clock restarts with the faults");
 
             var history = new QueueHistory();
             using var workload = new QueueWorkload(cluster.BootstrapServers, topic, Partitions, history, null, m => Log(clock, m));
