@@ -8,9 +8,10 @@ namespace Brook.IntegrationTests;
 /// <summary>
 /// A bounded Jepsen-style run: three real nodes in a network namespace, a queue workload of idempotent acks=all
 /// producers and a read_committed consumer group on an RF=3, min.insync.replicas=2 topic, and a seeded schedule of
-/// crashes (SIGKILL + restart), pauses (SIGSTOP/SIGCONT) and cut links, one node at a time. After healing, a full
-/// read from earliest and <see cref="HistoryChecker"/> decide: nothing acknowledged lost, nothing duplicated, one value
-/// per offset, offsets forward-only per assignment, nothing read that nobody wrote.
+/// crashes (SIGKILL + restart), controlled shutdowns (SIGTERM + restart), pauses (SIGSTOP/SIGCONT) and cut links, one
+/// node at a time. After healing, a full read from earliest and <see cref="HistoryChecker"/> decide: nothing
+/// acknowledged lost, nothing duplicated, one value per offset, offsets forward-only per assignment, nothing skipped by
+/// the group, nothing read that nobody wrote.
 /// </summary>
 /// <remarks>
 /// BROOK_CHAOS_SEED fixes the schedule (else a random seed, printed in the output and in any failure message);

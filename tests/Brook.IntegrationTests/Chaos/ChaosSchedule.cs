@@ -9,6 +9,9 @@ public enum FaultKind
     /// <summary>SIGKILL a node, keep it down for the step's duration, start it again on the same directory.</summary>
     KillRestart,
 
+    /// <summary>SIGTERM a node (controlled shutdown: its leaderships move first), keep it down, start it again.</summary>
+    StopRestart,
+
     /// <summary>SIGSTOP a node for the step's duration, then SIGCONT: a long GC pause or a hung VM, sockets open.</summary>
     Pause,
 
@@ -74,8 +77,8 @@ public sealed class ChaosSchedule
         if (nodes < 3) throw new ArgumentOutOfRangeException(nameof(nodes), "a majority must survive losing one node");
         var random = new Random(seed);
         FaultKind[] kinds = networkFaults
-            ? [FaultKind.KillRestart, FaultKind.Pause, FaultKind.Isolate, FaultKind.CutLink, FaultKind.CutFromClients]
-            : [FaultKind.KillRestart, FaultKind.Pause];
+            ? [FaultKind.KillRestart, FaultKind.StopRestart, FaultKind.Pause, FaultKind.Isolate, FaultKind.CutLink, FaultKind.CutFromClients]
+            : [FaultKind.KillRestart, FaultKind.StopRestart, FaultKind.Pause];
         var steps = new List<FaultStep>();
         // A quiet start: producers and consumers connect and the group forms before the first fault.
         var t = TimeSpan.FromSeconds(3);

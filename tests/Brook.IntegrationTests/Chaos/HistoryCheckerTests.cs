@@ -131,7 +131,7 @@ public sealed class HistoryCheckerTests
         Assert.All(a.Steps.Where(s => s.Kind == FaultKind.CutLink), s => Assert.NotEqual(s.Node, s.Other));
         Assert.Equal(Enum.GetValues<FaultKind>().Order(), a.Steps.Select(s => s.Kind).Distinct().Order());
         Assert.All(ChaosSchedule.Generate(42, TimeSpan.FromSeconds(600), networkFaults: false).Steps,
-            s => Assert.True(s.Kind is FaultKind.KillRestart or FaultKind.Pause));
+            s => Assert.True(s.Kind is FaultKind.KillRestart or FaultKind.StopRestart or FaultKind.Pause));
     }
 
     /// <summary>

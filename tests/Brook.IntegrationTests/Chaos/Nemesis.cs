@@ -37,7 +37,7 @@ public sealed class Nemesis
         foreach (var step in schedule.Steps)
         {
             await DelayUntilAsync(step.At, cancellation).ConfigureAwait(false);
-            Inflict(step);
+            await InflictAsync(step).ConfigureAwait(false);
             try
             {
                 await DelayUntilAsync(step.HealAt, cancellation).ConfigureAwait(false);
@@ -65,13 +65,17 @@ public sealed class Nemesis
         Note("healed everything; every node serves clients");
     }
 
-    private void Inflict(FaultStep step)
+    private async Task InflictAsync(FaultStep step)
     {
         var node = _cluster.Node(step.Node);
         switch (step.Kind)
         {
             case FaultKind.KillRestart:
                 node.Kill();
+                break;
+            case FaultKind.StopRestart:
+                var exitCode = await node.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                if (exitCode != 0) throw new InvalidOperationException($"node {node.NodeId} exited with code {exitCode} after SIGTERM");
                 break;
             case FaultKind.Pause:
                 node.Pause();
@@ -96,7 +100,7 @@ public sealed class Nemesis
         var node = _cluster.Node(step.Node);
         switch (step.Kind)
         {
-            case FaultKind.KillRestart:
+            case FaultKind.KillRestart or FaultKind.StopRestart:
                 // RestartAsync returns once the node serves clients again (the cluster is started with ReadyOn Client),
                 // so the next fault never lands while this node is still catching up.
                 await node.RestartAsync().ConfigureAwait(false);
