@@ -101,8 +101,8 @@ public sealed class Nemesis
         switch (step.Kind)
         {
             case FaultKind.KillRestart or FaultKind.StopRestart:
-                // RestartAsync returns once the node serves clients again (the cluster is started with ReadyOn Client),
-                // so the next fault never lands while this node is still catching up.
+                // RestartAsync returns once the node serves clients again (the cluster is started with ReadyOn Client,
+                // so it has caught up with the metadata log); its partitions may still be rejoining their ISRs.
                 await node.RestartAsync().ConfigureAwait(false);
                 break;
             case FaultKind.Pause:
