@@ -33,8 +33,10 @@ public sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas) : ApiHa
                 }
                 var (epoch, endOffset) = partition.Log.EndOffsetForEpoch(p.LeaderEpoch);
                 pr.LeaderEpoch = epoch;
-                // A consumer may not read past the high watermark, so the epoch's end is capped there.
-                pr.EndOffset = endOffset < 0 ? -1 : Math.Min(endOffset, partition.HighWatermark);
+                // Not capped at the high watermark (as Kafka does not): a new leader's high watermark lags the old
+                // leader's until its followers fetch again, and a consumer that read up to the old one would take the
+                // lower end for truncation and read committed records a second time.
+                pr.EndOffset = endOffset;
             }
         }
         return Done(response);
