@@ -159,6 +159,237 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
         }
     }
 
+    /// <summary>
+    /// Scenario 8: a transaction over 30 partitions led by all three brokers, and the transaction coordinator
+    /// SIGKILLed in the second phase of the commit.
+    /// </summary>
+    /// <remarks>
+    /// What the kill hits, honestly: EndTxn is answered once PrepareCommit is durable in __transaction_state (three
+    /// replicas); the COMMIT markers (one per partition, acks=all on every leader, most of them through WriteTxnMarkers to
+    /// the other two brokers) are written afterwards in the background, and CompleteCommit after them. With
+    /// <paramref name="killWhileInFlight"/> false the node dies the moment CommitTransaction has returned. Unhindered,
+    /// 30 markers were all written within the few milliseconds that takes (seen on this machine), so a third broker is
+    /// SIGSTOPped for the commit: its partitions get no marker and the others wait for it to leave their ISR, which
+    /// keeps the second phase running when the kill lands; it is resumed right after. The test logs how many partitions
+    /// led by the survivors still had their last stable offset below their end just after the kill, i.e. whether the
+    /// window was hit on this run. With it true the kill
+    /// lands while CommitTransaction is in flight (before or after PrepareCommit, by chance), and the client's retries
+    /// meet the new coordinator. Either way: every transaction is visible to read_committed consumers entirely or not at
+    /// all, one that CommitTransaction acknowledged is visible, the last stable offset reaches the end of every
+    /// partition, and a new producer with the same transactional.id initialises and commits.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KillingTheTransactionCoordinatorDuringTheCommitLeavesEveryTransactionAtomicAndTheIdUsable(bool killWhileInFlight)
+    {
+        const int TxnPartitions = 30;
+        const int PerPartition = 4;
+        await RestoreAsync();
+        var topic = KafkaTestClient.UniqueTopic("txfail");
+        await CreateTopicAsync(topic, TxnPartitions);
+        var leaders = new Dictionary<int, int>();
+        for (var p = 0; p < TxnPartitions; p++) leaders[p] = (await ClusterProbe.LeaderAsync(_cluster, topic, p)).Leader;
+        Assert.Equal(3, leaders.Values.Distinct().Count());
+
+        var transactionalId = $"tx-{Guid.NewGuid():N}";
+        var coordinator = -1;
+        await Eventually.HoldsAsync(async () =>
+            (coordinator = await ClusterProbe.CoordinatorAsync(_cluster, transactionalId, FindCoordinatorRequest.KeyTypeTransaction)) >= 0,
+            $"no node coordinates {transactionalId}", Patience);
+        await ClusterProbe.WaitForTopicEverywhereAsync(_cluster, "__transaction_state", 3, isr: 3, Patience);
+        var victim = _cluster.Node(coordinator);
+        var survivors = string.Join(',', _cluster.Nodes.Where(n => n != victim).Select(n => n.BootstrapServers));
+        var committed = new List<string>();
+        bool? secondCommitted = null;
+        try
+        {
+            using (var producer = KafkaTestClient.CreateProducer(TransactionalConfig(Bootstrap, transactionalId)))
+            {
+                producer.InitTransactions(Patience);
+                committed.AddRange(ProduceTransaction(producer, topic, "t1", TxnPartitions, PerPartition));
+                producer.CommitTransaction(Patience);
+
+                var second = ProduceTransaction(producer, topic, "t2", TxnPartitions, PerPartition);
+                producer.Flush(Patience); // the records are on the leaders: CommitTransaction goes straight to EndTxn
+                var clock = Stopwatch.StartNew();
+                if (killWhileInFlight)
+                {
+                    var commit = Task.Run(() => producer.CommitTransaction(TimeSpan.FromSeconds(60)));
+                    await Task.Delay(2);
+                    victim.Kill();
+                    try
+                    {
+                        await commit;
+                        secondCommitted = true;
+                    }
+                    catch (KafkaException e)
+                    {
+                        // Not acknowledged: the outcome is the cluster's to decide; it must still be all or nothing.
+                        _output.WriteLine($"CommitTransaction in flight during the kill failed: {e.Error}");
+                    }
+                    _output.WriteLine($"CommitTransaction ended {clock.ElapsedMilliseconds} ms after it was issued (committed: {secondCommitted})");
+                }
+                else
+                {
+                    // Hold the markers back: a paused broker neither takes the markers of the partitions it leads nor
+                    // acknowledges the others until it leaves their ISR, so the commit's second phase is still running
+                    // when the coordinator dies. It is resumed at once after the kill (the quorum needs it).
+                    var (controller, _) = await ClusterProbe.QuorumLeaderAsync(_cluster);
+                    var holder = _cluster.Nodes.First(n => n != victim && n.NodeId != controller);
+                    holder.Pause();
+                    try
+                    {
+                        producer.CommitTransaction(TimeSpan.FromSeconds(60));
+                        victim.Kill();
+                    }
+                    finally
+                    {
+                        holder.Resume();
+                    }
+                    secondCommitted = true;
+                    _output.WriteLine($"coordinator {coordinator} killed {clock.ElapsedMilliseconds} ms after CommitTransaction was issued; " +
+                        $"partitions led by survivors still without their marker: {UnstablePartitions(survivors, topic, leaders, coordinator)}");
+                }
+                if (secondCommitted == true) committed.AddRange(second);
+            }
+
+            // The last stable offset reaches the end of every partition: nothing is left hanging.
+            await Eventually.HoldsAsync(() =>
+            {
+                try
+                {
+                    return Unstable(survivors, topic, TxnPartitions).Count == 0;
+                }
+                catch (KafkaException)
+                {
+                    return false; // a partition without a reachable leader yet
+                }
+            },
+                "the last stable offset did not reach the high watermark on every partition", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+
+            // A new producer with the same transactional.id initialises on the new coordinator and commits.
+            using (var producer = KafkaTestClient.CreateProducer(TransactionalConfig(survivors, transactionalId)))
+            {
+                producer.InitTransactions(TimeSpan.FromSeconds(60));
+                committed.AddRange(ProduceTransaction(producer, topic, "t3", TxnPartitions, 1));
+                producer.CommitTransaction(Patience);
+            }
+
+            var read = ReadCommitted(survivors, topic, TxnPartitions);
+            var byTransaction = read.GroupBy(v => v.Split('-')[0]).ToDictionary(g => g.Key, g => g.Count());
+            _output.WriteLine($"read_committed sees: {string.Join(", ", byTransaction.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            // t2 is either all there or not at all; whatever was acknowledged is there, exactly once.
+            Assert.True(byTransaction.GetValueOrDefault("t2") is 0 or TxnPartitions * PerPartition,
+                $"transaction t2 is partly visible: {byTransaction.GetValueOrDefault("t2")} of {TxnPartitions * PerPartition} records");
+            if (!byTransaction.ContainsKey("t2") || secondCommitted == true)
+                Assert.Equal(committed.Order(), read.Order());
+            else
+                Assert.Equal(committed.Concat(read.Where(v => v.StartsWith("t2-", StringComparison.Ordinal))).Order(), read.Order());
+        }
+        finally
+        {
+            if (!victim.IsRunning) await victim.RestartAsync();
+        }
+    }
+
+    /// <summary>
+    /// Scenario 9: the active controller is SIGKILLed while CreateTopics requests are on their way to it (sent to it
+    /// directly, or to another broker that forwards them). Each request succeeds or fails with a retriable error (or its
+    /// connection drops), the test retries those as a client would, and in the end every topic exists exactly once: one
+    /// topic id, the same on every node, with the requested partition count; a new controller is elected within seconds.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task KillingTheActiveControllerDuringCreateTopicsNeverCreatesATopicTwice(bool sendToController)
+    {
+        const int Topics = 6;
+        const int TopicPartitions = 4;
+        await RestoreAsync();
+        var (controller, epoch) = (-1, -1);
+        await Eventually.HoldsAsync(async () =>
+        {
+            (controller, epoch) = await ClusterProbe.QuorumLeaderAsync(_cluster);
+            return controller >= 0;
+        }, "no active controller", Patience);
+        var victim = _cluster.Node(controller);
+        var entry = sendToController ? victim : _cluster.Nodes.First(n => n != victim);
+        var names = Enumerable.Range(0, Topics).Select(i => KafkaTestClient.UniqueTopic($"ctl{i}")).ToList();
+        try
+        {
+            using var client = await entry.ConnectAsync(ClusterListener.Client);
+            var first = names.Select(name => client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(CreateRequest(name, TopicPartitions), 7,
+                TimeSpan.FromSeconds(40))).ToList();
+            await Task.Delay(3);
+            var clock = Stopwatch.StartNew();
+            victim.Kill();
+
+            var outcomes = new List<string>();
+            var ids = new Dictionary<string, Brook.Common.Uuid>();
+            for (var i = 0; i < Topics; i++)
+            {
+                var name = names[i];
+                var attempt = first[i];
+                for (var tries = 1; ; tries++)
+                {
+                    Brook.Common.ErrorCode error;
+                    try
+                    {
+                        var result = Assert.Single((await attempt).Topics);
+                        error = (Brook.Common.ErrorCode)result.ErrorCode;
+                        if (error == Brook.Common.ErrorCode.None) ids[name] = result.TopicId;
+                    }
+                    catch (Exception e) when (e is IOException or TimeoutException)
+                    {
+                        error = Brook.Common.ErrorCode.NetworkException; // connection lost with the node, or no answer: retriable
+                    }
+                    outcomes.Add($"{name[..4]} try {tries}: {error}");
+                    // Kafka's contract: success, a retriable error, or TOPIC_ALREADY_EXISTS for a retry of one that got through.
+                    if (error == Brook.Common.ErrorCode.None || error == Brook.Common.ErrorCode.TopicAlreadyExists && tries > 1) break;
+                    Assert.True(error is Brook.Common.ErrorCode.NotController or Brook.Common.ErrorCode.RequestTimedOut
+                        or Brook.Common.ErrorCode.NetworkException, $"CreateTopics for {name} failed with {error}, which is not retriable");
+                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"CreateTopics for {name} kept failing: {string.Join("; ", outcomes)}");
+                    await Task.Delay(250);
+                    var retryOn = _cluster.Nodes.First(n => n.IsRunning);
+                    attempt = SendOnceAsync(retryOn, CreateRequest(name, TopicPartitions));
+                }
+            }
+            _output.WriteLine($"entry node {entry.NodeId}, controller {controller}: {string.Join("; ", outcomes)}");
+
+            (int Leader, int Epoch) next = (-1, -1);
+            await Eventually.HoldsAsync(async () => (next = await ClusterProbe.QuorumLeaderAsync(_cluster, exclude: controller)).Leader is >= 0 && next.Leader != controller && next.Epoch > epoch,
+                "no new active controller was elected", TimeSpan.FromSeconds(15));
+            _output.WriteLine($"node {next.Leader} is the active controller in epoch {next.Epoch}, {clock.ElapsedMilliseconds} ms after the kill");
+
+            // Every survivor, and the old controller after its restart, has each topic once, under one id.
+            await victim.RestartAsync();
+            foreach (var name in names)
+            {
+                await ClusterProbe.WaitForTopicEverywhereAsync(_cluster, name, TopicPartitions, isr: 1, Patience);
+                var seen = new List<Brook.Common.Uuid>();
+                foreach (var node in _cluster.Nodes)
+                {
+                    var t = await ClusterProbe.TopicAsync(node, name);
+                    Assert.NotNull(t);
+                    Assert.Equal(TopicPartitions, t.Partitions.Count);
+                    Assert.Equal(Enumerable.Range(0, TopicPartitions), t.Partitions.Select(p => p.PartitionIndex).Order());
+                    seen.Add(t.TopicId);
+                }
+                Assert.Single(seen.Distinct());
+                if (ids.TryGetValue(name, out var created)) Assert.Equal(created, seen[0]);
+                // One topic id on disk too: a partition directory holds the id it was created for.
+                foreach (var node in _cluster.Nodes)
+                    foreach (var dir in Directory.GetDirectories(node.DataDirectory, $"{name}-*"))
+                        Assert.Contains(seen[0].ToString(), File.ReadAllText(Path.Combine(dir, "partition.metadata")));
+            }
+        }
+        finally
+        {
+            if (!victim.IsRunning) await victim.RestartAsync();
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -245,6 +476,108 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
             }
         }, $"ListConsumerGroupOffsets for {group} kept failing", Patience);
         return result!;
+    }
+
+    private static CreateTopicsRequest CreateRequest(string name, int partitions) => new()
+    {
+        TimeoutMs = 30_000,
+        Topics = [new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = partitions, ReplicationFactor = 3 }],
+    };
+
+    /// <summary>One CreateTopics on a fresh connection to <paramref name="node"/>.</summary>
+    private static async Task<CreateTopicsResponse> SendOnceAsync(ClusterNode node, CreateTopicsRequest request)
+    {
+        using var client = await node.ConnectAsync(ClusterListener.Client);
+        return await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(request, 7, TimeSpan.FromSeconds(40));
+    }
+
+    private static ProducerConfig TransactionalConfig(string bootstrap, string transactionalId)
+    {
+        var config = KafkaTestClient.ProducerConfig(bootstrap);
+        config.TransactionalId = transactionalId;
+        config.TransactionTimeoutMs = 30_000;
+        config.MessageTimeoutMs = 30_000;
+        return config;
+    }
+
+    /// <summary>Begins a transaction and sends <paramref name="perPartition"/> records to each partition; returns the values.</summary>
+    private static List<string> ProduceTransaction(IProducer<byte[]?, byte[]?> producer, string topic, string tag, int partitions, int perPartition)
+    {
+        producer.BeginTransaction();
+        var values = new List<string>();
+        for (var p = 0; p < partitions; p++)
+            for (var i = 0; i < perPartition; i++)
+            {
+                var value = $"{tag}-{p}-{i}";
+                producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(value) });
+                values.Add(value);
+            }
+        return values;
+    }
+
+    /// <summary>Partitions whose last stable offset (ListOffsets read_committed) is below their high watermark.</summary>
+    private static List<int> Unstable(string bootstrap, string topic, int partitions, IEnumerable<int>? only = null)
+    {
+        var committedConfig = KafkaTestClient.ConsumerConfig(bootstrap);
+        committedConfig.IsolationLevel = IsolationLevel.ReadCommitted;
+        using var readCommitted = KafkaTestClient.CreateConsumer(committedConfig);
+        using var readUncommitted = KafkaTestClient.CreateConsumer(KafkaTestClient.ConsumerConfig(bootstrap));
+        var unstable = new List<int>();
+        foreach (var p in only ?? Enumerable.Range(0, partitions))
+        {
+            var tp = new TopicPartition(topic, p);
+            var stable = readCommitted.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High.Value;
+            var high = readUncommitted.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High.Value;
+            if (stable < high) unstable.Add(p);
+        }
+        return unstable;
+    }
+
+    /// <summary>For the log: how many partitions led by survivors had no marker yet, or why that could not be told.</summary>
+    private static string UnstablePartitions(string survivors, string topic, IReadOnlyDictionary<int, int> leaders, int victim)
+    {
+        var probed = leaders.Where(kv => kv.Value != victim).Select(kv => kv.Key).ToList();
+        int unstable = 0, unknown = 0;
+        foreach (var p in probed)
+        {
+            try
+            {
+                unstable += Unstable(survivors, topic, leaders.Count, [p]).Count;
+            }
+            catch (KafkaException)
+            {
+                unknown++; // its leader was paused a moment ago or is changing
+            }
+        }
+        return $"{unstable} of {probed.Count} ({unknown} could not be asked)";
+    }
+
+    /// <summary>Every record a read_committed consumer reads from the start of each partition up to its end.</summary>
+    private static List<string> ReadCommitted(string bootstrap, string topic, int partitions)
+    {
+        var config = KafkaTestClient.ConsumerConfig(bootstrap);
+        config.IsolationLevel = IsolationLevel.ReadCommitted;
+        config.EnablePartitionEof = true;
+        using var consumer = KafkaTestClient.CreateConsumer(config);
+        consumer.Assign(KafkaTestClient.Partitions(topic, partitions).Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
+        var values = new List<string>();
+        var atEnd = new HashSet<int>();
+        var clock = Stopwatch.StartNew();
+        while (atEnd.Count < partitions)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new TimeoutException($"read_committed reached the end of {atEnd.Count} of {partitions} partitions within 60 s");
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is null) continue;
+            if (r.IsPartitionEOF) atEnd.Add(r.Partition.Value);
+            else
+            {
+                atEnd.Remove(r.Partition.Value);
+                values.Add(Encoding.UTF8.GetString(r.Message.Value!));
+            }
+        }
+        consumer.Close();
+        return values;
     }
 
     private IConsumer<byte[]?, byte[]?> NewGroupConsumer(string group, string protocol, string name)
