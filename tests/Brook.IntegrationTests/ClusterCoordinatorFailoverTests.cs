@@ -390,6 +390,101 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
         }
     }
 
+    /// <summary>
+    /// Scenario 4b: two of the three combined nodes are SIGSTOPped, so the controller quorum and the ISR majority are
+    /// gone at once. An idempotent acks=all producer to the partition led by the remaining node gets no acknowledgement
+    /// while they are frozen (the leader can neither replicate nor shrink its ISR below min.insync.replicas=2); once
+    /// they are resumed the producer's retries succeed, every record is acknowledged and every one is read back once.
+    /// </summary>
+    [Fact]
+    public async Task AcksAllIsNotAcknowledgedWhileTwoNodesAreFrozenAndIsOnceTheyResume()
+    {
+        const int Count = 20;
+        await RestoreAsync();
+        var topic = KafkaTestClient.UniqueTopic("frozen");
+        await CreateTopicAsync(topic, 1);
+        var (leader, _) = await ClusterProbe.LeaderAsync(_cluster, topic, 0);
+        var remaining = _cluster.Node(leader);
+        var frozen = _cluster.Nodes.Where(n => n != remaining).ToList();
+
+        var config = KafkaTestClient.ProducerConfig(remaining.BootstrapServers);
+        config.EnableIdempotence = true;
+        config.MessageTimeoutMs = 90_000;
+        config.RequestTimeoutMs = 5000;
+        using var producer = KafkaTestClient.CreateProducer(config);
+        var before = await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<byte[]?, byte[]?> { Value = "before"u8.ToArray() });
+        Assert.Equal(PersistenceStatus.Persisted, before.Status);
+
+        List<Task<DeliveryResult<byte[]?, byte[]?>>> sends;
+        var clock = Stopwatch.StartNew();
+        foreach (var node in frozen) node.Pause();
+        try
+        {
+            sends = [.. Enumerable.Range(0, Count).Select(i => producer.ProduceAsync(new TopicPartition(topic, 0),
+                new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes($"frozen-{i}") }))];
+            // Longer than replica.lag.time.max.ms and the broker session: whatever the leader tries, nothing may be acknowledged.
+            await Task.WhenAny(Task.WhenAll(sends), Task.Delay(TimeSpan.FromSeconds(8)));
+            var done = sends.Where(t => t.IsCompleted).ToList();
+            Assert.True(done.Count == 0, $"{done.Count} of {Count} sends completed while two nodes were frozen: " +
+                string.Join(", ", done.Select(t => t.IsCompletedSuccessfully ? $"acknowledged at {t.Result.Offset}" : t.Exception!.InnerException!.Message).Distinct()));
+        }
+        finally
+        {
+            foreach (var node in frozen) node.Resume();
+        }
+        var resumedAt = clock.Elapsed;
+
+        var results = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(80));
+        Assert.All(results, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
+        _output.WriteLine($"all {Count} acknowledged {(clock.Elapsed - resumedAt).TotalMilliseconds:0} ms after SIGCONT");
+
+        var read = KafkaTestClient.ConsumeToHighWatermark(Bootstrap, topic, 1).Select(r => Encoding.UTF8.GetString(r.Message.Value!)).ToList();
+        Assert.Equal(["before", .. Enumerable.Range(0, Count).Select(i => $"frozen-{i}")], read);
+    }
+
+    /// <summary>
+    /// Scenario 8b: kafka-python (Debian's python3-kafka, another client implementation than librdkafka) through a
+    /// leader SIGKILL: an acks=all producer sends one record at a time while a kafka-python consumer group reads; the
+    /// leader of partition 0 is killed mid-way. Every record the producer saw acknowledged is consumed by the group.
+    /// </summary>
+    [KafkaPythonFact]
+    public async Task KafkaPythonProducerAndGroupLoseNoAcknowledgedRecordThroughALeaderKill()
+    {
+        const int TopicPartitions = 3;
+        await RestoreAsync();
+        var topic = KafkaTestClient.UniqueTopic("py-fail");
+        await CreateTopicAsync(topic, TopicPartitions);
+        var (leader, _) = await ClusterProbe.LeaderAsync(_cluster, topic, 0);
+        var victim = _cluster.Node(leader);
+        var group = $"py-{Guid.NewGuid():N}";
+        try
+        {
+            var consumer = RunPythonAsync("consume", topic, group);
+            var producer = RunPythonAsync("produce", topic, group);
+            // The producer sends for several seconds; kill the leader while it does.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(producer.IsCompleted, "the producer finished before the kill");
+            victim.Kill();
+
+            var produced = await producer;
+            Assert.True(produced.ExitCode == 0, produced.ToString());
+            var acked = Values(produced, "acked ");
+            var failed = Values(produced, "failed ");
+            _output.WriteLine($"kafka-python acknowledged {acked.Count} records, {failed.Count} failed");
+            Assert.NotEmpty(acked);
+
+            var consumed = await consumer;
+            Assert.True(consumed.ExitCode == 0, consumed.ToString());
+            var seen = Values(consumed, "consumed ").ToHashSet();
+            var missing = acked.Where(v => !seen.Contains(v)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} acknowledged records were not consumed, e.g. {string.Join(", ", missing.Take(5))}\n{consumed}");
+        }
+        finally
+        {
+            if (!victim.IsRunning) await victim.RestartAsync();
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -477,6 +572,54 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
         }, $"ListConsumerGroupOffsets for {group} kept failing", Patience);
         return result!;
     }
+
+    /// <summary>
+    /// produce: 300 records, one at a time, acks=all with retries, printing "acked v" or "failed v" per record.
+    /// consume: a group member printing "consumed v" per record, until 20 s pass without one (longer than a fail-over).
+    /// </summary>
+    private const string PythonScript = """
+        import sys, time
+        from kafka import KafkaProducer, KafkaConsumer
+
+        mode, bootstrap, topic, group = sys.argv[1:5]
+        if mode == "produce":
+            producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all", retries=60, retry_backoff_ms=500,
+                                     request_timeout_ms=5000, max_in_flight_requests_per_connection=1, metadata_max_age_ms=1000,
+                                     reconnect_backoff_max_ms=1000)
+            for i in range(300):
+                value = "v%d" % i
+                try:
+                    producer.send(topic, value=value.encode(), partition=i % 3).get(timeout=60)
+                    print("acked " + value, flush=True)
+                except Exception as e:
+                    print("failed %s %r" % (value, e), flush=True)
+                time.sleep(0.02)
+            producer.close(timeout=10)
+        else:
+            consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap.split(","), group_id=group, auto_offset_reset="earliest",
+                                     consumer_timeout_ms=20000, session_timeout_ms=10000, heartbeat_interval_ms=1000,
+                                     metadata_max_age_ms=1000, reconnect_backoff_max_ms=1000)
+            for record in consumer:
+                print("consumed " + record.value.decode(), flush=True)
+            consumer.close()
+        """;
+
+    private Task<ProcessResult> RunPythonAsync(string mode, string topic, string group)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["PYTHONPATH"] = null,
+            ["PYTHONHOME"] = null,
+            ["VIRTUAL_ENV"] = null,
+            ["PYTHONUNBUFFERED"] = "1",
+        };
+        return ProcessRunner.RunAsync(ExternalTools.SystemPython, ["-c", PythonScript, mode, Bootstrap, topic, group],
+            timeout: TimeSpan.FromSeconds(85), environment: environment);
+    }
+
+    private static List<string> Values(ProcessResult result, string prefix) =>
+        [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..].Split(' ')[0])];
 
     private static CreateTopicsRequest CreateRequest(string name, int partitions) => new()
     {
