@@ -624,7 +624,9 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
     private static CreateTopicsRequest CreateRequest(string name, int partitions) => new()
     {
         TimeoutMs = 30_000,
-        Topics = [new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = partitions, ReplicationFactor = 3 }],
+        // RF 2: placeable on the two survivors once the dead controller is fenced (RF 3 would then be refused with
+        // INVALID_REPLICATION_FACTOR, rightly, which is not the retriable failure this test is about).
+        Topics = [new CreateTopicsRequest.CreatableTopic { Name = name, NumPartitions = partitions, ReplicationFactor = 2 }],
     };
 
     /// <summary>One CreateTopics on a fresh connection to <paramref name="node"/>.</summary>
