@@ -498,16 +498,7 @@ public sealed class ClusterCoordinatorFailoverTests : IClassFixture<CoordinatorF
             if (node.IsPaused) node.Resume();
             if (!node.IsRunning) await node.RestartAsync();
         }
-        await Eventually.HoldsAsync(async () =>
-        {
-            foreach (var node in _cluster.Nodes)
-            {
-                using var client = await node.ConnectAsync(ClusterListener.Client);
-                var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = [] }, 12);
-                if (metadata.Brokers.Count != _cluster.Nodes.Count) return false;
-            }
-            return true;
-        }, "the cluster did not list every broker again", TimeSpan.FromSeconds(60));
+        await ClusterProbe.WaitForAllBrokersAsync(_cluster, TimeSpan.FromSeconds(60));
     }
 
     private async Task CreateTopicAsync(string topic, int partitions)

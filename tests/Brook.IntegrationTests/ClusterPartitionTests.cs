@@ -85,6 +85,8 @@ public sealed class ClusterPartitionTests(PartitionClusterFixture fixture, ITest
         var cluster = await fixture.ClusterAsync();
         using var logs = new ClusterLogReporter(cluster, output);
         cluster.HealAll();
+        // A broker fenced by an earlier test must be back: placement and ISRs below assume all three.
+        await ClusterProbe.WaitForAllBrokersAsync(cluster, TimeSpan.FromSeconds(60));
         var (controller, _) = await ActiveControllerAsync(cluster);
         var old = cluster.Nodes.First(n => n.NodeId != controller);
         var others = cluster.Nodes.Where(n => n != old).ToList();
@@ -186,6 +188,8 @@ public sealed class ClusterPartitionTests(PartitionClusterFixture fixture, ITest
         var cluster = await fixture.ClusterAsync();
         using var logs = new ClusterLogReporter(cluster, output);
         cluster.HealAll();
+        // A broker fenced by an earlier test must be back: placement and ISRs below assume all three.
+        await ClusterProbe.WaitForAllBrokersAsync(cluster, TimeSpan.FromSeconds(60));
         var (controller, epoch) = await ActiveControllerAsync(cluster);
         var isolated = cluster.Node(controller);
         var others = cluster.Nodes.Where(n => n != isolated).ToList();

@@ -107,6 +107,23 @@ public static class ClusterProbe
             return true;
         }, $"{topic} did not reach every node with {partitions} led partitions and {isr} in-sync replicas", within);
 
+    /// <summary>
+    /// Waits until every node's metadata lists all of the cluster's brokers, i.e. every broker is registered and
+    /// unfenced again (a fenced broker is not listed): the state a fault test must start from.
+    /// </summary>
+    public static Task WaitForAllBrokersAsync(ClusterProcess cluster, TimeSpan within) =>
+        Eventually.HoldsAsync(async () =>
+        {
+            foreach (var node in cluster.Nodes)
+            {
+                using var client = await node.ConnectAsync(ClusterListener.Client).ConfigureAwait(false);
+                var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = [] }, 12, RequestTimeout)
+                    .ConfigureAwait(false);
+                if (metadata.Brokers.Count != cluster.Nodes.Count) return false;
+            }
+            return true;
+        }, "not every node lists every broker", within);
+
     private static bool IsUnreachable(Exception e) =>
         e is IOException or TimeoutException or System.Net.Sockets.SocketException or Brook.Client.KafkaConnectionException
             or OperationCanceledException or InvalidDataException;
