@@ -199,26 +199,13 @@ public sealed class ClusterPartitionTests(PartitionClusterFixture fixture, ITest
         cluster.Partition(isolated);
         try
         {
-            using (var client = await isolated.ConnectAsync(ClusterListener.Client))
+            // Sent to the isolated node while the majority elects; its answer is awaited once the new controller is known.
+            using var client = await isolated.ConnectAsync(ClusterListener.Client);
+            var minorityCreate = client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(new CreateTopicsRequest
             {
-                CreateTopicsResponse.CreatableTopicResult? result = null;
-                try
-                {
-                    var response = await client.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(new CreateTopicsRequest
-                    {
-                        TimeoutMs = 5000,
-                        Topics = [new CreateTopicsRequest.CreatableTopic { Name = minorityTopic, NumPartitions = 2, ReplicationFactor = 3 }],
-                    }, 7, TimeSpan.FromSeconds(20));
-                    result = Assert.Single(response.Topics);
-                }
-                catch (TimeoutException)
-                {
-                    // no answer at all is a failure too
-                }
-                output.WriteLine($"CreateTopics on the isolated controller: {(result is null ? "no answer" : ((BrookError)result.ErrorCode).ToString())} " +
-                    $"after {clock.ElapsedMilliseconds} ms");
-                Assert.True(result is null || result.ErrorCode != 0, "the isolated controller acknowledged a CreateTopics");
-            }
+                TimeoutMs = 5000,
+                Topics = [new CreateTopicsRequest.CreatableTopic { Name = minorityTopic, NumPartitions = 2, ReplicationFactor = 3 }],
+            }, 7, TimeSpan.FromSeconds(30));
 
             (int Leader, int Epoch) next = (-1, -1);
             await Eventually.HoldsAsync(async () =>
@@ -231,6 +218,19 @@ public sealed class ClusterPartitionTests(PartitionClusterFixture fixture, ITest
             var majority = string.Join(',', others.Select(o => o.BootstrapServers));
             using var admin = KafkaTestClient.CreateAdmin(majority);
             await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = majorityTopic, NumPartitions = 2, ReplicationFactor = 2 }]);
+
+            CreateTopicsResponse.CreatableTopicResult? result = null;
+            try
+            {
+                result = Assert.Single((await minorityCreate).Topics);
+            }
+            catch (TimeoutException)
+            {
+                // no answer at all is a failure too
+            }
+            output.WriteLine($"CreateTopics on the isolated controller: {(result is null ? "no answer" : ((BrookError)result.ErrorCode).ToString())} " +
+                $"after {clock.ElapsedMilliseconds} ms");
+            Assert.True(result is null || result.ErrorCode != 0, "the isolated controller acknowledged a CreateTopics");
         }
         finally
         {
