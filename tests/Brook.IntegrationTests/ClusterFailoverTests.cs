@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Globalization;
+using Brook.IntegrationTests.Infrastructure;
+using Brook.Protocol.Messages;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Brook.IntegrationTests;
+
+/// <summary>
+/// Three combined nodes with a short broker session (so a killed leader is fenced and replaced quickly), shared by
+/// <see cref="ClusterFailoverTests"/>. Every test leaves all three nodes running and unfenced.
+/// </summary>
+public sealed class FailoverClusterFixture : ClusterFixture
+{
+    public const int SessionTimeoutMs = 4000;
+
+    protected override string Name => "failover";
+
+    protected override ClusterOptions Options => new()
+    {
+        ReadyOn = ClusterListener.Client,
+        Overrides =
+        [
+            new("broker.session.timeout.ms", SessionTimeoutMs.ToString(CultureInfo.InvariantCulture)),
+            new("broker.heartbeat.interval.ms", "500"),
+            new("replica.lag.time.max.ms", "3000"),
+            new("group.initial.rebalance.delay.ms", "0"),
+            new("offsets.topic.num.partitions", "3"),
+            new("transaction.state.log.num.partitions", "3"),
+        ],
+    };
+}
+
+/// <summary>
+/// Data-partition fail-over with real processes and a real client (Confluent.Kafka): a leader killed or stopped under
+/// an idempotent acks=all stream loses nothing acknowledged and the stream resumes on a new leader in a newer epoch; a
+/// partition whose whole ISR is gone stays offline unless unclean election is allowed; a consumer ahead of a truncated
+/// log finds out.
+/// </summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a leader may be gone before producing resumes: the session timeout plus the check's period, the election write and the client's metadata refresh.</summary>
+    private static readonly TimeSpan StallLimit = TimeSpan.FromMilliseconds(FailoverClusterFixture.SessionTimeoutMs) + TimeSpan.FromSeconds(5);
+
+    private readonly ClusterProcess _cluster;
+    private readonly ITestOutputHelper _output;
+    private readonly ClusterLogReporter _logs;
+
+    public ClusterFailoverTests(FailoverClusterFixture fixture, ITestOutputHelper output)
+    {
+        _cluster = fixture.Cluster;
+        _output = output;
+        _logs = new ClusterLogReporter(_cluster, output);
+    }
+
+    public void Dispose() => _logs.Dispose();
+
+    [Fact]
+    public async Task A_killed_leader_loses_no_acknowledged_record_and_the_stream_resumes_in_a_newer_epoch()
+    {
+        await EnsureAllNodesUpAsync();
+        var topic = KafkaTestClient.UniqueTopic("kill");
+        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
+        var tp = new TopicPartition(topic, partition);
+        var ledger = new AcknowledgedRecordLedger();
+        try
+        {
+            TimeSpan killedAt;
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            {
+                stream.Start();
+                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going");
+                killedAt = ledger.Now;
+                victim.Kill();
+                _output.WriteLine($"SIGKILL to node {victim.NodeId}, leader of {tp} in epoch {epochBefore}, after {ledger.AcknowledgedOn(tp).Count} acks there");
+                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > killedAt) >= 300,
+                    $"producing to {tp} did not resume after its leader died", TimeSpan.FromSeconds(60));
+                Assert.Equal(0, await stream.StopAsync(Patience));
+            }
+
+            var after = await PartitionAsync(topic, partition);
+            Assert.NotEqual(victim.NodeId, after.LeaderId);
+            Assert.True(after.LeaderId >= 0, "no new leader");
+            Assert.True(after.LeaderEpoch > epochBefore, $"leader epoch {after.LeaderEpoch} is not above {epochBefore}");
+
+            var stall = ReportStall(ledger, tp, killedAt);
+            Assert.True(stall <= StallLimit, $"produce to {tp} stalled {stall.TotalMilliseconds:0} ms (limit {StallLimit.TotalMilliseconds:0} ms)");
+            ledger.AssertOnlyRetriableFailures();
+            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
+            AssertSendOrder(log);
+        }
+        finally
+        {
+            await EnsureAllNodesUpAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_terminated_leader_hands_over_under_load_and_the_producer_sees_only_retriable_errors()
+    {
+        await EnsureAllNodesUpAsync();
+        var topic = KafkaTestClient.UniqueTopic("term");
+        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
+        var tp = new TopicPartition(topic, partition);
+        var led = (await TopicAsync(topic)).Partitions.Where(p => p.LeaderId == victim.NodeId).ToDictionary(p => p.PartitionIndex, p => p.LeaderEpoch);
+        var ledger = new AcknowledgedRecordLedger();
+        try
+        {
+            TimeSpan stoppedAt;
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            {
+                stream.Start();
+                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going");
+                stoppedAt = ledger.Now;
+                var exitCode = await victim.StopAsync(TimeSpan.FromSeconds(40));
+                _output.WriteLine($"node {victim.NodeId} exited {(ledger.Now - stoppedAt).TotalMilliseconds:0} ms after SIGTERM with code {exitCode}");
+                Assert.Equal(0, exitCode);
+                Assert.Contains("Controlled shutdown complete", victim.Log);
+
+                // The controller moved the leaderships before it let the broker go: the survivors show them moved at once.
+                var survivor = _cluster.Nodes.First(n => n != victim);
+                var moved = await TopicAsync(topic, survivor);
+                foreach (var (index, epoch) in led)
+                {
+                    var p = moved.Partitions.Single(x => x.PartitionIndex == index);
+                    Assert.True(p.LeaderId >= 0 && p.LeaderId != victim.NodeId && p.LeaderEpoch > epoch,
+                        $"{topic}-{index} right after the exit: leader {p.LeaderId} epoch {p.LeaderEpoch} (was node {victim.NodeId} in epoch {epoch})");
+                }
+
+                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > stoppedAt) >= 300,
+                    $"producing to {tp} did not resume after its leader stopped", TimeSpan.FromSeconds(60));
+                Assert.Equal(0, await stream.StopAsync(Patience));
+            }
+            Assert.DoesNotContain($"Fenced broker {victim.NodeId}: no heartbeat", string.Concat(_cluster.Nodes.Select(n => n.Log)));
+            ReportStall(ledger, tp, stoppedAt);
+            ledger.AssertOnlyRetriableFailures();
+            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
+            AssertSendOrder(log);
+        }
+        finally
+        {
+            await EnsureAllNodesUpAsync();
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private ProducerConfig IdempotentConfig()
+    {
+        var config = KafkaTestClient.ProducerConfig(_cluster.BootstrapServers);
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        // Long enough that librdkafka retries through the whole fail-over instead of failing records.
+        config.MessageTimeoutMs = 60_000;
+        config.RequestTimeoutMs = 5000;
+        config.LingerMs = 2;
+        return config;
+    }
+
+    /// <summary>Prints (for the issue note) and returns the gap between the last ack on <paramref name="tp"/> before <paramref name="faultAt"/> and the first after.</summary>
+    private TimeSpan ReportStall(AcknowledgedRecordLedger ledger, TopicPartition tp, TimeSpan faultAt)
+    {
+        var acks = ledger.AcknowledgedOn(tp);
+        var before = acks.Where(a => a.At <= faultAt).Max(a => a.At);
+        var firstAfter = acks.Where(a => a.At > faultAt).Min(a => a.At);
+        // The client may still collect acks for requests answered just before the fault: the stall is the largest gap after it.
+        var times = acks.Select(a => a.At).Where(t => t >= before).Order().ToList();
+        var stall = times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
+        _output.WriteLine($"produce stall on {tp}: {stall.TotalMilliseconds:0} ms (last ack before the fault {(faultAt - before).TotalMilliseconds:0} ms before it, " +
+            $"first after {(firstAfter - faultAt).TotalMilliseconds:0} ms after; broker.session.timeout.ms={FailoverClusterFixture.SessionTimeoutMs}); " +
+            $"{acks.Count} acks, {ledger.Failures.Count} failed deliveries ({string.Join(", ", ledger.Failures.GroupBy(f => f.Error.Code).Select(g => $"{g.Key} x{g.Count()}"))})");
+        return stall;
+    }
+
+    /// <summary>An idempotent producer keeps its send order per partition: the numbers in each log increase.</summary>
+    private static void AssertSendOrder(IReadOnlyDictionary<TopicPartition, IReadOnlyList<(long Offset, string Value)>> log)
+    {
+        foreach (var (tp, records) in log)
+        {
+            var numbers = records.Select(r => NumberedStreamProducer.NumberOf(r.Value)).ToList();
+            for (var i = 1; i < numbers.Count; i++)
+                Assert.True(numbers[i] > numbers[i - 1], $"{tp}: record {numbers[i]} at offset {records[i].Offset} follows {numbers[i - 1]}");
+        }
+    }
+
+    private string SurvivorsOf(ClusterNode victim) => string.Join(',', _cluster.Nodes.Where(n => n != victim).Select(n => n.BootstrapServers));
+
+    /// <summary>A partition led by a node that is not the active controller (so the fault is a broker's, not also the quorum's).</summary>
+    private async Task<(ClusterNode Leader, int Partition, int Epoch)> PickLeaderAsync(string topic)
+    {
+        var controller = await ActiveControllerAsync();
+        var t = await TopicAsync(topic);
+        var p = t.Partitions.OrderBy(x => x.PartitionIndex).First(x => x.LeaderId != controller);
+        return (_cluster.Node(p.LeaderId), p.PartitionIndex, p.LeaderEpoch);
+    }
+
+    private async Task CreateTopicAsync(string topic, int partitions, int minIsr, Dictionary<string, string>? configs = null,
+        List<List<int>>? assignment = null)
+    {
+        var all = new Dictionary<string, string>(configs ?? []) { ["min.insync.replicas"] = minIsr.ToString(CultureInfo.InvariantCulture) };
+        using var admin = KafkaTestClient.CreateAdmin(_cluster.BootstrapServers);
+        await admin.CreateTopicsAsync([assignment is null
+            ? new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 3, Configs = all }
+            : new TopicSpecification { Name = topic, ReplicasAssignments = assignment.Select((r, i) => (i, r)).ToDictionary(x => x.i, x => x.r), Configs = all }]);
+        // Every node applies the new partitions from the metadata log; wait until each one knows the leaders and full ISRs.
+        await EventuallyAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+            {
+                var t = await TopicAsync(topic, node);
+                if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < 3)) return false;
+            }
+            return true;
+        }, $"{topic} did not reach every node");
+    }
+
+    /// <summary>Restarts any node a test left down and waits until every node lists all three brokers (all unfenced).</summary>
+    private async Task EnsureAllNodesUpAsync()
+    {
+        foreach (var node in _cluster.Nodes.Where(n => n.IsPaused)) node.Resume();
+        await Task.WhenAll(_cluster.Nodes.Where(n => !n.IsRunning).Select(n => n.RestartAsync()));
+        await EventuallyAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+            {
+                using var client = await node.ConnectAsync(ClusterListener.Client);
+                var m = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = [] }, 12, TimeSpan.FromSeconds(5));
+                if (m.Brokers.Count != _cluster.Nodes.Count) return false;
+            }
+            return true;
+        }, "not every node came back unfenced", TimeSpan.FromSeconds(60));
+    }
+
+    private Task<MetadataResponse.MetadataResponsePartition> PartitionAsync(string topic, int partition, ClusterNode? node = null) =>
+        TopicAsync(topic, node).ContinueWith(t => t.Result.Partitions.Single(p => p.PartitionIndex == partition), TaskScheduler.Default);
+
+    /// <summary>Metadata v12 for one topic from <paramref name="node"/> (default: the first running, unpaused node).</summary>
+    private async Task<MetadataResponse.MetadataResponseTopic> TopicAsync(string topic, ClusterNode? node = null)
+    {
+        node ??= _cluster.Nodes.First(n => n.IsRunning && !n.IsPaused);
+        using var client = await node.ConnectAsync(ClusterListener.Client);
+        var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
+            new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12, TimeSpan.FromSeconds(5));
+        return Assert.Single(metadata.Topics);
+    }
+
+    private async Task<int> ActiveControllerAsync()
+    {
+        foreach (var node in _cluster.Nodes.Where(n => n.IsRunning && !n.IsPaused))
+        {
+            try
+            {
+                using var client = await node.ConnectAsync(ClusterListener.Controller);
+                var response = await client.SendAsync<DescribeQuorumRequest, DescribeQuorumResponse>(new DescribeQuorumRequest
+                {
+                    Topics = [new() { TopicName = "__cluster_metadata", Partitions = [new() { PartitionIndex = 0 }] }],
+                }, 2, TimeSpan.FromSeconds(5));
+                if (response.ErrorCode == 0 && response.Topics.SelectMany(t => t.Partitions).FirstOrDefault() is { LeaderId: >= 0 } p) return p.LeaderId;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or Brook.Client.KafkaConnectionException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no active controller");
+    }
+
+    private static Task EventuallyAsync(Func<bool> condition, string failure, TimeSpan? within = null) =>
+        EventuallyAsync(() => Task.FromResult(condition()), failure, within);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure, TimeSpan? within = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = within ?? Patience;
+        while (true)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or Brook.Client.KafkaConnectionException)
+            {
+                // A node that is starting, stopping or dead: ask again.
+            }
+            if (clock.Elapsed > limit) throw new TimeoutException($"{failure} within {limit.TotalSeconds:0} s");
+            await Task.Delay(100);
+        }
+    }
+}
