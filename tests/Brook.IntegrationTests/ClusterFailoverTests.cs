@@ -17,19 +17,18 @@ public sealed class FailoverClusterFixture : ClusterFixture
 
     protected override string Name => "failover";
 
-    protected override ClusterOptions Options => new()
-    {
-        ReadyOn = ClusterListener.Client,
-        Overrides =
-        [
-            new("broker.session.timeout.ms", SessionTimeoutMs.ToString(CultureInfo.InvariantCulture)),
-            new("broker.heartbeat.interval.ms", "500"),
-            new("replica.lag.time.max.ms", "3000"),
-            new("group.initial.rebalance.delay.ms", "0"),
-            new("offsets.topic.num.partitions", "3"),
-            new("transaction.state.log.num.partitions", "3"),
-        ],
-    };
+    /// <summary>The settings every fail-over cluster runs with (tests that start their own cluster use them too).</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> NodeOverrides =
+    [
+        new("broker.session.timeout.ms", SessionTimeoutMs.ToString(CultureInfo.InvariantCulture)),
+        new("broker.heartbeat.interval.ms", "500"),
+        new("replica.lag.time.max.ms", "3000"),
+        new("group.initial.rebalance.delay.ms", "0"),
+        new("offsets.topic.num.partitions", "3"),
+        new("transaction.state.log.num.partitions", "3"),
+    ];
+
+    protected override ClusterOptions Options => new() { ReadyOn = ClusterListener.Client, Overrides = NodeOverrides };
 }
 
 /// <summary>
@@ -149,6 +148,140 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         }
     }
 
+    /// <remarks>
+    /// All three nodes are KRaft voters, so two of them can never be down at once (the controller would be gone). The
+    /// ISR therefore shrinks one by one with live followers: the first is SIGKILLed (fenced, out of the ISR) and comes
+    /// back unable to fetch from the leader, the second is cut off the leader's client listener (out of the ISR by lag);
+    /// then the leader, the last ISR member, is SIGKILLed. Its own cluster, in a network namespace.
+    /// </remarks>
+    [NetworkNamespaceFact]
+    public async Task A_partition_without_its_isr_stays_offline_unless_unclean_election_is_turned_on()
+    {
+        await using var cluster = await ClusterProcess.StartAsync("isrloss", new ClusterOptions
+        {
+            InNetworkNamespace = true,
+            ReadyOn = ClusterListener.Client,
+            Overrides = [.. FailoverClusterFixture.NodeOverrides],
+        });
+        using var logs = new ClusterLogReporter(cluster, _output);
+        var controller = await ActiveControllerAsync(cluster);
+        // The leader and the first follower are not the active controller: killing them never costs a quorum election.
+        var leader = cluster.Nodes.First(n => n.NodeId != controller);
+        var first = cluster.Nodes.First(n => n.NodeId != controller && n != leader);
+        var second = cluster.Node(controller);
+        var replicas = new List<int> { leader.NodeId, first.NodeId, second.NodeId };
+        var clean = KafkaTestClient.UniqueTopic("offline");
+        var unclean = KafkaTestClient.UniqueTopic("unclean");
+        foreach (var topic in new[] { clean, unclean })
+            await CreateTopicAsync(cluster, topic, partitions: 1, minIsr: 1, new() { ["unclean.leader.election.enable"] = "false" }, [replicas]);
+        var ledgers = new Dictionary<string, AcknowledgedRecordLedger> { [clean] = new(), [unclean] = new() };
+        var config = KafkaTestClient.ProducerConfig(cluster.BootstrapServers);
+        config.EnableIdempotence = true;
+        using var producer = KafkaTestClient.CreateProducer(config);
+        var sent = 0;
+        async Task ProduceAcknowledgedAsync(int count)
+        {
+            foreach (var (topic, ledger) in ledgers)
+                for (var i = 0; i < count; i++)
+                    producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes(NumberedStreamProducer.ValueOf(sent + i)) }, ledger.Record);
+            sent += count;
+            Assert.Equal(0, await Task.Run(() => producer.Flush(Patience)));
+            foreach (var ledger in ledgers.Values) Assert.Empty(ledger.Failures);
+        }
+        async Task WaitForIsrAsync(IReadOnlyCollection<int> isr, string what) =>
+            await EventuallyAsync(async () =>
+            {
+                foreach (var topic in ledgers.Keys)
+                    if (!(await TopicAsync(cluster, topic, second)).Partitions[0].IsrNodes.Order().SequenceEqual(isr.Order())) return false;
+                return true;
+            }, what);
+
+        await ProduceAcknowledgedAsync(100); // on all three replicas
+        var onFirst = sent;
+
+        first.Kill();
+        await WaitForIsrAsync([leader.NodeId, second.NodeId], $"the killed node {first.NodeId} did not leave the ISR");
+        await ProduceAcknowledgedAsync(100); // on the leader and the second follower
+        await cluster.CutClientListenerAsync(first, leader);
+        await first.RestartAsync();
+        await EventuallyAsync(async () => (await BrokersAsync(cluster, second)).Contains(first.NodeId), $"node {first.NodeId} was not unfenced after its restart");
+
+        await cluster.CutClientListenerAsync(second, leader);
+        await WaitForIsrAsync([leader.NodeId], $"node {second.NodeId} did not leave the ISR once it could not fetch");
+        await ProduceAcknowledgedAsync(100); // on the leader alone (min.insync.replicas=1)
+
+        var epochs = new Dictionary<string, int>();
+        foreach (var topic in ledgers.Keys) epochs[topic] = (await TopicAsync(cluster, topic, second)).Partitions[0].LeaderEpoch;
+        leader.Kill();
+        await EventuallyAsync(async () =>
+        {
+            foreach (var topic in ledgers.Keys)
+                if ((await TopicAsync(cluster, topic, second)).Partitions[0] is not { LeaderId: -1 } p) return false;
+            return true;
+        }, $"the partitions did not go offline once their last ISR member {leader.NodeId} was gone");
+        cluster.HealAll(); // the followers could fetch now, but there is nobody to fetch from
+        foreach (var topic in ledgers.Keys)
+        {
+            var p = (await TopicAsync(cluster, topic, first)).Partitions[0];
+            Assert.Equal((short)Brook.Common.ErrorCode.LeaderNotAvailable, p.ErrorCode);
+            Assert.Equal([leader.NodeId], p.IsrNodes);
+        }
+
+        // Producing fails, retriably, and claims nothing.
+        var survivors = string.Join(',', first.BootstrapServers, second.BootstrapServers);
+        var offlineLedger = new AcknowledgedRecordLedger();
+        var offlineConfig = KafkaTestClient.ProducerConfig(survivors);
+        offlineConfig.EnableIdempotence = true;
+        offlineConfig.MessageTimeoutMs = 3000;
+        using (var offlineProducer = KafkaTestClient.CreateProducer(offlineConfig))
+        {
+            offlineProducer.Produce(clean, new Message<byte[]?, byte[]?> { Value = "offline"u8.ToArray() }, offlineLedger.Record);
+            offlineProducer.Flush(Patience);
+        }
+        var refused = Assert.Single(offlineLedger.Failures);
+        _output.WriteLine($"produce to the offline partition: {refused.Error.Code} {refused.Error.Reason}");
+        offlineLedger.AssertOnlyRetriableFailures();
+
+        // Live out-of-sync replicas do not lead while unclean election is off.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            foreach (var topic in ledgers.Keys) Assert.Equal(-1, (await TopicAsync(cluster, topic, second)).Partitions[0].LeaderId);
+            await Task.Delay(250);
+        }
+
+        // Turned on for one topic, it elects a live out-of-sync replica there at once, and the loss is logged.
+        using (var admin = KafkaTestClient.CreateAdmin(survivors))
+        {
+            await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+            {
+                [new ConfigResource { Type = ResourceType.Topic, Name = unclean }] =
+                    [new ConfigEntry { Name = "unclean.leader.election.enable", Value = "true", IncrementalOperation = AlterConfigOpType.Set }],
+            });
+        }
+        MetadataResponse.MetadataResponsePartition? elected = null;
+        await EventuallyAsync(async () => (elected = (await TopicAsync(cluster, unclean, second)).Partitions[0]).LeaderId >= 0,
+            $"no leader was elected for {unclean} after unclean.leader.election.enable=true");
+        Assert.Equal(first.NodeId, elected!.LeaderId); // the first live replica in replica order
+        Assert.True(elected.LeaderEpoch > epochs[unclean]);
+        Assert.Equal([first.NodeId], elected.IsrNodes);
+        Assert.Contains($"Unclean leader election for {unclean}-0: broker {first.NodeId} was not in the ISR [{leader.NodeId}]",
+            string.Concat(cluster.Nodes.Select(n => n.Log)));
+        // What the new leader has is what the topic now holds: the records acknowledged before it was killed, no more.
+        var uncleanLog = await Task.Run(() => KafkaTestClient.ConsumeToHighWatermark(survivors, unclean, 1));
+        Assert.Equal(Enumerable.Range(0, onFirst).Select(NumberedStreamProducer.ValueOf),
+            uncleanLog.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)));
+        Assert.Equal(-1, (await TopicAsync(cluster, clean, second)).Partitions[0].LeaderId);
+
+        // The last ISR member returns: it leads again and nothing acknowledged is lost.
+        await leader.RestartAsync();
+        await EventuallyAsync(async () => (await TopicAsync(cluster, clean, second)).Partitions[0].LeaderId == leader.NodeId,
+            $"node {leader.NodeId} did not lead {clean} again after its return");
+        Assert.Empty(ledgers[clean].Failures);
+        Assert.Equal(sent, ledgers[clean].AcknowledgedCount);
+        await ledgers[clean].VerifyReadBackAsync(cluster.BootstrapServers, KafkaTestClient.Partitions(clean, 1));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private ProducerConfig IdempotentConfig()
@@ -200,20 +333,22 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         return (_cluster.Node(p.LeaderId), p.PartitionIndex, p.LeaderEpoch);
     }
 
-    private async Task CreateTopicAsync(string topic, int partitions, int minIsr, Dictionary<string, string>? configs = null,
+    private Task CreateTopicAsync(string topic, int partitions, int minIsr) => CreateTopicAsync(_cluster, topic, partitions, minIsr);
+
+    private static async Task CreateTopicAsync(ClusterProcess cluster, string topic, int partitions, int minIsr, Dictionary<string, string>? configs = null,
         List<List<int>>? assignment = null)
     {
         var all = new Dictionary<string, string>(configs ?? []) { ["min.insync.replicas"] = minIsr.ToString(CultureInfo.InvariantCulture) };
-        using var admin = KafkaTestClient.CreateAdmin(_cluster.BootstrapServers);
+        using var admin = KafkaTestClient.CreateAdmin(cluster.BootstrapServers);
         await admin.CreateTopicsAsync([assignment is null
             ? new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 3, Configs = all }
-            : new TopicSpecification { Name = topic, ReplicasAssignments = assignment.Select((r, i) => (i, r)).ToDictionary(x => x.i, x => x.r), Configs = all }]);
+            : new TopicSpecification { Name = topic, NumPartitions = assignment.Count, ReplicationFactor = -1, ReplicasAssignments = assignment.Select((r, i) => (i, r)).ToDictionary(x => x.i, x => x.r), Configs = all }]);
         // Every node applies the new partitions from the metadata log; wait until each one knows the leaders and full ISRs.
         await EventuallyAsync(async () =>
         {
-            foreach (var node in _cluster.Nodes)
+            foreach (var node in cluster.Nodes)
             {
-                var t = await TopicAsync(topic, node);
+                var t = await TopicAsync(cluster, topic, node);
                 if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < 3)) return false;
             }
             return true;
@@ -228,31 +363,39 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         await EventuallyAsync(async () =>
         {
             foreach (var node in _cluster.Nodes)
-            {
-                using var client = await node.ConnectAsync(ClusterListener.Client);
-                var m = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = [] }, 12, TimeSpan.FromSeconds(5));
-                if (m.Brokers.Count != _cluster.Nodes.Count) return false;
-            }
+                if ((await BrokersAsync(_cluster, node)).Count != _cluster.Nodes.Count) return false;
             return true;
         }, "not every node came back unfenced", TimeSpan.FromSeconds(60));
     }
 
-    private Task<MetadataResponse.MetadataResponsePartition> PartitionAsync(string topic, int partition, ClusterNode? node = null) =>
-        TopicAsync(topic, node).ContinueWith(t => t.Result.Partitions.Single(p => p.PartitionIndex == partition), TaskScheduler.Default);
+    private async Task<MetadataResponse.MetadataResponsePartition> PartitionAsync(string topic, int partition) =>
+        (await TopicAsync(topic)).Partitions.Single(p => p.PartitionIndex == partition);
+
+    private Task<MetadataResponse.MetadataResponseTopic> TopicAsync(string topic, ClusterNode? node = null) => TopicAsync(_cluster, topic, node);
 
     /// <summary>Metadata v12 for one topic from <paramref name="node"/> (default: the first running, unpaused node).</summary>
-    private async Task<MetadataResponse.MetadataResponseTopic> TopicAsync(string topic, ClusterNode? node = null)
+    private static async Task<MetadataResponse.MetadataResponseTopic> TopicAsync(ClusterProcess cluster, string topic, ClusterNode? node = null)
     {
-        node ??= _cluster.Nodes.First(n => n.IsRunning && !n.IsPaused);
+        node ??= cluster.Nodes.First(n => n.IsRunning && !n.IsPaused);
         using var client = await node.ConnectAsync(ClusterListener.Client);
         var metadata = await client.SendAsync<MetadataRequest, MetadataResponse>(
             new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 12, TimeSpan.FromSeconds(5));
         return Assert.Single(metadata.Topics);
     }
 
-    private async Task<int> ActiveControllerAsync()
+    /// <summary>The brokers <paramref name="node"/> lists (registered and unfenced).</summary>
+    private static async Task<IReadOnlyList<int>> BrokersAsync(ClusterProcess cluster, ClusterNode node)
     {
-        foreach (var node in _cluster.Nodes.Where(n => n.IsRunning && !n.IsPaused))
+        using var client = await node.ConnectAsync(ClusterListener.Client);
+        var m = await client.SendAsync<MetadataRequest, MetadataResponse>(new MetadataRequest { Topics = [] }, 12, TimeSpan.FromSeconds(5));
+        return [.. m.Brokers.Select(b => b.NodeId)];
+    }
+
+    private Task<int> ActiveControllerAsync() => ActiveControllerAsync(_cluster);
+
+    private static async Task<int> ActiveControllerAsync(ClusterProcess cluster)
+    {
+        foreach (var node in cluster.Nodes.Where(n => n.IsRunning && !n.IsPaused))
         {
             try
             {
