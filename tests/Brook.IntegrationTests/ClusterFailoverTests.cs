@@ -149,6 +149,134 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     }
 
     /// <remarks>
+    /// The leader takes acks=1 records while both followers are frozen (SIGSTOP), so they never get them, and dies
+    /// (SIGKILL) before they wake. The ISR could not shrink meanwhile (no quorum, and less than replica.lag.time.max.ms),
+    /// so a follower is elected cleanly from it and its log ends where the acknowledged acks=1 records began: they are
+    /// truncated away for real, and new records take their offsets in the new epoch. OffsetForLeaderEpoch for the old
+    /// epoch answers the new end; a consumer put past it fails visibly (auto.offset.reset=error) or resets. The old
+    /// leader truncates its divergent tail when it returns.
+    /// </remarks>
+    [Fact]
+    public async Task Records_a_dead_leader_took_with_acks_1_are_truncated_and_a_consumer_past_the_new_end_does_not_skip_silently()
+    {
+        await EnsureAllNodesUpAsync();
+        var topic = KafkaTestClient.UniqueTopic("trunc");
+        // The preferred (first) replica leads: one that is not the active controller, so the quorum outlives its death.
+        var controller = await ActiveControllerAsync();
+        await CreateTopicAsync(_cluster, topic, partitions: 1, minIsr: 1, assignment:
+            [[.. _cluster.Nodes.Select(n => n.NodeId).OrderBy(id => id == controller ? 1 : 0)]]);
+        var tp = new TopicPartition(topic, 0);
+        var (leader, _, epoch) = await PickLeaderAsync(topic);
+        var followers = _cluster.Nodes.Where(n => n != leader).ToList();
+        var committed = new AcknowledgedRecordLedger();
+        var config = KafkaTestClient.ProducerConfig(_cluster.BootstrapServers);
+        config.EnableIdempotence = true;
+        using (var producer = KafkaTestClient.CreateProducer(config))
+        {
+            for (var i = 0; i < 100; i++) producer.Produce(tp, new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"committed-{i}") }, committed.Record);
+            Assert.Equal(0, producer.Flush(Patience));
+        }
+        Assert.Equal(100, committed.AcknowledgedCount);
+        const long newEnd = 100;
+
+        var unreplicated = new AcknowledgedRecordLedger();
+        try
+        {
+            foreach (var follower in followers) follower.Pause();
+            // A fetch the leader held in its purgatory (replica.fetch.wait.max.ms, 500 ms) is answered into the frozen
+            // follower's socket and read when it wakes: let those be answered, empty, before producing.
+            await Task.Delay(1000);
+            var acks1 = KafkaTestClient.ProducerConfig(leader.BootstrapServers, Acks.Leader);
+            acks1.MessageTimeoutMs = 10_000;
+            using (var producer = KafkaTestClient.CreateProducer(acks1))
+            {
+                for (var i = 0; i < 50; i++) producer.Produce(tp, new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"lost-{i}") }, unreplicated.Record);
+                Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(10)));
+            }
+            Assert.Empty(unreplicated.Failures);
+            Assert.Equal(Enumerable.Range((int)newEnd, 50).Select(o => (long)o), unreplicated.Acknowledged.Select(a => a.Offset));
+            leader.Kill();
+        }
+        finally
+        {
+            foreach (var follower in followers.Where(f => f.IsPaused)) follower.Resume();
+        }
+
+        var survivors = SurvivorsOf(leader);
+        try
+        {
+            MetadataResponse.MetadataResponsePartition? after = null;
+            await EventuallyAsync(async () => (after = (await TopicAsync(_cluster, topic, followers[0])).Partitions[0]) is { LeaderId: >= 0 } p
+                    && p.LeaderId != leader.NodeId && p.LeaderEpoch > epoch,
+                $"no follower took over {tp} from the dead leader {leader.NodeId}", TimeSpan.FromSeconds(45));
+            _output.WriteLine($"{tp}: node {after!.LeaderId} leads in epoch {after.LeaderEpoch} (was node {leader.NodeId} in epoch {epoch})");
+
+            // New records take the offsets the lost ones had.
+            var replacing = new AcknowledgedRecordLedger();
+            var survivorConfig = KafkaTestClient.ProducerConfig(survivors);
+            survivorConfig.EnableIdempotence = true;
+            using (var producer = KafkaTestClient.CreateProducer(survivorConfig))
+            {
+                for (var i = 0; i < 20; i++) producer.Produce(tp, new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"new-{i}") }, replacing.Record);
+                Assert.Equal(0, producer.Flush(Patience));
+            }
+            replacing.AssertOnlyRetriableFailures();
+            Assert.Equal(newEnd, replacing.Acknowledged.Min(a => a.Offset));
+
+            // What a consumer that had reached offset 150 in the old epoch asks the new leader (KIP-320): the old epoch
+            // ends at 100 there, so everything from 100 on in its view is gone.
+            using (var client = await _cluster.Node(after.LeaderId).ConnectAsync(ClusterListener.Client))
+            {
+                var response = await client.SendAsync<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(new OffsetForLeaderEpochRequest
+                {
+                    ReplicaId = OffsetForLeaderEpochRequest.ConsumerReplicaId,
+                    Topics = [new() { Topic = topic, Partitions = [new() { Partition = 0, CurrentLeaderEpoch = after.LeaderEpoch, LeaderEpoch = epoch }] }],
+                }, 4);
+                var p = Assert.Single(Assert.Single(response.Topics).Partitions);
+                Assert.Equal((0, epoch, newEnd), (p.ErrorCode, p.LeaderEpoch, p.EndOffset));
+            }
+
+            // Confluent.Kafka's Assign and Seek drop a TopicPartitionOffset's leader epoch (librdkafka logs "leader epoch -1"
+            // and skips validation), so a consumer put past the new end fetches there and gets OFFSET_OUT_OF_RANGE. With
+            // auto.offset.reset=error librdkafka reports that instead of skipping; a consumer that reached its position by
+            // consuming is validated through OffsetForLeaderEpoch (see the unclean-election test).
+            var past = new TopicPartitionOffset(tp, new Offset(newEnd + 50));
+            var strict = KafkaTestClient.ConsumerConfig(survivors);
+            strict.AutoOffsetReset = AutoOffsetReset.Error;
+            using (var consumer = KafkaTestClient.CreateConsumer(strict))
+            {
+                consumer.Assign(past);
+                var error = await Task.Run(() => ConsumeUntilError(consumer, Patience));
+                _output.WriteLine($"auto.offset.reset=error: {error.Code} {error.Reason}");
+                Assert.Equal(ErrorCode.Local_AutoOffsetReset, error.Code);
+                Assert.Contains("Offset out of range", error.Reason, StringComparison.Ordinal);
+            }
+            // With a reset policy it starts over where the policy says (here the beginning), visibly.
+            var lenient = KafkaTestClient.ConsumerConfig(survivors);
+            lenient.AutoOffsetReset = AutoOffsetReset.Earliest;
+            using (var consumer = KafkaTestClient.CreateConsumer(lenient))
+            {
+                consumer.Assign(past);
+                var first = await Task.Run(() => ConsumeFirst(consumer, Patience));
+                Assert.Equal((0L, "committed-0"), (first.Offset.Value, System.Text.Encoding.UTF8.GetString(first.Message.Value!)));
+            }
+
+            // The old leader comes back, truncates its divergent tail and holds what the others hold.
+            await leader.RestartAsync();
+            await EventuallyAsync(async () => (await TopicAsync(_cluster, topic, followers[0])).Partitions[0].IsrNodes.Contains(leader.NodeId),
+                $"node {leader.NodeId} did not rejoin the ISR of {tp}", TimeSpan.FromSeconds(45));
+            Assert.Contains($"{topic}-0 diverges from leader", leader.Log);
+            var log = await committed.VerifyReadBackAsync(leader.BootstrapServers, [tp]);
+            await replacing.VerifyReadBackAsync(leader.BootstrapServers, [tp]);
+            Assert.DoesNotContain(log[tp], r => r.Value.StartsWith("lost-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await EnsureAllNodesUpAsync();
+        }
+    }
+
+    /// <remarks>
     /// All three nodes are KRaft voters, so two of them can never be down at once (the controller would be gone). The
     /// ISR therefore shrinks one by one with live followers: the first is SIGKILLed (fenced, out of the ISR) and comes
     /// back unable to fetch from the leader, the second is cut off the leader's client listener (out of the ISR by lag);
@@ -280,6 +408,36 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         Assert.Empty(ledgers[clean].Failures);
         Assert.Equal(sent, ledgers[clean].AcknowledgedCount);
         await ledgers[clean].VerifyReadBackAsync(cluster.BootstrapServers, KafkaTestClient.Partitions(clean, 1));
+    }
+
+    /// <summary>Polls until the consumer reports an error (returned) or a record arrives (a failure: it should have stopped).</summary>
+    private static Error ConsumeUntilError(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (r is { IsPartitionEOF: false }) Assert.Fail($"read {r.TopicPartitionOffset} instead of an error");
+            }
+            catch (ConsumeException e)
+            {
+                return e.Error;
+            }
+        }
+        throw new TimeoutException($"no consume error within {timeout.TotalSeconds:0} s");
+    }
+
+    private static ConsumeResult<byte[]?, byte[]?> ConsumeFirst(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is { IsPartitionEOF: false }) return r;
+        }
+        throw new TimeoutException($"nothing consumed within {timeout.TotalSeconds:0} s");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
