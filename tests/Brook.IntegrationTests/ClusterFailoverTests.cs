@@ -280,7 +280,8 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     /// All three nodes are KRaft voters, so two of them can never be down at once (the controller would be gone). The
     /// ISR therefore shrinks one by one with live followers: the first is SIGKILLed (fenced, out of the ISR) and comes
     /// back unable to fetch from the leader, the second is cut off the leader's client listener (out of the ISR by lag);
-    /// then the leader, the last ISR member, is SIGKILLed. Its own cluster, in a network namespace.
+    /// then the leader, the last ISR member, is SIGKILLed. Its own cluster, in a network namespace. Consumers that had
+    /// read the committed records the unclean leader lacks detect the truncation (KIP-320).
     /// </remarks>
     [NetworkNamespaceFact]
     public async Task A_partition_without_its_isr_stays_offline_unless_unclean_election_is_turned_on()
@@ -337,6 +338,17 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         await cluster.CutClientListenerAsync(second, leader);
         await WaitForIsrAsync([leader.NodeId], $"node {second.NodeId} did not leave the ISR once it could not fetch");
         await ProduceAcknowledgedAsync(100); // on the leader alone (min.insync.replicas=1)
+
+        // Two long-lived consumers read everything of the topic that will be elected uncleanly (its high watermark is
+        // the leader's log end), so they are positioned past what the out-of-sync replica has.
+        var uncleanPartition = new TopicPartition(unclean, 0);
+        var strictConfig = KafkaTestClient.ConsumerConfig(cluster.BootstrapServers);
+        strictConfig.AutoOffsetReset = AutoOffsetReset.Error;
+        var lenientConfig = KafkaTestClient.ConsumerConfig(cluster.BootstrapServers);
+        lenientConfig.AutoOffsetReset = AutoOffsetReset.Latest;
+        using var strict = new PollingConsumer(strictConfig, [uncleanPartition]);
+        using var lenient = new PollingConsumer(lenientConfig, [uncleanPartition]);
+        await EventuallyAsync(() => strict.Records.Count >= sent && lenient.Records.Count >= sent, $"the consumers did not read all {sent} records of {unclean}");
 
         var epochs = new Dictionary<string, int>();
         foreach (var topic in ledgers.Keys) epochs[topic] = (await TopicAsync(cluster, topic, second)).Partitions[0].LeaderEpoch;
@@ -400,6 +412,26 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         Assert.Equal(Enumerable.Range(0, onFirst).Select(NumberedStreamProducer.ValueOf),
             uncleanLog.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)));
         Assert.Equal(-1, (await TopicAsync(cluster, clean, second)).Partitions[0].LeaderId);
+
+        // The consumers were past the new end (offset {sent} in epoch {epoch}; the epoch now ends at {onFirst}). librdkafka
+        // sees the new leader epoch, asks OffsetForLeaderEpoch and finds the truncation: with auto.offset.reset=error it
+        // reports it; otherwise it seeks to the epoch's end and reads what is written there next.
+        using (var producer2 = KafkaTestClient.CreateProducer(offlineConfig))
+        {
+            for (var i = 0; i < 5; i++) producer2.Produce(unclean, new Message<byte[]?, byte[]?> { Value = System.Text.Encoding.UTF8.GetBytes($"new-{i}") });
+            Assert.Equal(0, producer2.Flush(Patience));
+        }
+        // librdkafka (rd_kafka_toppar_handle_OffsetForLeaderEpoch) resets to INVALID under auto.offset.reset=error, and
+        // the reset surfaces as ERR__AUTO_OFFSET_RESET whose reason names the truncation (ERR__LOG_TRUNCATION).
+        await EventuallyAsync(() => strict.Errors.Any(e => e.Code == ErrorCode.Local_AutoOffsetReset
+                && e.Reason.Contains($"Partition log truncation detected at offset {sent} (leader epoch {epochs[unclean]}): broker end offset is {onFirst}", StringComparison.Ordinal)),
+            $"the auto.offset.reset=error consumer reported no log truncation (errors: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))})");
+        _output.WriteLine($"auto.offset.reset=error consumer: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))}");
+        Assert.DoesNotContain(strict.Records, r => r.Value.StartsWith("new-", StringComparison.Ordinal));
+        await EventuallyAsync(() => lenient.Records.Any(r => r.Value == "new-0"), "the auto.offset.reset=latest consumer did not go on after the truncation");
+        var resumed = lenient.Records.First(r => r.Value == "new-0");
+        Assert.Equal((long)onFirst, resumed.Offset);
+        Assert.Equal(elected.LeaderEpoch, resumed.LeaderEpoch);
 
         // The last ISR member returns: it leads again and nothing acknowledged is lost.
         await leader.RestartAsync();
