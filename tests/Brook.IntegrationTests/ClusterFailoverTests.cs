@@ -277,6 +277,96 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     }
 
     /// <remarks>
+    /// KIP-320 and KIP-951 on the raw protocol after a real leader change (SIGTERM, so the epoch is above 0 and an
+    /// older one exists): Fetch, ListOffsets and OffsetForLeaderEpoch with an older epoch get FENCED_LEADER_EPOCH, with
+    /// a newer one UNKNOWN_LEADER_EPOCH; a broker that does not host the partition answers a Fetch v16 with
+    /// NOT_LEADER_OR_FOLLOWER, CurrentLeader and the leader's endpoint; a follower answers a pre-KIP-392 Fetch (v10,
+    /// no client metadata) with NOT_LEADER_OR_FOLLOWER. Produce carries no leader epoch, so only its steering applies
+    /// (ClusterReplicationTests covers it).
+    /// </remarks>
+    [Fact]
+    public async Task Stale_and_future_leader_epochs_are_refused_and_non_leaders_point_at_the_leader()
+    {
+        await EnsureAllNodesUpAsync();
+        var controller = await ActiveControllerAsync();
+        var ids = _cluster.Nodes.Select(n => n.NodeId).OrderBy(id => id == controller ? 1 : 0).ToList();
+        var outsider = _cluster.Node(ids[2]);
+        var topic = KafkaTestClient.UniqueTopic("epochs");
+        await CreateTopicAsync(_cluster, topic, partitions: 1, minIsr: 1, assignment: [[ids[0], ids[1]]], replicas: 2);
+        var first = _cluster.Node(ids[0]);
+        try
+        {
+            Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(40)));
+            await first.RestartAsync();
+            await EnsureAllNodesUpAsync();
+            await EventuallyAsync(async () => (await TopicAsync(topic, outsider)).Partitions[0] is { LeaderId: >= 0, LeaderEpoch: >= 1, IsrNodes.Count: 2 },
+                $"{topic} did not get a new leader epoch and a full ISR back");
+        }
+        finally
+        {
+            await EnsureAllNodesUpAsync();
+        }
+        var metadata = await TopicAsync(topic, outsider);
+        var p = metadata.Partitions[0];
+        var (leader, epoch) = (_cluster.Node(p.LeaderId), p.LeaderEpoch);
+        var follower = _cluster.Node(p.LeaderId == ids[0] ? ids[1] : ids[0]);
+        // Every node must know the new epoch before it is asked about it.
+        await EventuallyAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+                if ((await TopicAsync(topic, node)).Partitions[0].LeaderEpoch != epoch) return false;
+            return true;
+        }, $"not every node knows leader epoch {epoch} of {topic}");
+
+        FetchRequest Fetch(int currentLeaderEpoch) => new()
+        {
+            ReplicaId = -1,
+            MaxWaitMs = 0,
+            MinBytes = 1,
+            Topics = [new() { Topic = topic, TopicId = metadata.TopicId, Partitions = [new() { Partition = 0, CurrentLeaderEpoch = currentLeaderEpoch, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] }],
+        };
+        using (var client = await leader.ConnectAsync(ClusterListener.Client))
+        {
+            foreach (var (asked, expected) in new[] { (epoch - 1, Brook.Common.ErrorCode.FencedLeaderEpoch), (epoch + 1, Brook.Common.ErrorCode.UnknownLeaderEpoch), (epoch, Brook.Common.ErrorCode.None) })
+            {
+                var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Fetch(asked), 16);
+                Assert.Equal((short)expected, Assert.Single(Assert.Single(fetched.Responses).Partitions).ErrorCode);
+
+                var listed = await client.SendAsync<ListOffsetsRequest, ListOffsetsResponse>(new ListOffsetsRequest
+                {
+                    ReplicaId = -1,
+                    Topics = [new() { Name = topic, Partitions = [new() { PartitionIndex = 0, CurrentLeaderEpoch = asked, Timestamp = ListOffsetsRequest.LatestTimestamp }] }],
+                }, 7);
+                Assert.Equal((short)expected, Assert.Single(Assert.Single(listed.Topics).Partitions).ErrorCode);
+
+                var ended = await client.SendAsync<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(new OffsetForLeaderEpochRequest
+                {
+                    ReplicaId = OffsetForLeaderEpochRequest.ConsumerReplicaId,
+                    Topics = [new() { Topic = topic, Partitions = [new() { Partition = 0, CurrentLeaderEpoch = asked, LeaderEpoch = 0 }] }],
+                }, 4);
+                Assert.Equal((short)expected, Assert.Single(Assert.Single(ended.Topics).Partitions).ErrorCode);
+            }
+        }
+
+        using (var client = await outsider.ConnectAsync(ClusterListener.Client))
+        {
+            var fetched = await client.SendAsync<FetchRequest, FetchResponse>(Fetch(epoch), 16);
+            var data = Assert.Single(Assert.Single(fetched.Responses).Partitions);
+            Assert.Equal((short)Brook.Common.ErrorCode.NotLeaderOrFollower, data.ErrorCode);
+            Assert.Equal(new LeaderIdAndEpoch { LeaderId = leader.NodeId, LeaderEpoch = epoch }, data.CurrentLeader);
+            var endpoint = Assert.Single(fetched.NodeEndpoints);
+            Assert.Equal((leader.NodeId, leader.ClientPort), (endpoint.NodeId, endpoint.Port));
+        }
+        using (var client = await follower.ConnectAsync(ClusterListener.Client))
+        {
+            var request = Fetch(epoch);
+            request.Topics[0].TopicId = default;
+            var fetched = await client.SendAsync<FetchRequest, FetchResponse>(request, 10);
+            Assert.Equal((short)Brook.Common.ErrorCode.NotLeaderOrFollower, Assert.Single(Assert.Single(fetched.Responses).Partitions).ErrorCode);
+        }
+    }
+
+    /// <remarks>
     /// All three nodes are KRaft voters, so two of them can never be down at once (the controller would be gone). The
     /// ISR therefore shrinks one by one with live followers: the first is SIGKILLed (fenced, out of the ISR) and comes
     /// back unable to fetch from the leader, the second is cut off the leader's client listener (out of the ISR by lag);
@@ -526,7 +616,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     private Task CreateTopicAsync(string topic, int partitions, int minIsr) => CreateTopicAsync(_cluster, topic, partitions, minIsr);
 
     private static async Task CreateTopicAsync(ClusterProcess cluster, string topic, int partitions, int minIsr, Dictionary<string, string>? configs = null,
-        List<List<int>>? assignment = null)
+        List<List<int>>? assignment = null, int replicas = 3)
     {
         var all = new Dictionary<string, string>(configs ?? []) { ["min.insync.replicas"] = minIsr.ToString(CultureInfo.InvariantCulture) };
         using var admin = KafkaTestClient.CreateAdmin(cluster.BootstrapServers);
@@ -539,7 +629,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             foreach (var node in cluster.Nodes)
             {
                 var t = await TopicAsync(cluster, topic, node);
-                if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < 3)) return false;
+                if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < replicas)) return false;
             }
             return true;
         }, $"{topic} did not reach every node");
