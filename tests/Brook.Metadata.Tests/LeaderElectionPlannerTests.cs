@@ -157,6 +157,24 @@ public sealed class LeaderElectionPlannerTests
     }
 
     [Fact]
+    public void Turning_unclean_election_on_elects_a_live_out_of_sync_replica_for_each_leaderless_partition()
+    {
+        // The last ISR member (1) is gone; 2 is alive but out of sync, 3 is fenced; partition 1 still has its leader.
+        var builder = new ImageBuilder().Broker(1, BrokerStatus.Fenced).Broker(2).Broker(3, BrokerStatus.Fenced)
+            .Topic(P(0, [1, 3, 2], [1], leader: -1, leaderEpoch: 6, partitionEpoch: 10), P(1, [2, 1, 3], [2], leader: 2));
+        var off = builder.Build();
+        Assert.Empty(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(off, off.TopicsByName["t"], uncleanDefault: false));
+
+        var on = builder.Config("unclean.leader.election.enable", "true").Build();
+        var change = Assert.Single(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(on, on.TopicsByName["t"], uncleanDefault: false));
+        Assert.True(change.Unclean);
+        Assert.Equal(0, change.Before.Index);
+        Assert.Equal(2, change.After.Leader);
+        Assert.Equal([2], change.After.Isr);
+        Assert.Equal((7, 11), (change.After.LeaderEpoch, change.After.PartitionEpoch));
+    }
+
+    [Fact]
     public void Epochs_only_grow_through_a_fence_return_fence_sequence()
     {
         var image = new ImageBuilder().Broker(1).Broker(2).Topic(P(0, [1, 2], [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0)).Build();

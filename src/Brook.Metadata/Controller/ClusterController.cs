@@ -118,18 +118,39 @@ public sealed partial class ClusterController : IControllerChannel
     public async Task<IReadOnlyList<TopicConfigChangeResult>> AlterTopicConfigsAsync(
         IReadOnlyList<TopicConfigChange> changes, bool validateOnly, CancellationToken cancellationToken)
     {
+        List<PartitionChange> elections = [];
         var results = await WriteAsync<IReadOnlyList<TopicConfigChangeResult>>(image =>
         {
             var (planned, records) = TopicConfigChangePlanner.Plan(image, changes, _configValidator);
-            return (validateOnly ? [] : records, planned);
+            if (validateOnly) return ([], planned);
+            elections = PlanElectionsAfterConfigChange(image, records);
+            return ([.. records, .. elections.Select(c => c.After)], planned);
         }, cancellationToken);
         if (!validateOnly)
         {
             foreach (var (r, change) in results.Zip(changes))
                 if (r.ErrorCode == ErrorCode.None)
                     _logger.LogInformation("Topic {Topic} configs are now {{{Configs}}}", r.Topic, string.Join(", ", change.NewOverrides.Select(kv => $"{kv.Key}={kv.Value}")));
+            if (elections.Count > 0) _logger.LogInformation("Elected leaders after the config change{Changes}", Describe(elections));
+            LogUnclean(elections);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Topics whose unclean.leader.election.enable the config records change: their leaderless partitions elect now,
+    /// decided against the image with the records applied, and written in the same batch.
+    /// </summary>
+    private List<PartitionChange> PlanElectionsAfterConfigChange(MetadataImage image, List<MetadataRecord> configRecords)
+    {
+        var topics = configRecords.OfType<ConfigRecord>()
+            .Where(r => r.ResourceType == ConfigResourceType.Topic && r.Key == LeaderElectionPlanner.UncleanLeaderElectionKey)
+            .Select(r => r.ResourceName).Distinct().ToList();
+        if (topics.Count == 0) return [];
+        var after = image.Apply(new MetadataBatch(image.Offset + 1, configRecords));
+        return [.. topics.SelectMany(name => after.TopicsByName.TryGetValue(name, out var topic)
+            ? LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(after, topic, _options.UncleanLeaderElectionEnable)
+            : [])];
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace Brook.Metadata;
 /// <item>With unclean.leader.election.enable (topic config, else the cluster-wide dynamic default, else the static
 /// broker config) a partition left without an electable ISR member elects the first active replica outside it, whose
 /// log becomes the truth: records it lacks are lost. Its ISR becomes that replica alone.</item>
-/// <item>When a broker becomes active again, each leaderless partition among its replicas elects by the same rules.</item>
+/// <item>When a broker becomes active again, each leaderless partition among its replicas elects by the same rules;
+/// when unclean election is turned on for a topic, each of its leaderless partitions does.</item>
 /// </list>
 /// A leader change bumps the leader epoch; every change bumps the partition epoch, so neither ever goes back.
 /// </summary>
@@ -88,6 +89,36 @@ public static class LeaderElectionPlanner
                 }
                 AddIfChanged(changes, topic, p, leader, isr, wasUnclean);
             }
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// unclean.leader.election.enable was just set for <paramref name="topic"/> (<paramref name="image"/> already has the
+    /// new value): if it now allows unclean election, each leaderless partition of the topic elects an active ISR member
+    /// or else the first active replica outside the ISR, as Kafka's controller does when the config is turned on —
+    /// otherwise such a partition would stay offline until some broker happened to be fenced or unfenced.
+    /// </summary>
+    public static List<PartitionChange> PlanLeaderlessAfterConfigChange(MetadataImage image, TopicImage topic, bool uncleanDefault)
+    {
+        var changes = new List<PartitionChange>();
+        if (!IsUncleanElectionEnabled(image, topic, uncleanDefault)) return changes;
+        foreach (var p in topic.Partitions)
+        {
+            if (p.Leader >= 0) continue;
+            var isr = p.Isr;
+            var wasUnclean = false;
+            var leader = FirstCandidate(image, p, isr, -1, brokerIsCandidate: false);
+            if (leader < 0)
+            {
+                leader = FirstCandidate(image, p, null, -1, brokerIsCandidate: false);
+                if (leader >= 0)
+                {
+                    isr = [leader];
+                    wasUnclean = true;
+                }
+            }
+            AddIfChanged(changes, topic, p, leader, isr, wasUnclean);
         }
         return changes;
     }
