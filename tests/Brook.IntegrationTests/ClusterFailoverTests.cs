@@ -112,15 +112,18 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         try
         {
             TimeSpan stoppedAt;
+            Dictionary<int, int> logStarts;
             await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
             {
                 stream.Start();
                 await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going");
                 stoppedAt = ledger.Now;
+                // Logs are kept across restarts: only what the nodes write from now on speaks of this shutdown.
+                logStarts = _cluster.Nodes.ToDictionary(n => n.NodeId, n => n.Process.LogLength);
                 var exitCode = await victim.StopAsync(TimeSpan.FromSeconds(40));
                 _output.WriteLine($"node {victim.NodeId} exited {(ledger.Now - stoppedAt).TotalMilliseconds:0} ms after SIGTERM with code {exitCode}");
                 Assert.Equal(0, exitCode);
-                Assert.Contains("Controlled shutdown complete", victim.Log);
+                Assert.Contains("Controlled shutdown complete", victim.Process.LogSince(logStarts[victim.NodeId]));
 
                 // The controller moved the leaderships before it let the broker go: the survivors show them moved at once.
                 var survivor = _cluster.Nodes.First(n => n != victim);
@@ -136,7 +139,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
                     $"producing to {tp} did not resume after its leader stopped", TimeSpan.FromSeconds(60));
                 Assert.Equal(0, await stream.StopAsync(Patience));
             }
-            Assert.DoesNotContain($"Fenced broker {victim.NodeId}: no heartbeat", string.Concat(_cluster.Nodes.Select(n => n.Log)));
+            Assert.DoesNotContain($"Fenced broker {victim.NodeId}: no heartbeat", string.Concat(_cluster.Nodes.Select(n => n.Process.LogSince(logStarts[n.NodeId]))));
             ReportStall(ledger, tp, stoppedAt);
             ledger.AssertOnlyRetriableFailures();
             var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
