@@ -58,6 +58,10 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
             var signals = new Task[waitable.Count + 1];
             for (var i = 0; i < waitable.Count; i++) signals[i] = waitable[i].HighWatermarkMoved.WaitTask;
             signals[^1] = Task.Delay(remaining, time);
+            // Read again once armed: a high watermark that moved between the last read and taking the wait tasks
+            // pulsed signals nobody held, and would otherwise leave this fetch asleep until its deadline.
+            var (armed, armedBytes, armedWaitable) = Read(version, request, listenerName);
+            if (armedBytes >= request.MinBytes || armedWaitable.Count == 0) return armed;
             await Task.WhenAny(signals);
             // Reading is cheap: record sets are file regions copied only when the response is written.
             var (next, bytes, nextWaitable) = Read(version, request, listenerName);

@@ -21,18 +21,23 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
     public async ValueTask<IMessage?> HandleAsync(short version, FetchRequest request)
     {
         var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
-        var first = true;
-        while (true)
+        var minBytes = Math.Max(1, request.MinBytes);
+        var (response, bytes, waitable) = Read(version, request, recordProgress: true);
+        while (bytes < minBytes && waitable.Count > 0)
         {
-            var (response, bytes, waitable) = Read(version, request, recordProgress: first);
-            first = false;
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
-            if (bytes >= Math.Max(1, request.MinBytes) || waitable.Count == 0 || remaining <= TimeSpan.Zero) return response;
+            if (remaining <= TimeSpan.Zero) break;
             var signals = new Task[waitable.Count + 1];
             for (var i = 0; i < waitable.Count; i++) signals[i] = waitable[i].LogEndMoved.WaitTask;
             signals[^1] = Task.Delay(remaining, time);
+            // Read again once armed: an append between the read above and taking the wait tasks pulsed signals
+            // nobody held, and would otherwise leave this fetch (and acks=all behind it) asleep until the deadline.
+            (response, bytes, waitable) = Read(version, request, recordProgress: false);
+            if (bytes >= minBytes || waitable.Count == 0) break;
             await Task.WhenAny(signals).ConfigureAwait(false);
+            (response, bytes, waitable) = Read(version, request, recordProgress: false);
         }
+        return response;
     }
 
     private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request, bool recordProgress)
