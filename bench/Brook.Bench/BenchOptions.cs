@@ -23,6 +23,7 @@ public sealed class BenchOptions
           --batch-size BYTES      producer batch.size (default: librdkafka's)
           --idempotence           enable.idempotence=true (implies acks=all)
           --rate-mb-s R           produce at most R MB/s (a fixed load for latency; default: as fast as possible)
+          --warmup-s S            produce: leave records sent in the first S seconds out of the latency figures (default 0)
           --kill-after-s S        failover: SIGKILL a partition leader after S seconds (default 5)
           --victim broker|controller   failover: kill a leader that is not the active controller (default), or the
                                   active controller when it leads a partition (quorum election + fencing by the new one)
@@ -60,6 +61,8 @@ public sealed class BenchOptions
     /// <summary>Produce pacing in MB/s (MiB), or null for as fast as the client goes.</summary>
     public double? RateMBps { get; private init; }
     public int KillAfterSeconds { get; private init; } = 5;
+    /// <summary>produce: seconds at the start whose records count for throughput but not for latency (JIT, followers joining).</summary>
+    public int WarmupSeconds { get; private init; }
     /// <summary>failover: kill the active controller (true) or a leader that is not the controller (false).</summary>
     public bool KillController { get; private init; }
 
@@ -134,6 +137,7 @@ public sealed class BenchOptions
             RateMBps = values.ContainsKey("--rate-mb-s") ? double.Parse(Get("--rate-mb-s", "0"), CultureInfo.InvariantCulture)
                 : command == "failover" ? 5 : null,
             KillAfterSeconds = GetInt("--kill-after-s", 5),
+            WarmupSeconds = GetInt("--warmup-s", 0),
             KillController = Get("--victim", "broker") switch
             {
                 "broker" => false,
@@ -143,6 +147,7 @@ public sealed class BenchOptions
         };
         if (values.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", values.Keys)}");
         if (options.Brokers < 1 || options.ReplicationFactor < 1 || options.MinInsyncReplicas < 1) throw new ArgumentException("--brokers, --replication-factor and --min-isr must be positive");
+        if (options.WarmupSeconds < 0) throw new ArgumentException("--warmup-s must not be negative");
         if (options.RateMBps is <= 0) throw new ArgumentException("--rate-mb-s must be positive");
         if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;

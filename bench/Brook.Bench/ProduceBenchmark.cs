@@ -44,7 +44,7 @@ public static class ProduceBenchmark
 
         Console.WriteLine($"produce: {o.Records:N0} records x {o.RecordSize} B to '{o.Topic}' at {o.Bootstrap}; acks={AcksText(config.Acks)}, " +
                           $"compression={o.Compression}, linger.ms={o.LingerMs}, batch.size={o.BatchSize?.ToString() ?? "default"}, idempotence={o.Idempotence}, " +
-                          $"rate={(o.RateMBps is { } r ? $"{r} MB/s" : "unlimited")}");
+                          $"rate={(o.RateMBps is { } r ? $"{r} MB/s" : "unlimited")}, latency after {o.WarmupSeconds} s of warm-up");
         var pacer = new ProducePacer(o.RateMBps, o.RecordSize);
 
         // Delivery reports run on one thread (the poll loop), so plain writes to the counters are safe there.
@@ -68,7 +68,7 @@ public static class ProduceBenchmark
         {
             pacer.WaitTurn(i, clock);
             Action<DeliveryReport<Null, byte[]>> handler = unsampled;
-            if (i % LatencySampleEvery == 0)
+            if (i % LatencySampleEvery == 0 && clock.Elapsed.TotalSeconds >= o.WarmupSeconds)
             {
                 var sentAt = Stopwatch.GetTimestamp();
                 handler = report =>
