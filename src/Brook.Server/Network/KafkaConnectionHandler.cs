@@ -287,7 +287,11 @@ public sealed class KafkaConnectionHandler(
     private IMessage? ErrorResponseFor(Pending item, Exception e, ConnectionContext connection)
     {
         var code = e is KafkaException ke ? ke.Code : ErrorCode.UnknownServerError;
-        if (code == ErrorCode.UnknownServerError)
+        // A handler cancelled because its peer went away (a killed broker's fetch or vote, a client that hung up) is
+        // routine in a cluster, not a server fault: no error line, no stack trace.
+        if (code == ErrorCode.UnknownServerError && e is OperationCanceledException && connection.ConnectionClosed.IsCancellationRequested)
+            logger.LogDebug("{Api} v{Version} on connection {Connection} was cancelled: the connection closed", item.Key, item.Version, connection.ConnectionId);
+        else if (code == ErrorCode.UnknownServerError)
             logger.LogError(e, "{Api} v{Version} handler failed on connection {Connection}", item.Key, item.Version, connection.ConnectionId);
         IMessage? response = null;
         try
