@@ -125,24 +125,49 @@ public sealed class RaftServerTests : IAsyncDisposable
         await newLeader.AppendAsync([Encoding.UTF8.GetBytes("kept")]).WaitAsync(Patience);
     }
 
+    /// <summary>
+    /// Appends on whichever server leads. Under a loaded machine (the real clock, 500 ms fetch timeout) a leader can
+    /// resign between elections; a NotLeaderException then means "ask the new leader", as a real client would.
+    /// </summary>
+    private async Task<long> AppendOnLeader(string value)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var leader = await AwaitLeader();
+            try
+            {
+                return await leader.AppendAsync([Encoding.UTF8.GetBytes(value)]).WaitAsync(Patience);
+            }
+            catch (NotLeaderException) when (DateTime.UtcNow < deadline)
+            {
+                // Leadership moved while the append was in flight; retry on the new leader.
+            }
+        }
+    }
+
     [Fact]
     public async Task An_observer_started_after_a_snapshot_loads_it_then_follows()
     {
         foreach (var id in new[] { 1, 2, 3 }) StartServer(id);
-        var leader = await AwaitLeader();
-        for (var i = 0; i < 20; i++) await leader.AppendAsync([Encoding.UTF8.GetBytes($"r{i}")]).WaitAsync(Patience);
-        await AwaitCommitted(leader.NodeId, 20);
-        var applied = _commits[leader.NodeId].Last().NextOffset;
-        var snapshot = await leader.CreateSnapshotAsync(applied, [Encoding.UTF8.GetBytes("state of 20 records")]);
-        Assert.Equal(applied, snapshot.Offset);
-        Assert.True(File.Exists(Path.Combine(_logs[leader.NodeId].Directory, FileSnapshotStore.FileName(snapshot))));
+        for (var i = 0; i < 20; i++) await AppendOnLeader($"r{i}");
+        // Every voter snapshots, so the observer finds a log start above its empty log whichever voter leads when it
+        // starts fetching (leadership may move on a loaded machine).
+        foreach (var id in _servers.Keys) await AwaitCommitted(id, 20);
+        foreach (var (id, server) in _servers)
+        {
+            var applied = _commits[id].Last().NextOffset;
+            var snapshot = await server.CreateSnapshotAsync(applied, [Encoding.UTF8.GetBytes("state of 20 records")]);
+            Assert.Equal(applied, snapshot.Offset);
+            Assert.True(File.Exists(Path.Combine(_logs[id].Directory, FileSnapshotStore.FileName(snapshot))));
+        }
 
         StartServer(4); // not a voter: an observer, whose empty log is below the leader's log start
-        await leader.AppendAsync([Encoding.UTF8.GetBytes("after the snapshot")]).WaitAsync(Patience);
+        await AppendOnLeader("after the snapshot");
         await AwaitCommitted(4, 1);
         Assert.Equal("state of 20 records", Encoding.UTF8.GetString(Assert.Single(_snapshotLoads[4]).Records.Single()));
         Assert.Equal(["after the snapshot"], Values(_commits[4]));
-        var info = await leader.DescribeQuorumAsync();
+        var info = await (await AwaitLeader()).DescribeQuorumAsync();
         Assert.Equal(4, Assert.Single(info.Observers).ReplicaId);
     }
 
