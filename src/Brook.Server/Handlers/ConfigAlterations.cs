@@ -67,9 +67,17 @@ internal static class ConfigAlterations
         var topics = changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeTopic).ToList();
         if (topics.Count > 0)
         {
-            var results = await controller.AlterTopicConfigsAsync(
-                topics.Select(c => new TopicConfigChange(c.Change.ResourceName, c.Change.Overrides)).ToList(), validateOnly, CancellationToken.None);
-            for (var i = 0; i < results.Count; i++) report(topics[i].Result, results[i].ErrorCode, results[i].ErrorMessage);
+            try
+            {
+                var results = await controller.AlterTopicConfigsAsync(
+                    topics.Select(c => new TopicConfigChange(c.Change.ResourceName, c.Change.Overrides)).ToList(), validateOnly, CancellationToken.None);
+                for (var i = 0; i < results.Count; i++) report(topics[i].Result, results[i].ErrorCode, results[i].ErrorMessage);
+            }
+            catch (KafkaException e)
+            {
+                // No controller answered in time (REQUEST_TIMED_OUT): every topic change reports it, and the client retries.
+                foreach (var (result, _) in topics) report(result, e.Code, e.Message);
+            }
         }
         foreach (var (result, change) in changes.Where(c => c.Change.ResourceType == DescribeConfigsRequest.ResourceTypeBroker))
         {
@@ -79,9 +87,16 @@ internal static class ConfigAlterations
                 report(result, scopeProblem.Code, scopeProblem.Message);
                 continue;
             }
-            var (error, message) = await controller.AlterBrokerConfigsAsync(change.ResourceName, change.Overrides,
-                BrokerConfigDefs.ValidateDynamic, validateOnly, CancellationToken.None);
-            report(result, error, message);
+            try
+            {
+                var (error, message) = await controller.AlterBrokerConfigsAsync(change.ResourceName, change.Overrides,
+                    BrokerConfigDefs.ValidateDynamic, validateOnly, CancellationToken.None);
+                report(result, error, message);
+            }
+            catch (KafkaException e)
+            {
+                report(result, e.Code, e.Message);
+            }
         }
     }
 }

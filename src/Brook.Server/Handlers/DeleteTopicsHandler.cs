@@ -8,7 +8,7 @@ using Brook.Server.Api;
 namespace Brook.Server.Handlers;
 
 /// <summary>DeleteTopics v1-6 (v0 removed in Kafka 4). v6 may name topics by id. delete.topic.enable=false refuses with TOPIC_DELETION_DISABLED.</summary>
-public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerConfig config) : ApiHandler<DeleteTopicsRequest>
+public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerConfig config, TimeProvider time) : ApiHandler<DeleteTopicsRequest>
 {
     /// <summary>Also on the controller listener: brokers forward this change to the active controller.</summary>
     public override ListenerScope Listeners => ListenerScope.Both;
@@ -31,7 +31,8 @@ public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerCon
             return response;
         }
         var targets = request.Topics.Select(t => (t.Name, t.TopicId.IsZero ? (Uuid?)null : t.TopicId)).ToList();
-        var results = await controller.DeleteTopicsAsync(targets, CancellationToken.None);
+        using var deadline = new RequestDeadline(context, request.TimeoutMs, time);
+        var results = await deadline.RunAsync(ct => controller.DeleteTopicsAsync(targets, ct), "DeleteTopics");
         foreach (var r in results)
             response.Responses.Add(new DeleteTopicsResponse.DeletableTopicResult
             {
@@ -42,4 +43,10 @@ public sealed class DeleteTopicsHandler(IControllerChannel controller, BrokerCon
             });
         return response;
     }
+
+    /// <summary>Every topic gets the error (REQUEST_TIMED_OUT when no controller answered in time).</summary>
+    protected override IMessage? ErrorResponse(DeleteTopicsRequest request, ErrorCode error) => new DeleteTopicsResponse
+    {
+        Responses = [.. request.Topics.Select(t => new DeleteTopicsResponse.DeletableTopicResult { Name = t.Name, TopicId = t.TopicId, ErrorCode = (short)error })],
+    };
 }
