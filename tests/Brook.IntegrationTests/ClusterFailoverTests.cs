@@ -42,6 +42,9 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>The partitions of the topic the SIGKILL and SIGTERM tests stream to.</summary>
+    private const int StreamPartitions = 3;
+
     /// <summary>How long a leader may be gone before producing resumes: the session timeout plus the check's period, the election write and the client's metadata refresh.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromMilliseconds(FailoverClusterFixture.SessionTimeoutMs) + TimeSpan.FromSeconds(5);
 
@@ -63,14 +66,14 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     {
         await EnsureAllNodesUpAsync();
         var topic = KafkaTestClient.UniqueTopic("kill");
-        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        await CreateTopicAsync(topic, partitions: StreamPartitions, minIsr: 2);
         var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
         var tp = new TopicPartition(topic, partition);
         var ledger = new AcknowledgedRecordLedger();
         try
         {
             TimeSpan killedAt;
-            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, StreamPartitions).ToList()))
             {
                 stream.Start();
                 await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going", Patience);
@@ -87,11 +90,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             Assert.True(after.LeaderId >= 0, "no new leader");
             Assert.True(after.LeaderEpoch > epochBefore, $"leader epoch {after.LeaderEpoch} is not above {epochBefore}");
 
-            var stall = ReportStall(ledger, tp, killedAt);
-            Assert.True(stall <= StallLimit, $"produce to {tp} stalled {stall.TotalMilliseconds:0} ms (limit {StallLimit.TotalMilliseconds:0} ms)");
-            ledger.AssertOnlyRetriableFailures();
-            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
-            AssertSendOrder(log);
+            await VerifyStreamAfterFaultAsync(ledger, tp, killedAt, victim, StallLimit);
         }
         finally
         {
@@ -104,7 +103,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     {
         await EnsureAllNodesUpAsync();
         var topic = KafkaTestClient.UniqueTopic("term");
-        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        await CreateTopicAsync(topic, partitions: StreamPartitions, minIsr: 2);
         var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
         var tp = new TopicPartition(topic, partition);
         var led = (await TopicAsync(topic)).Partitions.Where(p => p.LeaderId == victim.NodeId).ToDictionary(p => p.PartitionIndex, p => p.LeaderEpoch);
@@ -113,7 +112,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         {
             TimeSpan stoppedAt;
             Dictionary<int, int> logStarts;
-            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, StreamPartitions).ToList()))
             {
                 stream.Start();
                 await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going", Patience);
@@ -140,10 +139,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
                 Assert.Equal(0, await stream.StopAsync(Patience));
             }
             Assert.DoesNotContain($"Fenced broker {victim.NodeId}: no heartbeat", string.Concat(_cluster.Nodes.Select(n => n.Process.LogSince(logStarts[n.NodeId]))));
-            ReportStall(ledger, tp, stoppedAt);
-            ledger.AssertOnlyRetriableFailures();
-            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
-            AssertSendOrder(log);
+            await VerifyStreamAfterFaultAsync(ledger, tp, stoppedAt, victim);
         }
         finally
         {
@@ -577,6 +573,21 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         config.RequestTimeoutMs = 5000;
         config.LingerMs = 2;
         return config;
+    }
+
+    /// <summary>
+    /// The tail of both leader-fault tests: the stall on <paramref name="tp"/> (at most <paramref name="stallLimit"/>, when
+    /// given), only retriable delivery failures, and every acknowledged record read back from the survivors of
+    /// <paramref name="victim"/> in send order.
+    /// </summary>
+    private async Task VerifyStreamAfterFaultAsync(AcknowledgedRecordLedger ledger, TopicPartition tp, TimeSpan faultAt, ClusterNode victim, TimeSpan? stallLimit = null)
+    {
+        var stall = ReportStall(ledger, tp, faultAt);
+        if (stallLimit is { } limit)
+            Assert.True(stall <= limit, $"produce to {tp} stalled {stall.TotalMilliseconds:0} ms (limit {limit.TotalMilliseconds:0} ms)");
+        ledger.AssertOnlyRetriableFailures();
+        var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(tp.Topic, StreamPartitions));
+        AssertSendOrder(log);
     }
 
     /// <summary>Prints (for the issue note) and returns the gap between the last ack on <paramref name="tp"/> before <paramref name="faultAt"/> and the first after.</summary>
