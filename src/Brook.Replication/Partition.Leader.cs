@@ -29,7 +29,11 @@ public sealed partial class Partition
             if (fetchOffset >= logEnd) progress.LastCaughtUpMs = nowMs;
             else if (progress.LastFetchMs >= 0 && fetchOffset >= progress.LeaderEndAtLastFetch) progress.LastCaughtUpMs = Math.Max(progress.LastCaughtUpMs, progress.LastFetchMs);
             progress.LogEndOffset = Math.Min(fetchOffset, logEnd);
-            if (logStartOffset >= 0) progress.LogStartOffset = logStartOffset;
+            if (logStartOffset >= 0 && logStartOffset != progress.LogStartOffset)
+            {
+                progress.LogStartOffset = logStartOffset;
+                LowWatermarkMoved.Pulse();
+            }
             progress.LastFetchMs = nowMs;
             progress.LeaderEndAtLastFetch = logEnd;
             MaybeAdvanceHighWatermark();
@@ -47,32 +51,6 @@ public sealed partial class Partition
         get
         {
             lock (_stateLock) return _state.LeaderId == _localId && _highWatermark < _leaderEpochStartOffset;
-        }
-    }
-
-    /// <summary>
-    /// Leader only: the lowest log start offset of this replica and every other ISR member as their fetches reported it
-    /// (Kafka's low watermark; -1 while an ISR member has not reported one, or when this broker does not lead). A
-    /// DeleteRecords is complete once it reaches the requested offset: then no replica that could become leader still
-    /// serves the deleted records.
-    /// </summary>
-    public long LowWatermark
-    {
-        get
-        {
-            lock (_stateLock)
-            {
-                var state = _state;
-                if (state.LeaderId != _localId) return -1;
-                var low = Log.LogStartOffset;
-                foreach (var replica in state.Isr)
-                {
-                    if (replica == _localId) continue;
-                    var start = _followers.TryGetValue(replica, out var p) ? p.LogStartOffset : -1;
-                    low = Math.Min(low, start);
-                }
-                return low;
-            }
         }
     }
 

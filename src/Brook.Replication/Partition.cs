@@ -52,6 +52,12 @@ public sealed partial class Partition : IDisposable
     /// <summary>Fires whenever the leader's log end moves (wakes followers' long-polling replica fetches).</summary>
     public AsyncSignal LogEndMoved { get; } = new();
 
+    /// <summary>
+    /// Fires whenever the <see cref="LowWatermark"/> may have moved: this replica's log start, an in-sync follower's
+    /// reported log start, the ISR or the leadership changed (wakes DeleteRecords waiting for the followers).
+    /// </summary>
+    public AsyncSignal LowWatermarkMoved { get; } = new();
+
     /// <summary>Records below this offset are committed: on every in-sync replica, readable by consumers.</summary>
     public long HighWatermark => Volatile.Read(ref _highWatermark);
 
@@ -95,8 +101,9 @@ public sealed partial class Partition : IDisposable
                 if (_highWatermark > Log.LogEndOffset) Volatile.Write(ref _highWatermark, Log.LogEndOffset);
             }
         }
-        // Wakes acks=all waiters and long polls so they notice a lost leadership or a changed ISR.
+        // Wakes acks=all waiters, long polls and DeleteRecords so they notice a lost leadership or a changed ISR.
         HighWatermarkMoved.Pulse();
+        LowWatermarkMoved.Pulse();
     }
 
     /// <summary>

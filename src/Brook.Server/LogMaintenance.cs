@@ -59,7 +59,7 @@ public sealed class LogMaintenance(ReplicaManager replicas, DynamicBrokerConfig 
             try
             {
                 // The log reports what it deleted itself.
-                partition.Log.ApplyRetention(nowMs, partition.HighWatermark);
+                partition.ApplyRetention(nowMs);
                 var expired = partition.Log.ExpireProducers(nowMs, brokerConfig.Current.ProducerIdExpirationMs);
                 if (expired > 0) logger.LogInformation("Forgot {Count} producer ids of {Partition} idle for over producer.id.expiration.ms", expired, partition.Id);
             }

@@ -42,6 +42,9 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>The partitions of the topic the SIGKILL and SIGTERM tests stream to.</summary>
+    private const int StreamPartitions = 3;
+
     /// <summary>How long a leader may be gone before producing resumes: the session timeout plus the check's period, the election write and the client's metadata refresh.</summary>
     private static readonly TimeSpan StallLimit = TimeSpan.FromMilliseconds(FailoverClusterFixture.SessionTimeoutMs) + TimeSpan.FromSeconds(5);
 
@@ -63,21 +66,21 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     {
         await EnsureAllNodesUpAsync();
         var topic = KafkaTestClient.UniqueTopic("kill");
-        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        await CreateTopicAsync(topic, partitions: StreamPartitions, minIsr: 2);
         var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
         var tp = new TopicPartition(topic, partition);
         var ledger = new AcknowledgedRecordLedger();
         try
         {
             TimeSpan killedAt;
-            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, StreamPartitions).ToList()))
             {
                 stream.Start();
-                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going");
+                await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going", Patience);
                 killedAt = ledger.Now;
                 victim.Kill();
                 _output.WriteLine($"SIGKILL to node {victim.NodeId}, leader of {tp} in epoch {epochBefore}, after {ledger.AcknowledgedOn(tp).Count} acks there");
-                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > killedAt) >= 300,
+                await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > killedAt) >= 300,
                     $"producing to {tp} did not resume after its leader died", TimeSpan.FromSeconds(60));
                 Assert.Equal(0, await stream.StopAsync(Patience));
             }
@@ -87,11 +90,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             Assert.True(after.LeaderId >= 0, "no new leader");
             Assert.True(after.LeaderEpoch > epochBefore, $"leader epoch {after.LeaderEpoch} is not above {epochBefore}");
 
-            var stall = ReportStall(ledger, tp, killedAt);
-            Assert.True(stall <= StallLimit, $"produce to {tp} stalled {stall.TotalMilliseconds:0} ms (limit {StallLimit.TotalMilliseconds:0} ms)");
-            ledger.AssertOnlyRetriableFailures();
-            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
-            AssertSendOrder(log);
+            await VerifyStreamAfterFaultAsync(ledger, tp, killedAt, victim, StallLimit);
         }
         finally
         {
@@ -104,7 +103,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     {
         await EnsureAllNodesUpAsync();
         var topic = KafkaTestClient.UniqueTopic("term");
-        await CreateTopicAsync(topic, partitions: 3, minIsr: 2);
+        await CreateTopicAsync(topic, partitions: StreamPartitions, minIsr: 2);
         var (victim, partition, epochBefore) = await PickLeaderAsync(topic);
         var tp = new TopicPartition(topic, partition);
         var led = (await TopicAsync(topic)).Partitions.Where(p => p.LeaderId == victim.NodeId).ToDictionary(p => p.PartitionIndex, p => p.LeaderEpoch);
@@ -113,10 +112,10 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         {
             TimeSpan stoppedAt;
             Dictionary<int, int> logStarts;
-            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, 3).ToList()))
+            await using (var stream = new NumberedStreamProducer(IdempotentConfig(), ledger, KafkaTestClient.Partitions(topic, StreamPartitions).ToList()))
             {
                 stream.Start();
-                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going");
+                await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count >= 300, "the stream did not get going", Patience);
                 stoppedAt = ledger.Now;
                 // Logs are kept across restarts: only what the nodes write from now on speaks of this shutdown.
                 logStarts = _cluster.Nodes.ToDictionary(n => n.NodeId, n => n.Process.LogLength);
@@ -135,15 +134,12 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
                         $"{topic}-{index} right after the exit: leader {p.LeaderId} epoch {p.LeaderEpoch} (was node {victim.NodeId} in epoch {epoch})");
                 }
 
-                await EventuallyAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > stoppedAt) >= 300,
+                await Eventually.HoldsAsync(() => ledger.AcknowledgedOn(tp).Count(a => a.At > stoppedAt) >= 300,
                     $"producing to {tp} did not resume after its leader stopped", TimeSpan.FromSeconds(60));
                 Assert.Equal(0, await stream.StopAsync(Patience));
             }
             Assert.DoesNotContain($"Fenced broker {victim.NodeId}: no heartbeat", string.Concat(_cluster.Nodes.Select(n => n.Process.LogSince(logStarts[n.NodeId]))));
-            ReportStall(ledger, tp, stoppedAt);
-            ledger.AssertOnlyRetriableFailures();
-            var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(topic, 3));
-            AssertSendOrder(log);
+            await VerifyStreamAfterFaultAsync(ledger, tp, stoppedAt, victim);
         }
         finally
         {
@@ -209,7 +205,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         try
         {
             MetadataResponse.MetadataResponsePartition? after = null;
-            await EventuallyAsync(async () => (after = (await TopicAsync(_cluster, topic, followers[0])).Partitions[0]) is { LeaderId: >= 0 } p
+            await Eventually.HoldsAsync(async () => (after = (await TopicAsync(_cluster, topic, followers[0])).Partitions[0]) is { LeaderId: >= 0 } p
                     && p.LeaderId != leader.NodeId && p.LeaderEpoch > epoch,
                 $"no follower took over {tp} from the dead leader {leader.NodeId}", TimeSpan.FromSeconds(45));
             _output.WriteLine($"{tp}: node {after!.LeaderId} leads in epoch {after.LeaderEpoch} (was node {leader.NodeId} in epoch {epoch})");
@@ -266,7 +262,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
 
             // The old leader comes back, truncates its divergent tail and holds what the others hold.
             await leader.RestartAsync();
-            await EventuallyAsync(async () => (await TopicAsync(_cluster, topic, followers[0])).Partitions[0].IsrNodes.Contains(leader.NodeId),
+            await Eventually.HoldsAsync(async () => (await TopicAsync(_cluster, topic, followers[0])).Partitions[0].IsrNodes.Contains(leader.NodeId),
                 $"node {leader.NodeId} did not rejoin the ISR of {tp}", TimeSpan.FromSeconds(45));
             Assert.Contains($"{topic}-0 diverges from leader", leader.Log);
             var log = await committed.VerifyReadBackAsync(leader.BootstrapServers, [tp]);
@@ -302,8 +298,8 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(40)));
             await first.RestartAsync();
             await EnsureAllNodesUpAsync();
-            await EventuallyAsync(async () => (await TopicAsync(topic, outsider)).Partitions[0] is { LeaderId: >= 0, LeaderEpoch: >= 1, IsrNodes.Count: 2 },
-                $"{topic} did not get a new leader epoch and a full ISR back");
+            await Eventually.HoldsAsync(async () => (await TopicAsync(topic, outsider)).Partitions[0] is { LeaderId: >= 0, LeaderEpoch: >= 1, IsrNodes.Count: 2 },
+                $"{topic} did not get a new leader epoch and a full ISR back", Patience);
         }
         finally
         {
@@ -314,12 +310,12 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         var (leader, epoch) = (_cluster.Node(p.LeaderId), p.LeaderEpoch);
         var follower = _cluster.Node(p.LeaderId == ids[0] ? ids[1] : ids[0]);
         // Every node must know the new epoch before it is asked about it.
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             foreach (var node in _cluster.Nodes)
                 if ((await TopicAsync(topic, node)).Partitions[0].LeaderEpoch != epoch) return false;
             return true;
-        }, $"not every node knows leader epoch {epoch} of {topic}");
+        }, $"not every node knows leader epoch {epoch} of {topic}", Patience);
 
         FetchRequest Fetch(int currentLeaderEpoch) => new()
         {
@@ -411,12 +407,12 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             foreach (var ledger in ledgers.Values) Assert.Empty(ledger.Failures);
         }
         async Task WaitForIsrAsync(IReadOnlyCollection<int> isr, string what) =>
-            await EventuallyAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 foreach (var topic in ledgers.Keys)
                     if (!(await TopicAsync(cluster, topic, second)).Partitions[0].IsrNodes.Order().SequenceEqual(isr.Order())) return false;
                 return true;
-            }, what);
+            }, what, Patience);
 
         await ProduceAcknowledgedAsync(100); // on all three replicas
         var onFirst = sent;
@@ -426,7 +422,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         await ProduceAcknowledgedAsync(100); // on the leader and the second follower
         await cluster.CutClientListenerAsync(first, leader);
         await first.RestartAsync();
-        await EventuallyAsync(async () => (await BrokersAsync(cluster, second)).Contains(first.NodeId), $"node {first.NodeId} was not unfenced after its restart");
+        await Eventually.HoldsAsync(async () => (await BrokersAsync(cluster, second)).Contains(first.NodeId), $"node {first.NodeId} was not unfenced after its restart", Patience);
 
         await cluster.CutClientListenerAsync(second, leader);
         await WaitForIsrAsync([leader.NodeId], $"node {second.NodeId} did not leave the ISR once it could not fetch");
@@ -441,17 +437,17 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         lenientConfig.AutoOffsetReset = AutoOffsetReset.Latest;
         using var strict = new PollingConsumer(strictConfig, [uncleanPartition]);
         using var lenient = new PollingConsumer(lenientConfig, [uncleanPartition]);
-        await EventuallyAsync(() => strict.Records.Count >= sent && lenient.Records.Count >= sent, $"the consumers did not read all {sent} records of {unclean}");
+        await Eventually.HoldsAsync(() => strict.Records.Count >= sent && lenient.Records.Count >= sent, $"the consumers did not read all {sent} records of {unclean}", Patience);
 
         var epochs = new Dictionary<string, int>();
         foreach (var topic in ledgers.Keys) epochs[topic] = (await TopicAsync(cluster, topic, second)).Partitions[0].LeaderEpoch;
         leader.Kill();
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             foreach (var topic in ledgers.Keys)
                 if ((await TopicAsync(cluster, topic, second)).Partitions[0] is not { LeaderId: -1 } p) return false;
             return true;
-        }, $"the partitions did not go offline once their last ISR member {leader.NodeId} was gone");
+        }, $"the partitions did not go offline once their last ISR member {leader.NodeId} was gone", Patience);
         cluster.HealAll(); // the followers could fetch now, but there is nobody to fetch from
         foreach (var topic in ledgers.Keys)
         {
@@ -493,8 +489,8 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             });
         }
         MetadataResponse.MetadataResponsePartition? elected = null;
-        await EventuallyAsync(async () => (elected = (await TopicAsync(cluster, unclean, second)).Partitions[0]).LeaderId >= 0,
-            $"no leader was elected for {unclean} after unclean.leader.election.enable=true");
+        await Eventually.HoldsAsync(async () => (elected = (await TopicAsync(cluster, unclean, second)).Partitions[0]).LeaderId >= 0,
+            $"no leader was elected for {unclean} after unclean.leader.election.enable=true", Patience);
         Assert.Equal(first.NodeId, elected!.LeaderId); // the first live replica in replica order
         Assert.True(elected.LeaderEpoch > epochs[unclean]);
         Assert.Equal([first.NodeId], elected.IsrNodes);
@@ -516,20 +512,20 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         }
         // librdkafka (rd_kafka_toppar_handle_OffsetForLeaderEpoch) resets to INVALID under auto.offset.reset=error, and
         // the reset surfaces as ERR__AUTO_OFFSET_RESET whose reason names the truncation (ERR__LOG_TRUNCATION).
-        await EventuallyAsync(() => strict.Errors.Any(e => e.Code == ErrorCode.Local_AutoOffsetReset
+        await Eventually.HoldsAsync(() => strict.Errors.Any(e => e.Code == ErrorCode.Local_AutoOffsetReset
                 && e.Reason.Contains($"Partition log truncation detected at offset {sent} (leader epoch {epochs[unclean]}): broker end offset is {onFirst}", StringComparison.Ordinal)),
-            $"the auto.offset.reset=error consumer reported no log truncation (errors: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))})");
+            $"the auto.offset.reset=error consumer reported no log truncation (errors: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))})", Patience);
         _output.WriteLine($"auto.offset.reset=error consumer: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))}");
         Assert.DoesNotContain(strict.Records, r => r.Value.StartsWith("new-", StringComparison.Ordinal));
-        await EventuallyAsync(() => lenient.Records.Any(r => r.Value == "new-0"), "the auto.offset.reset=latest consumer did not go on after the truncation");
+        await Eventually.HoldsAsync(() => lenient.Records.Any(r => r.Value == "new-0"), "the auto.offset.reset=latest consumer did not go on after the truncation", Patience);
         var resumed = lenient.Records.First(r => r.Value == "new-0");
         Assert.Equal((long)onFirst, resumed.Offset);
         Assert.Equal(elected.LeaderEpoch, resumed.LeaderEpoch);
 
         // The last ISR member returns: it leads again and nothing acknowledged is lost.
         await leader.RestartAsync();
-        await EventuallyAsync(async () => (await TopicAsync(cluster, clean, second)).Partitions[0].LeaderId == leader.NodeId,
-            $"node {leader.NodeId} did not lead {clean} again after its return");
+        await Eventually.HoldsAsync(async () => (await TopicAsync(cluster, clean, second)).Partitions[0].LeaderId == leader.NodeId,
+            $"node {leader.NodeId} did not lead {clean} again after its return", Patience);
         Assert.Empty(ledgers[clean].Failures);
         Assert.Equal(sent, ledgers[clean].AcknowledgedCount);
         await ledgers[clean].VerifyReadBackAsync(cluster.BootstrapServers, KafkaTestClient.Partitions(clean, 1));
@@ -577,6 +573,21 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         config.RequestTimeoutMs = 5000;
         config.LingerMs = 2;
         return config;
+    }
+
+    /// <summary>
+    /// The tail of both leader-fault tests: the stall on <paramref name="tp"/> (at most <paramref name="stallLimit"/>, when
+    /// given), only retriable delivery failures, and every acknowledged record read back from the survivors of
+    /// <paramref name="victim"/> in send order.
+    /// </summary>
+    private async Task VerifyStreamAfterFaultAsync(AcknowledgedRecordLedger ledger, TopicPartition tp, TimeSpan faultAt, ClusterNode victim, TimeSpan? stallLimit = null)
+    {
+        var stall = ReportStall(ledger, tp, faultAt);
+        if (stallLimit is { } limit)
+            Assert.True(stall <= limit, $"produce to {tp} stalled {stall.TotalMilliseconds:0} ms (limit {limit.TotalMilliseconds:0} ms)");
+        ledger.AssertOnlyRetriableFailures();
+        var log = await ledger.VerifyReadBackAsync(SurvivorsOf(victim), KafkaTestClient.Partitions(tp.Topic, StreamPartitions));
+        AssertSendOrder(log);
     }
 
     /// <summary>Prints (for the issue note) and returns the gap between the last ack on <paramref name="tp"/> before <paramref name="faultAt"/> and the first after.</summary>
@@ -627,7 +638,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             ? new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 3, Configs = all }
             : new TopicSpecification { Name = topic, NumPartitions = assignment.Count, ReplicationFactor = -1, ReplicasAssignments = assignment.Select((r, i) => (i, r)).ToDictionary(x => x.i, x => x.r), Configs = all }]);
         // Every node applies the new partitions from the metadata log; wait until each one knows the leaders and full ISRs.
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             foreach (var node in cluster.Nodes)
             {
@@ -635,7 +646,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
                 if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < replicas)) return false;
             }
             return true;
-        }, $"{topic} did not reach every node");
+        }, $"{topic} did not reach every node", Patience);
     }
 
     /// <summary>Restarts any node a test left down and waits until every node lists all three brokers (all unfenced).</summary>
@@ -643,7 +654,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
     {
         foreach (var node in _cluster.Nodes.Where(n => n.IsPaused)) node.Resume();
         await Task.WhenAll(_cluster.Nodes.Where(n => !n.IsRunning).Select(n => n.RestartAsync()));
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             foreach (var node in _cluster.Nodes)
                 if ((await BrokersAsync(_cluster, node)).Count != _cluster.Nodes.Count) return false;
@@ -694,27 +705,5 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
             }
         }
         throw new InvalidOperationException("no active controller");
-    }
-
-    private static Task EventuallyAsync(Func<bool> condition, string failure, TimeSpan? within = null) =>
-        EventuallyAsync(() => Task.FromResult(condition()), failure, within);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure, TimeSpan? within = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var limit = within ?? Patience;
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or Brook.Client.KafkaConnectionException)
-            {
-                // A node that is starting, stopping or dead: ask again.
-            }
-            if (clock.Elapsed > limit) throw new TimeoutException($"{failure} within {limit.TotalSeconds:0} s");
-            await Task.Delay(100);
-        }
     }
 }

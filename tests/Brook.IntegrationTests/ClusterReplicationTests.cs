@@ -78,11 +78,11 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         for (var p = 0; p < 3; p++)
         {
             var partition = p;
-            await EventuallyAsync(() =>
+            await Eventually.HoldsAsync(() =>
             {
                 var logs = _cluster.Nodes.Select(n => SegmentBytes(n, topic, partition)).ToList();
                 return logs.All(l => l.Length > 0 && l.AsSpan().SequenceEqual(logs[0]));
-            }, $"the replicas of {topic}-{partition} did not converge");
+            }, $"the replicas of {topic}-{partition} did not converge", Patience);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         Assert.Equal(0, await old.StopAsync());
         try
         {
-            await EventuallyAsync(async () => (await LeaderOfAsync(topic, 0)).Leader is var l && l >= 0 && l != leader, "leadership did not move");
+            await Eventually.HoldsAsync(async () => (await LeaderOfAsync(topic, 0)).Leader is var l && l >= 0 && l != leader, "leadership did not move", Patience);
             var survivors = string.Join(',', _cluster.Nodes.Where(n => n.IsRunning).Select(n => n.BootstrapServers));
             using var consumer = KafkaTestClient.CreateConsumer(KafkaTestClient.ConsumerConfig(survivors));
             var marks = consumer.QueryWatermarkOffsets(tp, Patience);
@@ -176,7 +176,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         paused.Pause();
         try
         {
-            await EventuallyAsync(async () => !(await IsrOfAsync(topic, 0)).Contains(paused.NodeId),
+            await Eventually.HoldsAsync(async () => !(await IsrOfAsync(topic, 0)).Contains(paused.NodeId),
                 $"node {paused.NodeId} did not leave the ISR after replica.lag.time.max.ms", TimeSpan.FromMilliseconds(ReplicationClusterFixture.LagTimeMaxMs * 5));
             var refused = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(
                 () => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "refused"u8.ToArray() }));
@@ -187,7 +187,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
             paused.Resume();
         }
 
-        await EventuallyAsync(async () => (await IsrOfAsync(topic, 0)).Contains(paused.NodeId), $"node {paused.NodeId} did not rejoin the ISR");
+        await Eventually.HoldsAsync(async () => (await IsrOfAsync(topic, 0)).Contains(paused.NodeId), $"node {paused.NodeId} did not rejoin the ISR", Patience);
         var after = await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "after"u8.ToArray() });
         Assert.Equal(PersistenceStatus.Persisted, after.Status);
     }
@@ -202,11 +202,11 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         {
             var clock = Stopwatch.StartNew();
             (int Leader, int Epoch) next = (-1, -1);
-            await EventuallyAsync(async () =>
+            await Eventually.HoldsAsync(async () =>
             {
                 next = await QuorumLeaderAsync(exclude: controller);
                 return next.Leader >= 0 && next.Leader != controller && next.Epoch > epoch;
-            }, "no new active controller was elected");
+            }, "no new active controller was elected", Patience);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"election took {clock.Elapsed}");
 
             var survivors = string.Join(',', _cluster.Nodes.Where(n => n.NodeId != controller).Select(n => n.BootstrapServers));
@@ -220,11 +220,11 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
             await victim.RestartAsync();
         }
         // The old controller comes back as a follower of the new epoch.
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var info = await DescribeQuorumAsync(victim);
             return info is { } p && p.LeaderId != controller && p.LeaderEpoch > epoch;
-        }, "the restarted controller did not rejoin the quorum");
+        }, "the restarted controller did not rejoin the quorum", Patience);
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
     public async Task DescribeClusterOnAControllerListenerNamesTheActiveControllerAndTheVoters()
     {
         var leader = -1;
-        await EventuallyAsync(async () => (leader = (await QuorumLeaderAsync()).Leader) >= 1, "no quorum leader");
+        await Eventually.HoldsAsync(async () => (leader = (await QuorumLeaderAsync()).Leader) >= 1, "no quorum leader", Patience);
         foreach (var node in _cluster.Nodes)
         {
             using var controller = await node.ConnectAsync(ClusterListener.Controller);
@@ -338,7 +338,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         }]);
         await KafkaTestClient.WaitForTopicAsync(admin, topic, partitions);
         // Every node applies the new partitions from the metadata log; wait until each one knows its leader.
-        await EventuallyAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             foreach (var node in _cluster.Nodes)
             {
@@ -349,7 +349,7 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
                 if (t.ErrorCode != 0 || t.Partitions.Count != partitions || t.Partitions.Any(p => p.LeaderId < 0 || p.IsrNodes.Count < 3)) return false;
             }
             return true;
-        }, $"{topic} did not reach every node");
+        }, $"{topic} did not reach every node", Patience);
     }
 
     private async Task<(int Leader, int Epoch)> LeaderOfAsync(string topic, int partition)
@@ -407,27 +407,5 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return bytes;
-    }
-
-    private static Task EventuallyAsync(Func<bool> condition, string failure, TimeSpan? within = null) =>
-        EventuallyAsync(() => Task.FromResult(condition()), failure, within);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure, TimeSpan? within = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var limit = within ?? Patience;
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                // A node that is starting or paused: ask again.
-            }
-            if (clock.Elapsed > limit) throw new TimeoutException($"{failure} within {limit.TotalSeconds:0} s");
-            await Task.Delay(200);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Brook.IntegrationTests.Infrastructure;
 using Brook.Protocol.Messages;
 using Confluent.Kafka;
@@ -43,12 +42,12 @@ public sealed class ClusterSnapshotTests(ITestOutputHelper output)
                 Configs = new() { ["retention.ms"] = "123456789" },
             }));
         }
-        await EventuallyAsync(() => others.All(n => n.Log.Contains("created snapshot")), "the running voters wrote no snapshot");
+        await Eventually.HoldsAsync(() => others.All(n => n.Log.Contains("created snapshot")), "the running voters wrote no snapshot", Patience);
         var expected = await TopicIdsAsync(others[0], topics);
 
         await lagging.RestartAsync();
-        await EventuallyAsync(async () => (await TopicIdsAsync(lagging, topics)).SequenceEqual(expected),
-            "the restarted node does not serve the topics created while it was down");
+        await Eventually.HoldsAsync(async () => (await TopicIdsAsync(lagging, topics)).SequenceEqual(expected),
+            "the restarted node does not serve the topics created while it was down", Patience);
         Assert.Contains("fetching snapshot", lagging.Log);
         Assert.Contains("installed snapshot", lagging.Log);
         Assert.Contains("Loaded the metadata snapshot", lagging.Log);
@@ -58,8 +57,8 @@ public sealed class ClusterSnapshotTests(ITestOutputHelper output)
         var killed = others[0];
         killed.Kill();
         await killed.RestartAsync();
-        await EventuallyAsync(async () => (await TopicIdsAsync(killed, topics)).SequenceEqual(expected),
-            "the killed node lost topics after restarting from its snapshot");
+        await Eventually.HoldsAsync(async () => (await TopicIdsAsync(killed, topics)).SequenceEqual(expected),
+            "the killed node lost topics after restarting from its snapshot", Patience);
         Assert.Contains("Loaded the metadata snapshot", killed.Log[killed.Log.LastIndexOf("killed with SIGKILL", StringComparison.Ordinal)..]);
 
         // The cluster still works end to end after all that.
@@ -83,25 +82,5 @@ public sealed class ClusterSnapshotTests(ITestOutputHelper output)
             Resources = [new() { ResourceType = 2, ResourceName = topic, ConfigurationKeys = [key] }],
         }, 4);
         return Assert.Single(described.Results).Configs.SingleOrDefault(c => c.Name == key)?.Value;
-    }
-
-    private static Task EventuallyAsync(Func<bool> condition, string failure) => EventuallyAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                // A node still starting: ask again.
-            }
-            if (clock.Elapsed > Patience) Assert.Fail($"{failure} after {Patience.TotalSeconds:0} s");
-            await Task.Delay(200);
-        }
     }
 }

@@ -120,6 +120,59 @@ public sealed class PartitionReplicationTests : IDisposable
         Assert.Equal(-1, p.LowWatermark);
     }
 
+    /// <summary>A leader of ISR [Local, 2] holding five records, whose follower reported log start 0, after DeleteRecords to 4.</summary>
+    private Partition LeaderAfterDeleteRecords()
+    {
+        var p = NewPartition();
+        p.ApplyState(Leader(0, Local, 2));
+        p.AppendAsLeader(Batch(5));
+        p.RecordFollowerFetch(2, 5, _time.GetUtcNow().ToUnixTimeMilliseconds(), logStartOffset: 0);
+        Assert.Equal(ErrorCode.None, p.DeleteRecordsBefore(4).Error);
+        return p;
+    }
+
+    [Fact]
+    public async Task The_low_watermark_wait_completes_when_a_follower_fetch_moves_it()
+    {
+        var p = LeaderAfterDeleteRecords();
+        var wait = p.WaitForLowWatermarkAsync(4, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.False(wait.IsCompleted);
+
+        // A fetch that reports a log start short of the target wakes the wait, which goes back to sleep.
+        p.RecordFollowerFetch(2, 5, _time.GetUtcNow().ToUnixTimeMilliseconds(), logStartOffset: 2);
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+
+        // No clock moves: the fetch itself, not a poll, completes it (the real-time bound only keeps a failure short).
+        p.RecordFollowerFetch(2, 5, _time.GetUtcNow().ToUnixTimeMilliseconds(), logStartOffset: 4);
+        Assert.Equal((ErrorCode.None, 4L), await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task The_low_watermark_wait_times_out_while_a_follower_has_not_followed()
+    {
+        var p = LeaderAfterDeleteRecords();
+        var wait = p.WaitForLowWatermarkAsync(4, TimeSpan.FromSeconds(30), CancellationToken.None);
+        p.RecordFollowerFetch(2, 5, _time.GetUtcNow().ToUnixTimeMilliseconds(), logStartOffset: 2);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((ErrorCode.RequestTimedOut, -1L), await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task The_low_watermark_wait_ends_when_leadership_moves_away()
+    {
+        var p = LeaderAfterDeleteRecords();
+        var wait = p.WaitForLowWatermarkAsync(4, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.False(wait.IsCompleted);
+
+        p.ApplyState(new PartitionState(2, 1, 1, [Local, 2, 3], [Local, 2]));
+        Assert.Equal((ErrorCode.NotLeaderOrFollower, -1L), await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public void A_follower_follows_the_leaders_log_start_up_to_its_high_watermark()
     {
