@@ -16,7 +16,7 @@ internal sealed class InFlightRequest(PooledBufferWriter frame, ApiKey apiKey, s
     private const int Sent = 1;
     private const int Abandoned = 2;
 
-    private readonly TaskCompletionSource<byte[]> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ResponseFrame> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PooledBufferWriter? _frame = frame;
     private int _state = Queued;
     private int _retired;
@@ -31,7 +31,7 @@ internal sealed class InFlightRequest(PooledBufferWriter frame, ApiKey apiKey, s
     public int CorrelationId { get; set; }
 
     /// <summary>The response frame (without size prefix); empty for a request without response.</summary>
-    public Task<byte[]> Response => _response.Task;
+    public Task<ResponseFrame> Response => _response.Task;
 
     /// <summary>The encoded frame; only the writer loop touches it after the request is queued.</summary>
     public PooledBufferWriter Frame => _frame ?? throw new InvalidOperationException("the frame was already released");
@@ -46,7 +46,11 @@ internal sealed class InFlightRequest(PooledBufferWriter frame, ApiKey apiKey, s
     /// <summary>True the first time: the caller then returns the request's in-flight slot.</summary>
     public bool TryRetire() => Interlocked.Exchange(ref _retired, 1) == 0;
 
-    public void Complete(byte[] frame) => _response.TrySetResult(frame);
+    /// <summary>Completes with the response; a frame nobody will read (the caller already failed) goes back to the pool.</summary>
+    public void Complete(ResponseFrame frame)
+    {
+        if (!_response.TrySetResult(frame)) frame.Release();
+    }
 
     public void Fail(Exception error) => _response.TrySetException(error);
 }

@@ -166,7 +166,29 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
         if (request is ProduceRequest { Acks: 0 })
             throw new ArgumentException("Produce with acks=0 gets no response: send it with SendWithoutResponseAsync", nameof(request));
         var frame = await SendFrameAsync(request, TRequest.Api, version, expectsResponse: true, timeout, ct);
-        return RequestCodec.Decode<TResponse>(frame, TRequest.Api, version);
+        // The message keeps slices of the frame for its byte fields, so a rented frame is simply never returned here.
+        return RequestCodec.Decode<TResponse>(frame.Memory, TRequest.Api, version);
+    }
+
+    /// <summary>
+    /// As <see cref="SendAsync{TRequest,TResponse}(TRequest,short,TimeSpan,CancellationToken)"/>, but a large response
+    /// stays in a pooled buffer until the returned lease is disposed: the caller must be done with the response's
+    /// record sets by then.
+    /// </summary>
+    public async Task<LeasedResponse<TResponse>> SendLeasedAsync<TRequest, TResponse>(TRequest request, short version, TimeSpan timeout, CancellationToken ct = default)
+        where TRequest : IRequestMessage
+        where TResponse : IMessage, new()
+    {
+        var frame = await SendFrameAsync(request, TRequest.Api, version, expectsResponse: true, timeout, ct);
+        try
+        {
+            return new LeasedResponse<TResponse>(RequestCodec.Decode<TResponse>(frame.Memory, TRequest.Api, version), frame);
+        }
+        catch
+        {
+            frame.Release();
+            throw;
+        }
     }
 
     /// <summary>
@@ -186,7 +208,7 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
         await Task.WhenAll(_readLoop, _writeLoop);
     }
 
-    private async Task<byte[]> SendFrameAsync(IMessage request, ApiDescriptor api, short version, bool expectsResponse, TimeSpan timeout, CancellationToken ct)
+    private async Task<ResponseFrame> SendFrameAsync(IMessage request, ApiDescriptor api, short version, bool expectsResponse, TimeSpan timeout, CancellationToken ct)
     {
         if (!api.Supports(version))
             throw new ArgumentOutOfRangeException(nameof(version), $"{api.Key} v{version} is outside our codec's v{api.MinVersion}-{api.MaxVersion}");
@@ -275,10 +297,10 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
         _closed.TrySetResult();
     }
 
-    private void Retire(InFlightRequest entry, Exception? error = null, byte[]? response = null)
+    private void Retire(InFlightRequest entry, Exception? error = null, ResponseFrame? response = null)
     {
         if (error is not null) entry.Fail(error);
-        else entry.Complete(response ?? []);
+        else entry.Complete(response ?? ResponseFrame.Empty);
         if (entry.TryRetire()) _slots.Release();
     }
 
@@ -347,7 +369,7 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
     private async Task ReadLoopAsync()
     {
         Exception reason;
-        byte[]? frame = null;
+        ResponseFrame? frame = null;
         var filled = 0;
         try
         {
@@ -365,16 +387,18 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
                         if (size < 4 || size > _options.MaxResponseBytes)
                             throw new KafkaConnectionException(
                                 $"response size {size} from {RemoteEndPoint} is outside 4..{_options.MaxResponseBytes} bytes");
-                        frame = GC.AllocateUninitializedArray<byte>(size);
+                        frame = ResponseFrame.Allocate(size);
                         filled = 0;
                         buffer = buffer.Slice(4);
                     }
-                    var take = (int)Math.Min(frame.Length - filled, buffer.Length);
-                    buffer.Slice(0, take).CopyTo(frame.AsSpan(filled));
+                    var current = frame.Value;
+                    var take = (int)Math.Min(current.Length - filled, buffer.Length);
+                    buffer.Slice(0, take).CopyTo(current.Buffer.AsSpan(filled));
                     filled += take;
                     buffer = buffer.Slice(take);
-                    if (filled < frame.Length) break;
-                    Deliver(frame);
+                    if (filled < current.Length) break;
+                    frame = null;
+                    Deliver(current);
                     frame = null;
                 }
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -382,7 +406,7 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
                 {
                     reason = new KafkaConnectionException(frame is null
                         ? $"{RemoteEndPoint} closed the connection"
-                        : $"{RemoteEndPoint} closed the connection after {filled} of {frame.Length} bytes of a response");
+                        : $"{RemoteEndPoint} closed the connection after {filled} of {frame.Value.Length} bytes of a response");
                     break;
                 }
             }
@@ -395,9 +419,9 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
         await _input.CompleteAsync();
     }
 
-    private void Deliver(byte[] frame)
+    private void Deliver(ResponseFrame frame)
     {
-        var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame);
+        var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Buffer);
         if (!_awaitingResponse.TryDequeue(out var entry))
             throw new KafkaConnectionException($"{RemoteEndPoint} sent a response (correlation id {correlationId}) to no request");
         if (entry.CorrelationId != correlationId)
@@ -405,6 +429,7 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
             var error = new KafkaConnectionException(
                 $"{RemoteEndPoint} answered correlation id {correlationId} where {entry.ApiKey} v{entry.Version} (correlation id {entry.CorrelationId}) was next");
             Retire(entry, error);
+            frame.Release();
             throw error;
         }
         Retire(entry, response: frame);
@@ -421,15 +446,15 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
     /// An ApiVersions response at the version sent, or the v0 body a peer answers when it does not know that version
     /// (KIP-511): the header is v0 in both cases, so only the body needs the fallback.
     /// </summary>
-    private static ApiVersionsResponse DecodeApiVersions(byte[] frame, short version)
+    private static ApiVersionsResponse DecodeApiVersions(ResponseFrame frame, short version)
     {
         try
         {
-            return RequestCodec.Decode<ApiVersionsResponse>(frame, ApiVersionsRequest.Api, version);
+            return RequestCodec.Decode<ApiVersionsResponse>(frame.Memory, ApiVersionsRequest.Api, version);
         }
         catch (ProtocolException) when (version > 0)
         {
-            var fallback = RequestCodec.Decode<ApiVersionsResponse>(frame, ApiVersionsRequest.Api, 0);
+            var fallback = RequestCodec.Decode<ApiVersionsResponse>(frame.Memory, ApiVersionsRequest.Api, 0);
             if (fallback.ErrorCode != (short)ErrorCode.UnsupportedVersion) throw;
             return fallback;
         }

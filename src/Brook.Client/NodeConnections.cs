@@ -120,6 +120,15 @@ public sealed class NodeConnections : IAsyncDisposable, IDisposable
         return await connection.SendAsync<TRequest, TResponse>(request, version, timeout, ct);
     }
 
+    /// <summary>As the timed <c>SendAsync</c>, with the response in a pooled buffer until the lease is disposed (<see cref="LeasedResponse{TResponse}"/>).</summary>
+    public async Task<LeasedResponse<TResponse>> SendLeasedAsync<TRequest, TResponse>(int nodeId, TRequest request, short version, TimeSpan timeout, CancellationToken ct = default)
+        where TRequest : IRequestMessage
+        where TResponse : IMessage, new()
+    {
+        var connection = await GetConnectionAsync(nodeId, ct);
+        return await connection.SendLeasedAsync<TRequest, TResponse>(request, version, timeout, ct);
+    }
+
     /// <summary>Sends a request the node does not answer (Produce with acks=0).</summary>
     public async Task SendWithoutResponseAsync<TRequest>(int nodeId, TRequest request, short version, CancellationToken ct = default)
         where TRequest : IRequestMessage

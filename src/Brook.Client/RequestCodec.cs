@@ -41,7 +41,7 @@ internal static class RequestCodec
     /// Strict: bytes left after the body mean the peer answered in another version's shape, which is a bug on one side.
     /// The message keeps slices of <paramref name="frame"/> for its byte fields (record sets), so the frame is never pooled.
     /// </summary>
-    public static TResponse Decode<TResponse>(byte[] frame, ApiDescriptor api, short version)
+    public static TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, ApiDescriptor api, short version)
         where TResponse : IMessage, new()
     {
         var reader = new ProtocolReader(frame, api.IsFlexible(version));

@@ -92,7 +92,9 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                 }
                 var request = BuildRequest(fetching);
                 var timeout = TimeSpan.FromMilliseconds(_options.MaxWaitMs + _options.RequestTimeoutMs);
-                var response = await _connections.SendAsync<FetchRequest, FetchResponse>(_leaderId, request, FetchVersion, timeout, ct).ConfigureAwait(false);
+                // Leased: the records are appended to our log (copied) before the lease returns the receive buffer.
+                using var lease = await _connections.SendLeasedAsync<FetchRequest, FetchResponse>(_leaderId, request, FetchVersion, timeout, ct).ConfigureAwait(false);
+                var response = lease.Response;
                 if (response.ErrorCode != 0)
                 {
                     _logger.LogWarning("Replica fetch from broker {Leader} failed: {Error}", _leaderId, (ErrorCode)response.ErrorCode);

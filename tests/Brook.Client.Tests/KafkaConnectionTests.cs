@@ -43,6 +43,36 @@ public sealed class KafkaConnectionTests
         Assert.True(connection.IsConnected);
     }
 
+    /// <summary>
+    /// Leased responses decode from pooled receive buffers: a large one (a rented buffer longer than the frame) and a
+    /// small one alternate, and each decodes exactly its own bytes, before and after earlier leases went back to the pool.
+    /// </summary>
+    [Fact]
+    public async Task LeasedResponsesOfEverySizeDecodeTheirOwnFrameAndReturnTheBuffer()
+    {
+        await using var server = new FakeKafkaServer();
+        await using var connection = await KafkaConnection.ConnectAsync(server.EndPoint);
+        using var peer = await server.AcceptAsync();
+
+        foreach (var length in new[] { 100_000, 10, 70_000, 300_000, 5 })
+        {
+            var clusterId = new string((char)('a' + length % 26), length);
+            var send = connection.SendLeasedAsync<MetadataRequest, MetadataResponse>(Metadata($"t{length}"), MetadataVersion, Patience);
+            var request = (await peer.ReadRequestAsync())!;
+            var response = FakeKafkaServer.EchoMetadata(request.Decode<MetadataRequest>());
+            response.ClusterId = clusterId;
+            await peer.RespondAsync(request, MetadataRequest.Api, response);
+            using var lease = await send.WaitAsync(Patience);
+            Assert.Equal($"t{length}", Assert.Single(lease.Response.Topics).Name);
+            Assert.Equal(clusterId, lease.Response.ClusterId);
+        }
+        // The connection keeps serving after the leases went back.
+        var after = connection.SendMetadataAsync("after");
+        var last = (await peer.ReadRequestAsync())!;
+        await peer.RespondAsync(last, MetadataRequest.Api, FakeKafkaServer.EchoMetadata(last.Decode<MetadataRequest>()));
+        Assert.Equal("after", Assert.Single((await after.WaitAsync(Patience)).Topics).Name);
+    }
+
     [Fact]
     public async Task AtMostMaxInFlightRequestsAreOnTheWire()
     {
