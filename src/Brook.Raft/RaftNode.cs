@@ -58,6 +58,9 @@ public sealed partial class RaftNode
     public int NodeId => _config.NodeId;
     public bool IsVoter => _config.IsVoter;
     public RaftRole Role => _role;
+
+    /// <summary>The last leader this node stopped following because its fetches timed out, or null.</summary>
+    public SilentLeader? LastSilentLeader { get; private set; }
     public int Epoch => _epoch;
     public int VotedId => _votedId;
     /// <summary>Offsets below it are committed; it never decreases while the node runs.</summary>
@@ -130,6 +133,8 @@ public sealed partial class RaftNode
     public void Handle(int fromId, RaftMessage message)
     {
         EnsureStarted();
+        // A former leader that speaks again is alive: its silence no longer says when it was last heard from.
+        if (LastSilentLeader is { } silent && silent.LeaderId == fromId) LastSilentLeader = null;
         switch (message)
         {
             case VoteRequest r: HandleVoteRequest(fromId, r); break;
@@ -190,6 +195,7 @@ public sealed partial class RaftNode
                 if (now >= _fetchTimeoutDeadlineMs)
                 {
                     _logger.LogInformation("Raft node {Node}: no successful fetch from leader {Leader} in {Timeout} ms", NodeId, _leaderId, _config.FetchTimeoutMs);
+                    if (_leaderId != ElectionState.None) LastSilentLeader = new SilentLeader(_leaderId, _epoch, _lastLeaderContactMs);
                     if (IsVoter) TransitionToProspective(now);
                     else TransitionToUnattached(_epoch, now);
                 }

@@ -41,6 +41,12 @@ public sealed class RaftServer : IAsyncDisposable
     public long HighWatermark => _status.HighWatermark;
     public bool IsLeader => _status.Role == RaftRole.Leader;
 
+    /// <summary>The last leader this node stopped following because it fell silent, as last seen by the loop.</summary>
+    public SilentLeader? LastSilentLeader => _status.SilentLeader;
+
+    /// <summary>The server's clock in the milliseconds <see cref="SilentLeader.LastContactMs"/> is in.</summary>
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
     /// <summary>Completes when the loop ends: normally after <see cref="DisposeAsync"/>, faulted if the node threw (a storage error).</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 
@@ -206,7 +212,7 @@ public sealed class RaftServer : IAsyncDisposable
         }
     }
 
-    private void Publish() => _status = new StatusSnapshot(_node.CurrentLeader, _node.Role, _node.HighWatermark);
+    private void Publish() => _status = new StatusSnapshot(_node.CurrentLeader, _node.Role, _node.HighWatermark, _node.LastSilentLeader);
 
     private void FailPending(Exception e)
     {
@@ -248,7 +254,7 @@ public sealed class RaftServer : IAsyncDisposable
 
     private sealed record PendingAppend(int Epoch, TaskCompletionSource<long> Result);
 
-    private sealed record StatusSnapshot(LeaderAndEpoch Leader, RaftRole Role, long HighWatermark);
+    private sealed record StatusSnapshot(LeaderAndEpoch Leader, RaftRole Role, long HighWatermark, SilentLeader? SilentLeader = null);
 
     /// <summary>The node's listener: completes appends, then forwards to the user's listener and the events.</summary>
     private sealed class LoopListener(RaftServer server) : IRaftListener

@@ -126,6 +126,31 @@ public sealed class BrokerLifecycleTests : IDisposable
         Assert.Equal([2], await _h.Controller.FenceExpiredBrokersAsync(default));
     }
 
+    /// <summary>
+    /// The node that led the quorum until it fell silent (a killed combined node) heartbeated to its own controller, so
+    /// the new controller dates its broker session from when the quorum last heard from it: it is fenced a session
+    /// timeout after it went silent, not a session timeout after the election; the other brokers get fresh sessions.
+    /// </summary>
+    [Fact]
+    public async Task A_new_controller_dates_the_silent_former_leaders_session_from_its_last_contact()
+    {
+        await _h.StartAsync();
+        await _h.StartBrokersAsync(1, 2, 3);
+        _h.Time.Advance(TimeSpan.FromSeconds(3));
+        _h.FailOverFromSilentLeader(formerLeader: 1, silence: TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await _h.Controller.FenceExpiredBrokersAsync(default));
+        _h.Time.Advance(LifecycleHarness.SessionTimeout - TimeSpan.FromSeconds(3) - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await _h.Controller.FenceExpiredBrokersAsync(default));
+        _h.Time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Equal([1], await _h.Controller.FenceExpiredBrokersAsync(default));
+        Assert.True(_h.Image.Brokers[1].IsFenced);
+        Assert.False(_h.Image.Brokers[2].IsFenced);
+        Assert.False(_h.Image.Brokers[3].IsFenced);
+        _h.Time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal([2, 3], (await _h.Controller.FenceExpiredBrokersAsync(default)).Order());
+    }
+
     [Fact]
     public async Task Controlled_shutdown_moves_leaderships_and_lets_the_broker_go_once_the_new_leaders_know()
     {

@@ -38,6 +38,26 @@ internal sealed class LifecycleHarness : IDisposable
     /// </summary>
     public void FailOver() => Controller = new ClusterController(_log, View, Options, time: Time);
 
+    /// <summary>
+    /// A fail-over whose new controller last heard from the former quorum leader <paramref name="formerLeader"/>
+    /// <paramref name="silence"/> ago (it was elected because that node fell silent).
+    /// </summary>
+    public void FailOverFromSilentLeader(int formerLeader, TimeSpan silence) =>
+        Controller = new ClusterController(new SilentLeaderQuorum(_log, formerLeader, silence), View, Options, time: Time);
+
+    /// <summary>The local log, reporting a former leader's silence as a Raft quorum would.</summary>
+    private sealed class SilentLeaderQuorum(IMetadataQuorum inner, int formerLeader, TimeSpan silence) : IMetadataQuorum
+    {
+        public int NodeId => inner.NodeId;
+        public QuorumLeader Leader => inner.Leader;
+        public Task StartAsync(IMetadataCommitListener listener, CancellationToken cancellationToken) => inner.StartAsync(listener, cancellationToken);
+        public Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken) => inner.WaitUntilCaughtUpAsync(cancellationToken);
+        public ValueTask<long> AppendAsync(int epoch, IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken) =>
+            inner.AppendAsync(epoch, records, cancellationToken);
+        public TimeSpan? SilenceOfFormerLeader(int nodeId) => nodeId == formerLeader ? silence : null;
+        public void Dispose() { }
+    }
+
     /// <summary>Registers broker <paramref name="id"/> (fenced, as every new registration) and returns its epoch.</summary>
     public async Task<long> RegisterAsync(int id, string? rack = null, long previousBrokerEpoch = -1)
     {

@@ -128,6 +128,39 @@ public sealed class RaftNodeTests
         Assert.Equal(3, log.EndOffset);
     }
 
+    /// <summary>
+    /// A follower whose leader stops answering fetches remembers it as a silent leader, with the time it was last heard
+    /// from (what a new controller dates that node's broker session from); a message from it clears that again.
+    /// </summary>
+    [Fact]
+    public void A_leader_that_falls_silent_is_remembered_with_its_last_contact_until_it_speaks_again()
+    {
+        var (node, transport) = NewVoter();
+        node.Handle(1, new BeginQuorumEpochRequest { RequestId = 1, ClusterId = "c", LeaderEpoch = 4, LeaderId = 1, VoterId = 2 });
+        node.Poll();
+        var fetch = (FetchRequest)transport.Sent.Last(m => m.Message is FetchRequest).Message;
+        var heardAt = _clock.NowMs;
+        node.Handle(1, new FetchResponse
+        {
+            RequestId = fetch.RequestId, Error = ErrorCode.None, HighWatermark = 0, LogStartOffset = 0, CurrentLeader = new LeaderAndEpoch(1, 4),
+            Records = ReadOnlyMemory<byte>.Empty,
+        });
+        Assert.Null(node.LastSilentLeader);
+
+        // Silence past the fetch timeout: the follower stands for election and remembers whom it lost.
+        for (var i = 0; i < 30 && node.Role == RaftRole.Follower; i++)
+        {
+            _clock.NowMs += 100;
+            node.Poll();
+        }
+        Assert.Equal(RaftRole.Prospective, node.Role);
+        Assert.Equal(new SilentLeader(1, 4, heardAt), node.LastSilentLeader);
+
+        // The former leader speaks again (a pre-vote of its own): it is alive, so its silence says nothing any more.
+        node.Handle(1, Vote(candidate: 1, epoch: 5, preVote: true));
+        Assert.Null(node.LastSilentLeader);
+    }
+
     /// <summary>Records what is sent and runs a check at the moment of sending.</summary>
     private sealed class CheckingTransport : IRaftTransport
     {

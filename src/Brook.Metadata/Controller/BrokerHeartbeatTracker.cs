@@ -25,9 +25,11 @@ internal sealed class BrokerHeartbeatTracker(TimeProvider time, TimeSpan session
 
     /// <summary>
     /// Called on every controller action: the first call in a new quorum epoch (this node just became the active
-    /// controller) forgets everything and gives every registered broker a fresh session.
+    /// controller) forgets everything and gives every registered broker a fresh session — except a broker on the node
+    /// that led the quorum until it fell silent (<paramref name="silenceOf"/>): that node's broker heartbeated to its own
+    /// controller, so it was last heard from when the quorum last heard from it, and its session is dated from then.
     /// </summary>
-    public void Activate(int quorumEpoch, MetadataImage image)
+    public void Activate(int quorumEpoch, MetadataImage image, Func<int, TimeSpan?>? silenceOf = null)
     {
         lock (_lock)
         {
@@ -35,7 +37,14 @@ internal sealed class BrokerHeartbeatTracker(TimeProvider time, TimeSpan session
             _activeEpoch = quorumEpoch;
             _sessions.Clear();
             var now = time.GetTimestamp();
-            foreach (var broker in image.Brokers.Values) _sessions[broker.Id] = new Session(broker.Epoch, now);
+            foreach (var broker in image.Brokers.Values)
+            {
+                var silence = silenceOf?.Invoke(broker.Id);
+                var lastContact = silence is { } s && s > TimeSpan.Zero
+                    ? now - (long)(Math.Min(s.TotalSeconds, sessionTimeout.TotalSeconds) * time.TimestampFrequency)
+                    : now;
+                _sessions[broker.Id] = new Session(broker.Epoch, lastContact);
+            }
         }
     }
 

@@ -181,7 +181,7 @@ public sealed partial class ClusterController
         var leader = _quorum.Leader;
         if (leader.LeaderId != _quorum.NodeId)
             throw new KafkaException(ErrorCode.NotController, $"node {_quorum.NodeId} is not the active controller (the leader is {leader.LeaderId})");
-        _sessions.Activate(leader.Epoch, _view.Image);
+        _sessions.Activate(leader.Epoch, _view.Image, _quorum.SilenceOfFormerLeader);
     }
 
     private void LogTransition(int brokerId, BrokerHeartbeatDecision d)

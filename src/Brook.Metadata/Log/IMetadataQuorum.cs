@@ -34,6 +34,12 @@ public interface IMetadataQuorum : IDisposable
     /// does. Throws <see cref="Common.KafkaException"/> with NOT_CONTROLLER when this node is not the leader of that epoch.
     /// </summary>
     ValueTask<long> AppendAsync(int epoch, IReadOnlyList<MetadataRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How long ago this node last heard from <paramref name="nodeId"/> if that node was a quorum leader this node
+    /// stopped following because it fell silent; null otherwise (never a leader, resigned cleanly, or a local log).
+    /// </summary>
+    TimeSpan? SilenceOfFormerLeader(int nodeId) => null;
 }
 
 /// <summary>Receives what the metadata quorum commits, always on one thread at a time and in order.</summary>

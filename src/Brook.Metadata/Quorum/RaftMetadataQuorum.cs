@@ -55,6 +55,11 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
 
     public QuorumLeader Leader => (QuorumLeader)Volatile.Read(ref _leader);
 
+    public TimeSpan? SilenceOfFormerLeader(int nodeId) =>
+        _server is { LastSilentLeader: { } silent } server && silent.LeaderId == nodeId
+            ? TimeSpan.FromMilliseconds(Math.Max(0, server.NowMs - silent.LastContactMs))
+            : null;
+
     /// <summary>The hosted Raft server (null before start): the transport hands it inbound messages, DescribeQuorum reads it.</summary>
     public RaftServer? Server => _server;
 
