@@ -127,7 +127,13 @@ public abstract class CoordinatorTopic(MetadataView metadata, IControllerChannel
             var result = (await controller.CreateTopicsAsync([CreationSpec(metadata.Image)], validateOnly: false, ct))[0];
             if (result.ErrorCode is not (ErrorCode.None or ErrorCode.TopicAlreadyExists))
             {
-                logger.LogError("Cannot create {Topic}: {Error} {Message}", TopicName, result.ErrorCode, result.ErrorMessage);
+                // Too few unfenced brokers for its replication factor is a passing state of a starting or healing
+                // cluster (clients get COORDINATOR_NOT_AVAILABLE and retry), not a fault: Kafka logs it at INFO.
+                if (result.ErrorCode == ErrorCode.InvalidReplicationFactor)
+                    logger.LogWarning("Cannot create {Topic} yet: {Message}; coordinator requests are refused until enough brokers are unfenced",
+                        TopicName, result.ErrorMessage);
+                else
+                    logger.LogError("Cannot create {Topic}: {Error} {Message}", TopicName, result.ErrorCode, result.ErrorMessage);
                 return false;
             }
             // Created here: its partitions are empty, so their loads end at once. (Waiting on a topic someone else
