@@ -31,6 +31,7 @@ public sealed partial class Partition : IDisposable
         Log = log;
         Settings = settings;
         _time = time;
+        RestoreHighWatermark();
     }
 
     public TopicPartition Id { get; }
@@ -192,5 +193,17 @@ public sealed partial class Partition : IDisposable
     private AppendResult Rejected(ErrorCode error, string? message) =>
         new(error, -1, -1, -1, Log.LogStartOffset, message, false);
 
-    public void Dispose() => Log.Dispose();
+    /// <summary>Checkpoints the high watermark (a clean close leaves the latest one), then closes the log.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            CheckpointHighWatermark();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // A deleted partition's directory, or a failed disk: the checkpoint only saves a catch-up after restart.
+        }
+        Log.Dispose();
+    }
 }

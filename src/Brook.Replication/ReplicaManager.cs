@@ -18,6 +18,7 @@ public sealed partial class ReplicaManager : IDisposable
     private const string PartitionMetadataFile = "partition.metadata";
 
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+    private readonly ITimer _checkpointTimer;
     private readonly string _logDir;
     private readonly int _brokerId;
     private readonly Func<TopicImage, PartitionSettings> _settingsFor;
@@ -35,9 +36,12 @@ public sealed partial class ReplicaManager : IDisposable
     /// <param name="loggers">Logger factory.</param>
     /// <param name="time">Clock.</param>
     /// <param name="flushOnAck">brook.log.flush.on.ack: acks=all waits until the batch is fsynced here.</param>
+    /// <param name="highWatermarkCheckpointIntervalMs">replica.high.watermark.checkpoint.interval.ms.</param>
     public ReplicaManager(string logDir, int brokerId, Func<TopicImage, PartitionSettings> settingsFor,
-        GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time, bool flushOnAck = true)
+        GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time, bool flushOnAck = true, long highWatermarkCheckpointIntervalMs = 5000)
     {
+        var interval = TimeSpan.FromMilliseconds(Math.Max(1, highWatermarkCheckpointIntervalMs));
+        _checkpointTimer = time.CreateTimer(_ => CheckpointHighWatermarks(), null, interval, interval);
         _flushOnAck = flushOnAck;
         _logDir = logDir;
         _brokerId = brokerId;
@@ -207,8 +211,25 @@ public sealed partial class ReplicaManager : IDisposable
         return null;
     }
 
+    /// <summary>Writes every high watermark that moved since its last checkpoint (a failing disk is logged, not fatal).</summary>
+    public void CheckpointHighWatermarks()
+    {
+        foreach (var p in _partitions.Values)
+        {
+            try
+            {
+                p.CheckpointHighWatermark();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                _logger.LogWarning("Checkpointing the high watermark of {Partition} failed: {Reason}", p.Id, e.Message);
+            }
+        }
+    }
+
     public void Dispose()
     {
+        _checkpointTimer.Dispose();
         foreach (var p in _partitions.Values) p.Dispose();
         _partitions.Clear();
     }

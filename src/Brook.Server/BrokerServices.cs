@@ -120,7 +120,8 @@ public static class BrokerServices
             sp.GetRequiredService<GroupCommitFlusher>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            config.FlushOnAck)
+            config.FlushOnAck,
+            config.ReplicaHighWatermarkCheckpointIntervalMs)
         {
             Fetchers = sp.GetService<ReplicaFetcherManager>(),
         });

@@ -24,6 +24,9 @@ internal static class LogFileNames
     /// <summary>Offset below which every segment was fsynced together with its index files.</summary>
     public const string RecoveryPointCheckpoint = "recovery-point-offset-checkpoint";
 
+    /// <summary>The partition's high watermark as replication last checkpointed it (Kafka's replication-offset-checkpoint, per partition here).</summary>
+    public const string HighWatermarkCheckpoint = "high-watermark-checkpoint";
+
     /// <summary>The log start offset, which DeleteRecords can move past the first segment's base offset.</summary>
     public const string LogStartOffsetCheckpoint = "log-start-offset-checkpoint";
     /// <summary>Where the next compaction pass starts (everything below was compacted) and the earliest tombstone delete horizon.</summary>

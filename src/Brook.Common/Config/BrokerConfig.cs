@@ -161,6 +161,9 @@ public sealed class BrokerConfig
 
     public long ReplicaLagTimeMaxMs => GetLong("replica.lag.time.max.ms");
 
+    /// <summary>replica.high.watermark.checkpoint.interval.ms: how often changed high watermarks are written to disk.</summary>
+    public long ReplicaHighWatermarkCheckpointIntervalMs => GetLong("replica.high.watermark.checkpoint.interval.ms");
+
     public int ReplicaFetchWaitMaxMs => GetInt("replica.fetch.wait.max.ms");
 
     public int ReplicaFetchMaxBytes => GetInt("replica.fetch.max.bytes");

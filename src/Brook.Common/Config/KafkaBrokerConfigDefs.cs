@@ -9,7 +9,8 @@ namespace Brook.Common.Config;
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
 /// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
 /// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
-/// controlled shutdown, rack), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
+/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; the quorum's timeouts; the
+/// request timeout), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
 /// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
 /// </remarks>
@@ -198,7 +199,7 @@ internal static class KafkaBrokerConfigDefs
             "Threads that move replicas between log directories (default: one per directory)."),
         Inert("background.threads", ConfigType.Int, "10", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "Threads for background work such as deleting old segment files."),
-        Inert("request.timeout.ms", ConfigType.Int, "30000", null, ConfigImportance.High,
+        new ConfigDef("request.timeout.ms", ConfigType.Int, "30000", null, ConfigImportance.High,
             "How long the broker waits for answers to requests it sends itself."),
         Inert("socket.connection.setup.timeout.ms", ConfigType.Long, "10000", null, ConfigImportance.Medium,
             "Initial time the broker allows its outgoing connections to be established."),
@@ -268,25 +269,25 @@ internal static class KafkaBrokerConfigDefs
         // --- Replication ---
         Inert("controller.socket.timeout.ms", ConfigType.Int, "30000", null, ConfigImportance.Medium,
             "Socket timeout of connections to the controller."),
-        Inert("replica.lag.time.max.ms", ConfigType.Long, "30000", null, ConfigImportance.High,
+        new ConfigDef("replica.lag.time.max.ms", ConfigType.Long, "30000", null, ConfigImportance.High,
             "A follower that has not caught up for this long drops out of the ISR."),
         Inert("replica.socket.timeout.ms", ConfigType.Int, "30000", null, ConfigImportance.High,
             "Socket timeout of follower fetch connections."),
         Inert("replica.socket.receive.buffer.bytes", ConfigType.Int, "65536", null, ConfigImportance.High,
             "Socket receive buffer of follower fetch connections."),
-        Inert("replica.fetch.max.bytes", ConfigType.Int, "1048576", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+        new ConfigDef("replica.fetch.max.bytes", ConfigType.Int, "1048576", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Bytes a follower asks for per partition in one fetch."),
-        Inert("replica.fetch.wait.max.ms", ConfigType.Int, "500", null, ConfigImportance.High,
+        new ConfigDef("replica.fetch.wait.max.ms", ConfigType.Int, "500", null, ConfigImportance.High,
             "Longest a follower fetch waits on the leader for data."),
-        Inert("replica.fetch.backoff.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+        new ConfigDef("replica.fetch.backoff.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Pause of a follower after a failed fetch."),
-        Inert("replica.fetch.min.bytes", ConfigType.Int, "1", null, ConfigImportance.High,
+        new ConfigDef("replica.fetch.min.bytes", ConfigType.Int, "1", null, ConfigImportance.High,
             "Bytes a follower fetch waits for before the leader answers."),
-        Inert("replica.fetch.response.max.bytes", ConfigType.Int, "10485760", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+        new ConfigDef("replica.fetch.response.max.bytes", ConfigType.Int, "10485760", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Most bytes the leader returns to one follower fetch."),
         Inert("num.replica.fetchers", ConfigType.Int, "1", null, ConfigImportance.High,
             "Fetcher threads per source broker used by followers."),
-        Inert("replica.high.watermark.checkpoint.interval.ms", ConfigType.Long, "5000", null, ConfigImportance.High,
+        new ConfigDef("replica.high.watermark.checkpoint.interval.ms", ConfigType.Long, "5000", null, ConfigImportance.High,
             "How often high watermarks are written to disk."),
         Inert("fetch.purgatory.purge.interval.requests", ConfigType.Int, "1000", null, ConfigImportance.Medium,
             "Completed requests after which the fetch purgatory is purged."),
@@ -426,17 +427,17 @@ internal static class KafkaBrokerConfigDefs
             "Allow producers to take part in two-phase commit (KIP-939)."),
 
         // --- Controller quorum (KRaft) ---
-        Inert("controller.quorum.election.timeout.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.High,
+        new ConfigDef("controller.quorum.election.timeout.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.High,
             "How long a voter waits without a leader before it starts an election."),
-        Inert("controller.quorum.fetch.timeout.ms", ConfigType.Int, "2000", ConfigValidator.AtLeast(0), ConfigImportance.High,
+        new ConfigDef("controller.quorum.fetch.timeout.ms", ConfigType.Int, "2000", ConfigValidator.AtLeast(0), ConfigImportance.High,
             "How long a voter waits without a successful fetch before it suspects the leader."),
-        Inert("controller.quorum.election.backoff.max.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.High,
+        new ConfigDef("controller.quorum.election.backoff.max.ms", ConfigType.Int, "1000", ConfigValidator.AtLeast(0), ConfigImportance.High,
             "Longest random back-off before a new election."),
         Inert("controller.quorum.append.linger.ms", ConfigType.Int, "25", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "How long the quorum leader waits to batch metadata writes."),
-        Inert("controller.quorum.request.timeout.ms", ConfigType.Int, "2000", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+        new ConfigDef("controller.quorum.request.timeout.ms", ConfigType.Int, "2000", ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Timeout of quorum requests."),
-        Inert("controller.quorum.retry.backoff.ms", ConfigType.Int, "20", ConfigValidator.AtLeast(0), ConfigImportance.Low,
+        new ConfigDef("controller.quorum.retry.backoff.ms", ConfigType.Int, "20", ConfigValidator.AtLeast(0), ConfigImportance.Low,
             "Pause before a failed quorum request is retried."),
 
         // --- Metrics ---

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Storage;
+
+/// <summary>
+/// The high watermark's checkpoint. Replication owns the value; the log only keeps it on disk beside the other
+/// checkpoints, so a restarted broker starts from the committed offset it last knew instead of from the log start
+/// (Kafka's replication-offset-checkpoint). A stale value is safe: it only ever lags the real high watermark.
+/// </summary>
+public sealed partial class PartitionLog
+{
+    /// <summary>Writes <paramref name="highWatermark"/> atomically (write, fsync, rename).</summary>
+    public void WriteHighWatermarkCheckpoint(long highWatermark) =>
+        CheckpointFile.Write(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, highWatermark);
+
+    /// <summary>The last checkpointed high watermark, or null when none was written (or it is corrupt, which is logged).</summary>
+    public long? ReadHighWatermarkCheckpoint()
+    {
+        var values = CheckpointFile.Read(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, 1, out var corrupt);
+        if (corrupt) _logger.LogWarning("High watermark checkpoint of {Directory} is corrupt; the high watermark starts at the log start", Directory);
+        return values?[0];
+    }
+}
