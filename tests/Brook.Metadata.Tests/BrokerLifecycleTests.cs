@@ -226,6 +226,43 @@ public sealed class BrokerLifecycleTests : IDisposable
         Assert.Equal(leader, _h.Partition("t", 0).Leader);
     }
 
+    /// <summary>
+    /// Turning unclean.leader.election.enable on as the cluster-wide dynamic default (AlterConfigs on the default broker
+    /// resource) elects, in the same write, an out-of-sync replica for every leaderless partition whose topic does not
+    /// say otherwise; a topic that keeps it off stays offline.
+    /// </summary>
+    [Fact]
+    public async Task The_cluster_wide_unclean_default_elects_leaderless_partitions_of_topics_without_their_own_value()
+    {
+        await _h.StartAsync();
+        await _h.StartBrokersAsync(1, 2);
+        await _h.CreateTopicAsync("open", 1, 2);
+        await _h.CreateTopicAsync("strict", 1, 2, new Dictionary<string, string?> { ["unclean.leader.election.enable"] = "false" });
+        var leaders = new[] { "open", "strict" }.ToDictionary(t => t, t => _h.Partition(t, 0).Leader);
+        // Both partitions end up led by nobody, with only the broker that is now down in their ISR.
+        foreach (var topic in leaders.Keys)
+        {
+            var p = _h.Partition(topic, 0);
+            var other = p.Replicas.Single(r => r != p.Leader);
+            Assert.Contains(other, p.Isr);
+        }
+        await _h.HeartbeatAsync(2, wantFence: true);
+        await _h.HeartbeatAsync(1, wantFence: true);
+        await _h.HeartbeatAsync(2); // back, but out of sync wherever broker 1 was the last ISR member
+        var offline = leaders.Keys.Where(t => _h.Partition(t, 0).Leader < 0).ToList();
+        Assert.Equal(["open", "strict"], offline.Order());
+
+        var (error, _) = await _h.Controller.AlterBrokerConfigsAsync("", new Dictionary<string, string> { ["unclean.leader.election.enable"] = "true" },
+            (_, _) => null, validateOnly: false, default);
+        Assert.Equal(ErrorCode.None, error);
+        foreach (var topic in offline)
+        {
+            var p = _h.Partition(topic, 0);
+            if (topic == "strict") Assert.Equal(-1, p.Leader);
+            else Assert.Equal((2, 2), (p.Leader, Assert.Single(p.Isr)));
+        }
+    }
+
     [Fact]
     public async Task A_broker_that_crashed_and_returned_before_its_session_ended_is_fenced_and_loses_its_leaderships()
     {

@@ -138,14 +138,17 @@ public sealed partial class ClusterController : IControllerChannel
     }
 
     /// <summary>
-    /// Topics whose unclean.leader.election.enable the config records change: their leaderless partitions elect now,
+    /// Topics whose unclean.leader.election.enable the config records change — named topics, or every topic when the
+    /// cluster-wide dynamic default changes: their leaderless partitions elect now (where the effective value is on),
     /// decided against the image with the records applied, and written in the same batch.
     /// </summary>
     private List<PartitionChange> PlanElectionsAfterConfigChange(MetadataImage image, List<MetadataRecord> configRecords)
     {
-        var topics = configRecords.OfType<ConfigRecord>()
-            .Where(r => r.ResourceType == ConfigResourceType.Topic && r.Key == LeaderElectionPlanner.UncleanLeaderElectionKey)
-            .Select(r => r.ResourceName).Distinct().ToList();
+        var unclean = configRecords.OfType<ConfigRecord>().Where(r => r.Key == LeaderElectionPlanner.UncleanLeaderElectionKey).ToList();
+        var clusterDefaultChanged = unclean.Any(r => r.ResourceType == ConfigResourceType.Broker && r.ResourceName.Length == 0);
+        var topics = clusterDefaultChanged
+            ? [.. image.TopicsByName.Keys]
+            : unclean.Where(r => r.ResourceType == ConfigResourceType.Topic).Select(r => r.ResourceName).Distinct().ToList();
         if (topics.Count == 0) return [];
         var after = image.Apply(new MetadataBatch(image.Offset + 1, configRecords));
         return [.. topics.SelectMany(name => after.TopicsByName.TryGetValue(name, out var topic)
@@ -161,6 +164,7 @@ public sealed partial class ClusterController : IControllerChannel
     public async Task<(ErrorCode Error, string? Message)> AlterBrokerConfigsAsync(string resourceName, IReadOnlyDictionary<string, string> newOverrides,
         Func<string, string?, string?> validate, bool validateOnly, CancellationToken cancellationToken)
     {
+        List<PartitionChange> elections = [];
         var result = await WriteAsync<(ErrorCode, string?)>(image =>
         {
             foreach (var (key, value) in newOverrides)
@@ -173,11 +177,17 @@ public sealed partial class ClusterController : IControllerChannel
                 if (!current.TryGetValue(key, out var old) || old != value) records.Add(new ConfigRecord(ConfigResourceType.Broker, resourceName, key, value));
             foreach (var key in current.Keys)
                 if (!newOverrides.ContainsKey(key)) records.Add(new ConfigRecord(ConfigResourceType.Broker, resourceName, key, null));
-            return (validateOnly ? [] : records, (ErrorCode.None, null));
+            if (validateOnly) return ([], (ErrorCode.None, null));
+            elections = PlanElectionsAfterConfigChange(image, records);
+            return ([.. records, .. elections.Select(c => c.After)], (ErrorCode.None, null));
         }, cancellationToken);
         if (!validateOnly && result.Item1 == ErrorCode.None)
+        {
             _logger.LogInformation("Dynamic broker configs of {Resource} are now {{{Configs}}}", resourceName.Length == 0 ? "<cluster default>" : resourceName,
                 string.Join(", ", newOverrides.Select(kv => $"{kv.Key}={kv.Value}")));
+            if (elections.Count > 0) _logger.LogInformation("Elected leaders after the config change{Changes}", Describe(elections));
+            LogUnclean(elections);
+        }
         return result;
     }
 
