@@ -23,8 +23,9 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
     private static readonly TimeSpan FenceDeadline = TimeSpan.FromMilliseconds(SessionTimeoutMs) + TimeSpan.FromSeconds(5);
 
     /// <remarks>
-    /// When the victim is the active controller, a new one is elected first and gives every broker a fresh session, so
-    /// the victim is fenced a session timeout after that election: still within the deadline.
+    /// When the victim is the active controller, a new one is elected first; it dates the victim's session from when the
+    /// quorum last heard from it (the others get fresh sessions), so the victim is fenced about a session timeout after
+    /// it died: within the same deadline.
     /// </remarks>
     [Theory]
     [InlineData(false)]

@@ -431,6 +431,20 @@ public sealed class BrokerConfig
         return new BrokerConfig(settings, warnings);
     }
 
+    /// <summary>
+    /// This configuration with controller.quorum.voters set to <paramref name="voters"/>, as a broker-only node learned
+    /// them from controller.quorum.bootstrap.servers (the source says so in the effective configuration).
+    /// </summary>
+    public BrokerConfig WithDiscoveredVoters(IReadOnlyList<QuorumVoter> voters)
+    {
+        var raw = string.Join(",", voters.Select(v => v.ToString()));
+        var settings = new Dictionary<string, Setting>(_settings, StringComparer.Ordinal)
+        {
+            ["controller.quorum.voters"] = new Setting(voters.Select(v => v.ToString()).ToList(), raw, "discovered from controller.quorum.bootstrap.servers"),
+        };
+        return new BrokerConfig(settings, [.. _warnings]);
+    }
+
     /// <summary>Where the value of a set key comes from, as DescribeConfigs names it.</summary>
     public ConfigSource SourceKindOf(string key) =>
         !_settings.TryGetValue(key, out Setting s) ? ConfigSource.DefaultConfig

@@ -1,6 +1,7 @@
 using System.Net;
 using Brook.Common.Config;
 using Brook.Server.Network;
+using Brook.Server.Quorum;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -55,22 +56,35 @@ public sealed class BrookBroker : IAsyncDisposable
         // recursively, so every log append and fsync came back as inotify events the broker spent CPU on (about 8% of a
         // broker's CPU under a replicated produce load). Brook's configuration is its own (server.properties, BROOK_*,
         // --override); nothing of ASP.NET's needs to reload.
+        void ConfigureLogging(ILoggingBuilder logging)
+        {
+            logging.ClearProviders();
+            if (configureLogging is not null) configureLogging(logging);
+            else
+                logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                });
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        }
+
+        // A broker-only node given only controller.quorum.bootstrap.servers learns the voters first: every service
+        // below is built from the configuration that names them.
+        if (ControllerQuorumDiscovery.IsNeeded(config))
+        {
+            using var discoveryLoggers = LoggerFactory.Create(ConfigureLogging);
+            config = await ControllerQuorumDiscovery.ResolveAsync(config, discoveryLoggers.CreateLogger("Brook.Quorum.Discovery"), cancellationToken);
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.ClearProviders();
-        if (configureLogging is not null) configureLogging(builder.Logging);
-        else
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        ConfigureLogging(builder.Logging);
 
         var bindings = new ListenerBindings(config);
         builder.Services.AddSingleton(bindings);
