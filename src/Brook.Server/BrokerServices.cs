@@ -84,7 +84,12 @@ public static class BrokerServices
             TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BrokerSessionMonitor>>()));
         if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
-                sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
+                sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>())
+            {
+                // A third of a session: fires before the heartbeat loop gives up on the attempt (half a session), so the
+                // retry within that attempt already runs on a fresh connection.
+                HeartbeatTimeout = TimeSpan.FromMilliseconds(Math.Max(1, config.BrokerSessionTimeoutMs / 3)),
+            });
         services.AddSingleton(new BrokerIdentity(config.NodeId));
         services.AddSingleton<IControllerChannel>(sp => new ControllerRouter(
             sp.GetRequiredService<ClusterController>(), sp.GetRequiredService<IMetadataQuorum>(), sp.GetService<RemoteController>(),

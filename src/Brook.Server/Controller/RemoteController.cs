@@ -29,6 +29,14 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
 
     private readonly int _timeoutMs = (int)requestTimeout.TotalMilliseconds;
 
+    /// <summary>
+    /// How long one BrokerHeartbeat waits for its answer before its connection is closed. Short, unlike other changes:
+    /// a heartbeat sent into a network partition sits on a TCP connection whose retransmissions back off for seconds,
+    /// so after the partition heals the broker would stay fenced until that connection recovered by itself; closing it
+    /// makes the next heartbeat open a fresh one.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = requestTimeout;
+
     /// <summary>One per process, as Kafka's broker draws it: every registration of this process carries the same one.</summary>
     private readonly Uuid _incarnationId = Uuid.NewRandom();
 
@@ -166,7 +174,7 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
             CurrentMetadataOffset = heartbeat.CurrentMetadataOffset,
             WantFence = heartbeat.WantFence,
             WantShutDown = heartbeat.WantShutDown,
-        }, 1, ct).ConfigureAwait(false);
+        }, 1, HeartbeatTimeout, ct).ConfigureAwait(false);
         if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the heartbeat reached a former controller");
         return new BrokerHeartbeatResult((ErrorCode)response.ErrorCode, response.IsCaughtUp, response.IsFenced, response.ShouldShutDown);
     }
