@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Brook.Protocol.Records;
 using Brook.Storage.IO;
+using Microsoft.Extensions.Logging;
 
 namespace Brook.Storage;
 
@@ -16,6 +17,17 @@ internal static class CheckpointFile
         for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64BigEndian(bytes[(i * 8)..], values[i]);
         BinaryPrimitives.WriteUInt32BigEndian(bytes[^4..], Crc32C.Compute(bytes[..^4]));
         DurableFile.WriteAtomically(fs, directory, fileName, bytes);
+    }
+
+    /// <summary>
+    /// A one-value checkpoint, or null when it is missing or corrupt; a corrupt one is logged as "{what} of {directory}
+    /// is corrupt; {fallback}".
+    /// </summary>
+    public static long? ReadSingle(ILogFileSystem fs, string directory, string fileName, ILogger logger, string what, string fallback)
+    {
+        var values = Read(fs, directory, fileName, 1, out var corrupt);
+        if (corrupt) logger.LogWarning("{What} of {Directory} is corrupt; {Fallback}", what, directory, fallback);
+        return values?[0];
     }
 
     /// <summary>The <paramref name="count"/> values, or null when the file is missing; <paramref name="corrupt"/> when it does not check out.</summary>

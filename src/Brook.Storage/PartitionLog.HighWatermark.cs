@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Brook.Storage;
 
 /// <summary>
@@ -14,10 +12,7 @@ public sealed partial class PartitionLog
         CheckpointFile.Write(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, highWatermark);
 
     /// <summary>The last checkpointed high watermark, or null when none was written (or it is corrupt, which is logged).</summary>
-    public long? ReadHighWatermarkCheckpoint()
-    {
-        var values = CheckpointFile.Read(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, 1, out var corrupt);
-        if (corrupt) _logger.LogWarning("High watermark checkpoint of {Directory} is corrupt; the high watermark starts at the log start", Directory);
-        return values?[0];
-    }
+    public long? ReadHighWatermarkCheckpoint() =>
+        CheckpointFile.ReadSingle(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, _logger, "High watermark checkpoint",
+            "the high watermark starts at the log start");
 }

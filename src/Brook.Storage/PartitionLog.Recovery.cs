@@ -349,10 +349,6 @@ public sealed partial class PartitionLog
     private void WriteRecoveryCheckpoint(long offset) =>
         CheckpointFile.Write(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, offset);
 
-    private long? ReadRecoveryCheckpoint()
-    {
-        var values = CheckpointFile.Read(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, 1, out var corrupt);
-        if (corrupt) _logger.LogWarning("Recovery checkpoint of {Directory} is corrupt; recovering every segment", Directory);
-        return values?[0];
-    }
+    private long? ReadRecoveryCheckpoint() =>
+        CheckpointFile.ReadSingle(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, _logger, "Recovery checkpoint", "recovering every segment");
 }

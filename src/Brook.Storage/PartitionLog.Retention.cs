@@ -180,9 +180,9 @@ public sealed partial class PartitionLog
     private void LoadLogStartOffset()
     {
         var first = _segments[0].BaseOffset;
-        var values = CheckpointFile.Read(_fs, Directory, LogFileNames.LogStartOffsetCheckpoint, 1, out var corrupt);
-        if (corrupt) _logger.LogWarning("Log start offset checkpoint of {Directory} is corrupt; using the first segment's base offset", Directory);
-        var start = Math.Max(first, values?[0] ?? first);
+        var checkpointed = CheckpointFile.ReadSingle(_fs, Directory, LogFileNames.LogStartOffsetCheckpoint, _logger, "Log start offset checkpoint",
+            "using the first segment's base offset");
+        var start = Math.Max(first, checkpointed ?? first);
         if (start > _logEndOffset)
         {
             // The tail that DeleteRecords covered was lost in a crash (unflushed): nothing below the end remains visible.
