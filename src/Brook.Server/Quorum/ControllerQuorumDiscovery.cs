@@ -81,7 +81,7 @@ public static class ControllerQuorumDiscovery
     }
 
     /// <summary>The voters with their first advertised endpoint; null unless the answer names every voter's endpoint.</summary>
-    internal static List<QuorumVoter>? VotersFrom(DescribeQuorumResponse response)
+    public static List<QuorumVoter>? VotersFrom(DescribeQuorumResponse response)
     {
         if (response.ErrorCode != 0) return null;
         var partition = response.Topics.SelectMany(t => t.Partitions).FirstOrDefault();
