@@ -7,6 +7,10 @@ namespace Brook.IntegrationTests.Infrastructure;
 /// <summary>Confluent.Kafka configuration and small helpers shared by the broker tests.</summary>
 public static class KafkaTestClient
 {
+    // Every client a test builds through these helpers comes after the pinned librdkafka is loaded, whichever test class
+    // runs first (a class that forgot its own EnsureLoaded let Confluent.Kafka load the library implicitly).
+    static KafkaTestClient() => Librdkafka.EnsureLoaded();
+
     /// <summary>Generous upper bound for any single wait on the broker; tests normally finish far sooner.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
