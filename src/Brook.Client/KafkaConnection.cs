@@ -399,7 +399,6 @@ public sealed class KafkaConnection : IAsyncDisposable, IDisposable
                     if (filled < current.Length) break;
                     frame = null;
                     Deliver(current);
-                    frame = null;
                 }
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)

@@ -39,7 +39,8 @@ internal static class RequestCodec
     /// <summary>
     /// Decodes a response frame (without its size prefix; the correlation id was already matched) at <paramref name="version"/>.
     /// Strict: bytes left after the body mean the peer answered in another version's shape, which is a bug on one side.
-    /// The message keeps slices of <paramref name="frame"/> for its byte fields (record sets), so the frame is never pooled.
+    /// The message keeps slices of <paramref name="frame"/> for its byte fields (record sets): a pooled frame may go back to
+    /// the pool only once the message is no longer read (<see cref="LeasedResponse{TResponse}"/>).
     /// </summary>
     public static TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, ApiDescriptor api, short version)
         where TResponse : IMessage, new()

@@ -52,10 +52,6 @@ public sealed class BrookBroker : IAsyncDisposable
     public static async Task<BrookBroker> StartAsync(BrokerConfig config, Action<ILoggingBuilder>? configureLogging = null,
         CancellationToken cancellationToken = default)
     {
-        // No appsettings.json reload: its file watcher watches the content root (the working directory, which holds ./data)
-        // recursively, so every log append and fsync came back as inotify events the broker spent CPU on (about 8% of a
-        // broker's CPU under a replicated produce load). Brook's configuration is its own (server.properties, BROOK_*,
-        // --override); nothing of ASP.NET's needs to reload.
         void ConfigureLogging(ILoggingBuilder logging)
         {
             logging.ClearProviders();
@@ -79,6 +75,10 @@ public sealed class BrookBroker : IAsyncDisposable
             config = await ControllerQuorumDiscovery.ResolveAsync(config, discoveryLoggers.CreateLogger("Brook.Quorum.Discovery"), cancellationToken);
         }
 
+        // No appsettings.json reload: its file watcher watches the content root (the working directory, which holds ./data)
+        // recursively, so every log append and fsync came back as inotify events the broker spent CPU on (about 8% of a
+        // broker's CPU under a replicated produce load). Brook's configuration is its own (server.properties, BROOK_*,
+        // --override); nothing of ASP.NET's needs to reload.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
