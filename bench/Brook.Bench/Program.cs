@@ -19,6 +19,7 @@ Console.WriteLine($"librdkafka {Confluent.Kafka.Library.VersionString} from {Lib
 LocalBroker? broker = null;
 try
 {
+    if (options.FillPageCache) PageCacheBallast.Fill();
     if (options.StartBroker)
     {
         try
