@@ -95,14 +95,35 @@ public sealed partial class ReplicaManager : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken);
         try
         {
-            while (partition.HighWatermark <= lastOffset)
+            // Our own fsync is queued first, so it runs while the followers fetch, flush and report back rather than
+            // after them: the acknowledgement waits for the slower of the two, not for their sum.
+            Task durable;
+            try
             {
-                var moved = partition.HighWatermarkMoved.WaitTask;
-                if (partition.HighWatermark > lastOffset) break;
-                if (!partition.IsLeader || partition.LeaderEpoch != epoch) return ErrorCode.NotLeaderOrFollower;
-                await moved.WaitAsync(linked.Token).ConfigureAwait(false);
+                durable = _flushOnAck ? Flusher.WaitForDurabilityAsync(partition.Log, lastOffset, linked.Token).AsTask() : Task.CompletedTask;
             }
-            if (_flushOnAck) await Flusher.WaitForDurabilityAsync(partition.Log, lastOffset, linked.Token).ConfigureAwait(false);
+            catch (ArgumentOutOfRangeException)
+            {
+                return ErrorCode.NotLeaderOrFollower; // the batch is no longer in the log: a new leader truncated it away
+            }
+            var replicated = false;
+            try
+            {
+                while (partition.HighWatermark <= lastOffset)
+                {
+                    var moved = partition.HighWatermarkMoved.WaitTask;
+                    if (partition.HighWatermark > lastOffset) break;
+                    if (!partition.IsLeader || partition.LeaderEpoch != epoch) return ErrorCode.NotLeaderOrFollower;
+                    await moved.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                replicated = true;
+            }
+            finally
+            {
+                // Left early (leadership moved, timed out): nobody awaits the flush, so observe a failure of it here.
+                if (!replicated && !durable.IsCompleted) _ = durable.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+            await durable.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

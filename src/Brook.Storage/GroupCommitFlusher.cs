@@ -1,28 +1,44 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Storage;
 
 /// <summary>
-/// Group commit for the whole broker: producers that need their appends durable (acks with fsync) queue a wait here;
-/// one background loop takes every queued request at once, fsyncs each distinct log once (in parallel across logs), and
-/// completes every waiter the new recovery points cover. Requests that arrive during a round share the next one, so
-/// many producers on many partitions pay for one fsync per log per round instead of one each.
+/// Group commit for the whole broker: producers that need their appends durable (acks with fsync) and followers that
+/// must fsync what they replicated queue a wait here; one loop takes every queued request at once, fsyncs each distinct
+/// log once (in parallel across logs), and completes every waiter the new recovery points cover. Requests that arrive
+/// during a round share the next one, so many producers on many partitions pay for one fsync per log per round
+/// instead of one each.
 /// </summary>
+/// <remarks>
+/// The loop and its helpers are dedicated threads, not thread-pool work: an fsync blocks its thread for milliseconds,
+/// and on a small machine (two cores: a pool of two threads until it injects more) a blocked pool thread is a network
+/// read, a produce or a fetch that waits behind the disk.
+/// </remarks>
 public sealed class GroupCommitFlusher : IDisposable
 {
-    private readonly Channel<Waiter> _requests = Channel.CreateUnbounded<Waiter>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockingCollection<Waiter> _requests = new(new ConcurrentQueue<Waiter>());
+    /// <summary>Per-log flushes of the current round that the loop hands to its helper threads.</summary>
+    private readonly BlockingCollection<FlushJob> _jobs = new(new ConcurrentQueue<FlushJob>());
     private readonly ILogger _logger;
-    private readonly int _maxParallelFlushes;
-    private readonly Task _loop;
+    private readonly Thread _loop;
+    private readonly Thread[] _helpers;
     private int _disposed;
 
+    /// <param name="logger">Where failed flushes are logged.</param>
+    /// <param name="maxParallelFlushes">How many logs a round fsyncs at once (the loop plus this many minus one helpers).</param>
     public GroupCommitFlusher(ILogger logger, int maxParallelFlushes = 4)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelFlushes, 1);
         _logger = logger;
-        _maxParallelFlushes = maxParallelFlushes;
-        _loop = Task.Run(RunAsync);
+        _helpers = new Thread[maxParallelFlushes - 1];
+        for (var i = 0; i < _helpers.Length; i++)
+        {
+            _helpers[i] = new Thread(RunHelper) { IsBackground = true, Name = $"brook-group-commit-{i + 1}" };
+            _helpers[i].Start();
+        }
+        _loop = new Thread(Run) { IsBackground = true, Name = "brook-group-commit" };
+        _loop.Start();
     }
 
     /// <summary>Rounds completed so far (each fsyncs every log that had waiters once).</summary>
@@ -42,38 +58,64 @@ public sealed class GroupCommitFlusher : IDisposable
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset is not in the log (log end offset {log.LogEndOffset})");
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var waiter = new Waiter(log, offset, ct);
-        if (!_requests.Writer.TryWrite(waiter))
+        try
+        {
+            _requests.Add(waiter);
+        }
+        catch (InvalidOperationException)
+        {
             waiter.Fail(new ObjectDisposedException(nameof(GroupCommitFlusher)));
+        }
         return new ValueTask(waiter.Completion.Task);
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<Waiter>();
         var byLog = new Dictionary<PartitionLog, List<Waiter>>(ReferenceEqualityComparer.Instance);
-        var reader = _requests.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (reader.TryRead(out var waiter)) batch.Add(waiter);
-            byLog.Clear();
-            foreach (var waiter in batch)
+            while (!_requests.IsCompleted)
             {
-                if (waiter.Completion.Task.IsCompleted) continue; // cancelled meanwhile
-                if (!byLog.TryGetValue(waiter.Log, out var list)) byLog[waiter.Log] = list = [];
-                list.Add(waiter);
+                if (!_requests.TryTake(out var first, Timeout.Infinite)) continue;
+                batch.Clear();
+                batch.Add(first);
+                while (_requests.TryTake(out var waiter)) batch.Add(waiter);
+                byLog.Clear();
+                foreach (var waiter in batch)
+                {
+                    if (waiter.Completion.Task.IsCompleted) continue; // cancelled meanwhile
+                    if (!byLog.TryGetValue(waiter.Log, out var list)) byLog[waiter.Log] = list = [];
+                    list.Add(waiter);
+                }
+                FlushRound(byLog);
+                Interlocked.Increment(ref _rounds);
             }
-            if (byLog.Count == 1)
-            {
-                foreach (var (log, waiters) in byLog) FlushAndComplete(log, waiters);
-            }
-            else if (byLog.Count > 1)
-            {
-                Parallel.ForEach(byLog, new ParallelOptions { MaxDegreeOfParallelism = _maxParallelFlushes },
-                    pair => FlushAndComplete(pair.Key, pair.Value));
-            }
-            Interlocked.Increment(ref _rounds);
         }
+        finally
+        {
+            _jobs.CompleteAdding();
+        }
+    }
+
+    /// <summary>Flushes every log of a round: the helpers take what they can, the loop takes the rest and waits for them.</summary>
+    private void FlushRound(Dictionary<PartitionLog, List<Waiter>> byLog)
+    {
+        if (byLog.Count == 0) return;
+        if (byLog.Count == 1 || _helpers.Length == 0)
+        {
+            foreach (var (log, waiters) in byLog) FlushAndComplete(log, waiters);
+            return;
+        }
+        using var done = new CountdownEvent(byLog.Count);
+        foreach (var (log, waiters) in byLog) _jobs.Add(new FlushJob(log, waiters, done));
+        while (_jobs.TryTake(out var job)) job.Run(this);
+        done.Wait();
+    }
+
+    private void RunHelper()
+    {
+        foreach (var job in _jobs.GetConsumingEnumerable()) job.Run(this);
     }
 
     private void FlushAndComplete(PartitionLog log, List<Waiter> waiters)
@@ -98,18 +140,30 @@ public sealed class GroupCommitFlusher : IDisposable
         }
     }
 
-    /// <summary>Stops accepting waits, lets the loop finish the ones already queued, and waits for it.</summary>
+    /// <summary>Stops accepting waits, lets the loop finish the ones already queued, and waits for its threads.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _requests.Writer.TryComplete();
-        try
+        _requests.CompleteAdding();
+        _loop.Join();
+        foreach (var helper in _helpers) helper.Join();
+        _requests.Dispose();
+        _jobs.Dispose();
+    }
+
+    /// <summary>One log's flush within a round, run by whichever thread takes it.</summary>
+    private sealed record FlushJob(PartitionLog Log, List<Waiter> Waiters, CountdownEvent Done)
+    {
+        public void Run(GroupCommitFlusher flusher)
         {
-            _loop.Wait();
-        }
-        catch (AggregateException e)
-        {
-            _logger.LogError(e, "Group commit loop failed");
+            try
+            {
+                flusher.FlushAndComplete(Log, Waiters);
+            }
+            finally
+            {
+                Done.Signal();
+            }
         }
     }
 
@@ -121,7 +175,7 @@ public sealed class GroupCommitFlusher : IDisposable
         {
             Log = log;
             Offset = offset;
-            // Continuations must not run on the flush loop: a slow producer callback would delay everyone's fsync.
+            // Continuations must not run on the flush threads: a slow producer callback would delay everyone's fsync.
             Completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (ct.CanBeCanceled) _registration = ct.Register(static s => ((Waiter)s!).Completion.TrySetCanceled(), this);
         }
