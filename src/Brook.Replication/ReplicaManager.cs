@@ -121,7 +121,7 @@ public sealed partial class ReplicaManager : IDisposable
             finally
             {
                 // Left early (leadership moved, timed out): nobody awaits the flush, so observe a failure of it here.
-                if (!replicated && !durable.IsCompleted) _ = durable.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                if (!replicated) _ = durable.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
             }
             await durable.ConfigureAwait(false);
         }

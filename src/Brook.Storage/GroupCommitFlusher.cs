@@ -4,11 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Brook.Storage;
 
 /// <summary>
-/// Group commit for the whole broker: producers that need their appends durable (acks with fsync) and followers that
-/// must fsync what they replicated queue a wait here; one loop takes every queued request at once, fsyncs each distinct
-/// log once (in parallel across logs), and completes every waiter the new recovery points cover. Requests that arrive
-/// during a round share the next one, so many producers on many partitions pay for one fsync per log per round
-/// instead of one each.
+/// Group commit for the whole broker: producers that need their appends durable (acks with fsync) queue a wait here;
+/// one loop takes every queued request at once, fsyncs each distinct log once (in parallel across logs), and
+/// completes every waiter the new recovery points cover. Requests that arrive during a round share the next one, so
+/// many producers on many partitions pay for one fsync per log per round instead of one each.
 /// </summary>
 /// <remarks>
 /// The loop and its helpers are dedicated threads, not thread-pool work: an fsync blocks its thread for milliseconds,
@@ -71,23 +70,21 @@ public sealed class GroupCommitFlusher : IDisposable
 
     private void Run()
     {
-        var batch = new List<Waiter>();
         var byLog = new Dictionary<PartitionLog, List<Waiter>>(ReferenceEqualityComparer.Instance);
+        void Join(Waiter waiter)
+        {
+            if (waiter.Completion.Task.IsCompleted) return; // cancelled meanwhile
+            if (!byLog.TryGetValue(waiter.Log, out var list)) byLog[waiter.Log] = list = [];
+            list.Add(waiter);
+        }
         try
         {
-            while (!_requests.IsCompleted)
+            // A round is the first request waited for plus every one queued by then.
+            foreach (var first in _requests.GetConsumingEnumerable())
             {
-                if (!_requests.TryTake(out var first, Timeout.Infinite)) continue;
-                batch.Clear();
-                batch.Add(first);
-                while (_requests.TryTake(out var waiter)) batch.Add(waiter);
                 byLog.Clear();
-                foreach (var waiter in batch)
-                {
-                    if (waiter.Completion.Task.IsCompleted) continue; // cancelled meanwhile
-                    if (!byLog.TryGetValue(waiter.Log, out var list)) byLog[waiter.Log] = list = [];
-                    list.Add(waiter);
-                }
+                Join(first);
+                while (_requests.TryTake(out var waiter)) Join(waiter);
                 FlushRound(byLog);
                 Interlocked.Increment(ref _rounds);
             }
