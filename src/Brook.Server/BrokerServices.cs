@@ -82,6 +82,10 @@ public static class BrokerServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => new BrokerSessionMonitor(sp.GetRequiredService<ClusterController>(),
             TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BrokerSessionMonitor>>()));
+        if (config.AutoLeaderRebalanceEnable)
+            services.AddHostedService(sp => new LeaderBalanceMonitor(sp.GetRequiredService<ClusterController>(),
+                TimeSpan.FromSeconds(config.LeaderImbalanceCheckIntervalSeconds), config.LeaderImbalancePerBrokerPercentage,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderBalanceMonitor>>()));
         if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>())
@@ -204,6 +208,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
         services.AddSingleton<IApiHandler, WriteTxnMarkersHandler>();
         services.AddSingleton<IApiHandler, UnregisterBrokerHandler>();
+        services.AddSingleton<IApiHandler, ElectLeadersHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

@@ -9,36 +9,6 @@ public sealed class LeaderElectionPlannerTests
 {
     private static readonly Uuid T = new(7, 7);
 
-    private sealed class ImageBuilder
-    {
-        private readonly List<MetadataRecord> _records = [new ClusterIdRecord("c")];
-        private long Offset => _records.Count - 1;
-        private readonly Dictionary<int, long> _epochs = [];
-
-        public ImageBuilder Broker(int id, BrokerStatus status = BrokerStatus.Unfenced)
-        {
-            _records.Add(new RegisterBrokerRecord(id, [new BrokerEndpoint("PLAINTEXT", $"b{id}", 9092, SecurityProtocol.Plaintext)], null, Fenced: true));
-            _epochs[id] = Offset;
-            if (status != BrokerStatus.Fenced) _records.Add(new BrokerRegistrationChangeRecord(id, _epochs[id], status));
-            return this;
-        }
-
-        public ImageBuilder Topic(params PartitionRecord[] partitions)
-        {
-            _records.Add(new TopicRecord("t", T));
-            _records.AddRange(partitions);
-            return this;
-        }
-
-        public ImageBuilder Config(string key, string value, bool cluster = false)
-        {
-            _records.Add(cluster ? new ConfigRecord(ConfigResourceType.Broker, "", key, value) : new ConfigRecord(ConfigResourceType.Topic, "t", key, value));
-            return this;
-        }
-
-        public MetadataImage Build() => MetadataImage.Replay([new MetadataBatch(0, [.. _records])]);
-    }
-
     private static PartitionRecord P(int index, int[] replicas, int[] isr, int leader, int leaderEpoch = 5, int partitionEpoch = 9) =>
         new(T, index, replicas, isr, leader, leaderEpoch, partitionEpoch);
 
@@ -49,7 +19,7 @@ public sealed class LeaderElectionPlannerTests
     public void Leaving_leader_hands_over_to_the_first_isr_member_in_replica_order_and_bumps_both_epochs()
     {
         // ISR order is not preference order: the replica list is.
-        var image = new ImageBuilder().Broker(1).Broker(2).Broker(3).Topic(P(0, [2, 1, 3], [3, 2, 1], leader: 2)).Build();
+        var image = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3).Topic(P(0, [2, 1, 3], [3, 2, 1], leader: 2)).Build();
 
         var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 2, uncleanDefault: false));
 
@@ -64,7 +34,7 @@ public sealed class LeaderElectionPlannerTests
     public void Only_active_isr_members_are_elected()
     {
         // Broker 2 is still listed in the ISR but fenced, broker 3 shutting down: neither may lead.
-        var image = new ImageBuilder().Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3, BrokerStatus.ControlledShutdown).Broker(4)
+        var image = new TestImageBuilder(T).Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3, BrokerStatus.ControlledShutdown).Broker(4)
             .Topic(P(0, [1, 2, 3, 4], [1, 2, 3, 4], leader: 1)).Build();
 
         var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, uncleanDefault: false));
@@ -76,7 +46,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void Leaving_follower_leaves_the_isr_without_a_leader_change()
     {
-        var image = new ImageBuilder().Broker(1).Broker(2).Broker(3)
+        var image = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3)
             .Topic(P(0, [1, 2, 3], [1, 2, 3], leader: 1), P(1, [3, 1], [3, 1], leader: 3)).Build();
 
         var changes = LeaderElectionPlanner.PlanBrokerLeaving(image, 2, uncleanDefault: false);
@@ -92,7 +62,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void The_last_isr_member_stays_in_the_isr_and_the_partition_goes_leaderless()
     {
-        var image = new ImageBuilder().Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1)).Build();
+        var image = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1)).Build();
 
         var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, uncleanDefault: false));
 
@@ -106,7 +76,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void Unclean_election_picks_a_live_out_of_sync_replica_only_when_enabled()
     {
-        var clean = new ImageBuilder().Broker(1).Broker(2).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1)).Build();
+        var clean = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1)).Build();
         Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, uncleanDefault: false)).After.Leader);
 
         var byDefault = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, uncleanDefault: true));
@@ -115,16 +85,16 @@ public sealed class LeaderElectionPlannerTests
         Assert.Equal([2], byDefault.After.Isr);
         Assert.Equal(6, byDefault.After.LeaderEpoch);
 
-        var byTopic = new ImageBuilder().Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1))
+        var byTopic = new TestImageBuilder(T).Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1))
             .Config("unclean.leader.election.enable", "true").Build();
         var topicChange = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byTopic, 1, uncleanDefault: false));
         Assert.Equal(3, topicChange.After.Leader); // 2 is fenced
 
-        var byClusterDefault = new ImageBuilder().Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
+        var byClusterDefault = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
             .Config("unclean.leader.election.enable", "true", cluster: true).Build();
         Assert.Equal(2, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byClusterDefault, 1, uncleanDefault: false)).After.Leader);
 
-        var topicSaysNo = new ImageBuilder().Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
+        var topicSaysNo = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
             .Config("unclean.leader.election.enable", "false").Build();
         Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(topicSaysNo, 1, uncleanDefault: true)).After.Leader);
     }
@@ -132,7 +102,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void A_returning_last_isr_member_leads_again_in_a_new_epoch()
     {
-        var image = new ImageBuilder().Broker(1, BrokerStatus.Fenced).Broker(2)
+        var image = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2)
             .Topic(P(0, [1, 2], [1], leader: -1, leaderEpoch: 6, partitionEpoch: 10), P(1, [2, 1], [2], leader: 2)).Build();
 
         var change = Assert.Single(LeaderElectionPlanner.PlanBrokerReturning(image, 1, uncleanDefault: false));
@@ -146,7 +116,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void A_returning_out_of_sync_replica_leads_only_through_unclean_election()
     {
-        var image = new ImageBuilder().Broker(1, BrokerStatus.Fenced).Broker(2, BrokerStatus.Fenced)
+        var image = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2, BrokerStatus.Fenced)
             .Topic(P(0, [1, 2], [1], leader: -1)).Build();
 
         Assert.Empty(LeaderElectionPlanner.PlanBrokerReturning(image, 2, uncleanDefault: false));
@@ -160,7 +130,7 @@ public sealed class LeaderElectionPlannerTests
     public void Turning_unclean_election_on_elects_a_live_out_of_sync_replica_for_each_leaderless_partition()
     {
         // The last ISR member (1) is gone; 2 is alive but out of sync, 3 is fenced; partition 1 still has its leader.
-        var builder = new ImageBuilder().Broker(1, BrokerStatus.Fenced).Broker(2).Broker(3, BrokerStatus.Fenced)
+        var builder = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2).Broker(3, BrokerStatus.Fenced)
             .Topic(P(0, [1, 3, 2], [1], leader: -1, leaderEpoch: 6, partitionEpoch: 10), P(1, [2, 1, 3], [2], leader: 2));
         var off = builder.Build();
         Assert.Empty(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(off, off.TopicsByName["t"], uncleanDefault: false));
@@ -177,7 +147,7 @@ public sealed class LeaderElectionPlannerTests
     [Fact]
     public void Epochs_only_grow_through_a_fence_return_fence_sequence()
     {
-        var image = new ImageBuilder().Broker(1).Broker(2).Topic(P(0, [1, 2], [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0)).Build();
+        var image = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1, 2], leader: 1, leaderEpoch: 0, partitionEpoch: 0)).Build();
         var seen = new List<(int Leader, int LeaderEpoch, int PartitionEpoch)>();
         foreach (var (broker, leaving) in new[] { (1, true), (2, true), (1, false), (2, false), (1, true) })
         {

@@ -288,6 +288,15 @@ public sealed class BrokerConfig
 
     public bool UncleanLeaderElectionEnable => GetBool("unclean.leader.election.enable");
 
+    /// <summary>auto.leader.rebalance.enable: the active controller moves leaderships back to preferred replicas.</summary>
+    public bool AutoLeaderRebalanceEnable => GetBool("auto.leader.rebalance.enable");
+
+    /// <summary>leader.imbalance.check.interval.seconds: how often the active controller checks leadership balance.</summary>
+    public long LeaderImbalanceCheckIntervalSeconds => GetLong("leader.imbalance.check.interval.seconds");
+
+    /// <summary>leader.imbalance.per.broker.percentage: the imbalance a broker tolerates before its leaderships move back.</summary>
+    public int LeaderImbalancePerBrokerPercentage => GetInt("leader.imbalance.per.broker.percentage");
+
     public int OffsetsTopicNumPartitions => GetInt("offsets.topic.num.partitions");
 
     public short OffsetsTopicReplicationFactor => (short)GetInt("offsets.topic.replication.factor");

@@ -156,6 +156,8 @@ public static class BrokerConfigDefs
             "Replicas that must acknowledge an acks=all produce.", "min.insync.replicas"),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false", null, ConfigImportance.High,
             "Allow an out-of-sync replica to become leader.", "unclean.leader.election.enable"),
+        new("leader.imbalance.per.broker.percentage", ConfigType.Int, "10", ConfigValidator.AtLeast(0), ConfigImportance.High,
+            "With auto.leader.rebalance.enable, a broker's partitions move leadership back to it once the share of those it is preferred for but does not lead exceeds this percentage. Kafka 4 removed this ZooKeeper-era key and balances every imbalanced partition; Brook keeps it (0 gives Kafka 4's behaviour)."),
 
         // --- Group coordinator ---
         new("offsets.topic.num.partitions", ConfigType.Int, "50", ConfigValidator.AtLeast(1), ConfigImportance.High,

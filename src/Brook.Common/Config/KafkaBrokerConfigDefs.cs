@@ -9,7 +9,7 @@ namespace Brook.Common.Config;
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
 /// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
 /// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
-/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; the quorum's timeouts; the
+/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; the quorum's timeouts; the
 /// request timeout), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
 /// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
@@ -295,9 +295,9 @@ internal static class KafkaBrokerConfigDefs
             "Completed requests after which the produce purgatory is purged."),
         Inert("delete.records.purgatory.purge.interval.requests", ConfigType.Int, "1", null, ConfigImportance.Medium,
             "Completed requests after which the delete-records purgatory is purged."),
-        Inert("auto.leader.rebalance.enable", ConfigType.Boolean, "true", null, ConfigImportance.High,
+        new ConfigDef("auto.leader.rebalance.enable", ConfigType.Boolean, "true", null, ConfigImportance.High,
             "Move leadership back to preferred replicas periodically."),
-        Inert("leader.imbalance.check.interval.seconds", ConfigType.Long, "300", ConfigValidator.AtLeast(1), ConfigImportance.High,
+        new ConfigDef("leader.imbalance.check.interval.seconds", ConfigType.Long, "300", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "How often leadership balance is checked."),
         Inert("replica.selector.class", ConfigType.String, null, null, ConfigImportance.Medium,
             "ReplicaSelector that chooses the replica a consumer may fetch from (KIP-392)."),

@@ -51,6 +51,14 @@ public interface IControllerChannel
     /// </summary>
     Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken cancellationToken) => Task.FromResult(ErrorCode.UnsupportedVersion);
 
+    /// <summary>
+    /// ElectLeaders: preferred or unclean elections now; <paramref name="partitions"/> null means every partition. One
+    /// result per named partition. A channel without it throws UNSUPPORTED_VERSION.
+    /// </summary>
+    Task<IReadOnlyList<ElectionResult>> ElectLeadersAsync(ElectionType type, IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions,
+        CancellationToken cancellationToken) =>
+        throw new KafkaException(ErrorCode.UnsupportedVersion, "this controller channel does not carry ElectLeaders");
+
     /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
     Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
 

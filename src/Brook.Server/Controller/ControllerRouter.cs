@@ -60,6 +60,10 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
     public Task<ErrorCode> UnregisterBrokerAsync(int brokerId, CancellationToken ct) =>
         RouteAsync(() => local.UnregisterBrokerAsync(brokerId, ct), id => remote!.UnregisterBrokerAsync(id, brokerId, ct), ct);
 
+    public Task<IReadOnlyList<ElectionResult>> ElectLeadersAsync(ElectionType type, IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions,
+        CancellationToken ct) =>
+        RouteAsync(() => local.ElectLeadersAsync(type, partitions, ct), id => remote!.ElectLeadersAsync(id, type, partitions, ct), ct);
+
     public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
         RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);
 

@@ -12,7 +12,7 @@ namespace Brook.Server.Controller;
 /// The controller's changes asked of another node's controller listener, as Kafka's brokers forward them: each
 /// <see cref="IControllerChannel"/> operation becomes the Kafka request that carries it (CreateTopics, DeleteTopics,
 /// CreatePartitions, AlterConfigs — the complete override set, which is that API's meaning —, AllocateProducerIds,
-/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition) and the answer is mapped back. Errors come back as the codes the controller chose.
+/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition, ElectLeaders) and the answer is mapped back. Errors come back as the codes the controller chose.
 /// </summary>
 public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPAddress? localAddress, int localNodeId, string clusterId,
     TimeSpan requestTimeout, ILoggerFactory loggers) : IAsyncDisposable
@@ -140,6 +140,22 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
             new UnregisterBrokerRequest { BrokerId = brokerId }, 0, ct).ConfigureAwait(false);
         if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the request reached a former controller");
         return (ErrorCode)response.ErrorCode;
+    }
+
+    public async Task<IReadOnlyList<ElectionResult>> ElectLeadersAsync(int controllerId, ElectionType type,
+        IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions, CancellationToken ct)
+    {
+        var request = new ElectLeadersRequest
+        {
+            ElectionType = (sbyte)type,
+            TimeoutMs = _timeoutMs,
+            TopicPartitions = partitions?.Select(t => new ElectLeadersRequest.ElectLeadersTopic { Topic = t.Topic, Partitions = [.. t.Partitions] }).ToList(),
+        };
+        var response = await _connections.SendAsync<ElectLeadersRequest, ElectLeadersResponse>(controllerId, request, 2, ct).ConfigureAwait(false);
+        if ((ErrorCode)response.ErrorCode is var error and not ErrorCode.None)
+            throw new KafkaException(error, error == ErrorCode.NotController ? "the request reached a former controller" : $"the controller refused ElectLeaders: {error}");
+        return [.. response.ReplicaElectionResults.SelectMany(t => t.PartitionResult.Select(p =>
+            new ElectionResult(t.Topic, p.PartitionId, (ErrorCode)p.ErrorCode, p.ErrorMessage)))];
     }
 
     public async Task<AlterPartitionResult> AlterPartitionAsync(int controllerId, AlterPartitionSpec change, CancellationToken ct)
