@@ -8,7 +8,7 @@ namespace Brook.Replication;
 
 /// <summary>
 /// The partitions this broker hosts, kept in step with the metadata image: a partition appears when the image assigns
-/// it here and its log is deleted when its topic leaves the image. It owns "committed": requests find their leader
+/// it here and its log is deleted when its topic leaves the image or the partition leaves this broker. It owns "committed": requests find their leader
 /// partition through <see cref="GetLeaderPartition"/> (one place for the leader and epoch checks) and wait for
 /// acks=all through <see cref="WaitForCommitAsync"/> (the high watermark past the batch, and local durability when
 /// brook.log.flush.on.ack is on).
@@ -137,7 +137,10 @@ public sealed partial class ReplicaManager : IDisposable
 
     public IEnumerable<Partition> Partitions => _partitions.Values;
 
-    /// <summary>Brings hosted partitions in line with <paramref name="image"/>: opens new ones, deletes removed topics' logs.</summary>
+    /// <summary>
+    /// Brings hosted partitions in line with <paramref name="image"/>: opens the ones assigned here, deletes the logs of
+    /// deleted topics and of partitions this broker is no longer a replica of.
+    /// </summary>
     public void Apply(MetadataImage image)
     {
         lock (_applyLock)
@@ -174,10 +177,13 @@ public sealed partial class ReplicaManager : IDisposable
             }
             foreach (var (id, partition) in _partitions)
             {
-                if (image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Length)
-                    continue;
+                var topicKept = image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Length;
+                if (topicKept && t!.Partitions[id.Partition].Replicas.Contains(_brokerId)) continue;
                 _partitions.TryRemove(id, out _);
-                _logger.LogInformation("Deleting log of {Partition}: its topic was deleted", id);
+                // A reassignment that moved the partition away (or cancelled a move here) ends this replica, as Kafka's
+                // StopReplica with deletion does.
+                _logger.LogInformation("Deleting log of {Partition}: {Reason}", id,
+                    topicKept ? "this broker is no longer one of its replicas" : "its topic was deleted");
                 partition.Log.Delete();
             }
             RaiseLeadershipChanges();
@@ -185,7 +191,10 @@ public sealed partial class ReplicaManager : IDisposable
         }
     }
 
-    /// <summary>Removes partition directories that no topic in the image owns (topics deleted while the broker was down).</summary>
+    /// <summary>
+    /// Removes partition directories the image does not place here: topics deleted, or partitions moved away, while the
+    /// broker was down.
+    /// </summary>
     public void DeleteStrayLogs(MetadataImage image)
     {
         foreach (var dir in Directory.EnumerateDirectories(_logDir))
@@ -196,9 +205,9 @@ public sealed partial class ReplicaManager : IDisposable
             var topic = name[..dash];
             if (topic.StartsWith("__cluster_metadata", StringComparison.Ordinal)) continue;
             var known = image.TopicsByName.TryGetValue(topic, out var t) && index < t.Partitions.Length
-                && ReadTopicId(dir) is { } id && id == t.Id;
+                && t.Partitions[index].Replicas.Contains(_brokerId) && ReadTopicId(dir) is { } id && id == t.Id;
             if (known) continue;
-            _logger.LogInformation("Deleting stray log directory {Dir}: no such partition in the metadata", dir);
+            _logger.LogInformation("Deleting stray log directory {Dir}: the metadata has no such partition on this broker", dir);
             Directory.Delete(dir, recursive: true);
         }
     }

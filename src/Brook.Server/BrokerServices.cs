@@ -209,6 +209,8 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, WriteTxnMarkersHandler>();
         services.AddSingleton<IApiHandler, UnregisterBrokerHandler>();
         services.AddSingleton<IApiHandler, ElectLeadersHandler>();
+        services.AddSingleton<IApiHandler, AlterPartitionReassignmentsHandler>();
+        services.AddSingleton<IApiHandler, ListPartitionReassignmentsHandler>();
         services.AddSingleton(sp => new ApiRegistry(sp.GetServices<IApiHandler>()));
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;

@@ -228,10 +228,15 @@ public sealed partial class ClusterController : IControllerChannel
                 || change.NewIsr.Any(id => !p.Replicas.Contains(id) || !image.Brokers.TryGetValue(id, out var b) || (!b.IsActive && !p.Isr.Contains(id))))
                 return ([], Refuse(ErrorCode.IneligibleReplica));
             if (change.NewIsr.Order().SequenceEqual(p.Isr.Order())) return ([], Refuse(ErrorCode.None));
-            var record = new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. change.NewIsr], p.Leader, p.LeaderEpoch, p.PartitionEpoch + 1);
+            var changed = p.ToRecord(topic.Id) with { Isr = [.. change.NewIsr], PartitionEpoch = p.PartitionEpoch + 1 };
             _logger.LogInformation("ISR of {Topic}-{Partition} changes from [{Old}] to [{New}] (leader {Leader}, epoch {Epoch})",
                 topic.Name, p.Index, string.Join(",", p.Isr), string.Join(",", change.NewIsr), p.Leader, p.LeaderEpoch);
-            return ((IReadOnlyList<MetadataRecord>)[record], new AlterPartitionResult(ErrorCode.None, p.Leader, p.LeaderEpoch, p.PartitionEpoch + 1, [.. change.NewIsr]));
+            // The ISR change that brings the last adding replica in completes a running reassignment in the same write.
+            var record = ReassignmentPlanner.CompleteIfReady(image, changed);
+            if (!ReferenceEquals(record, changed))
+                _logger.LogInformation("Reassignment of {Topic}-{Partition} completed: replicas [{Replicas}], ISR [{Isr}], leader {Leader} (epoch {Epoch})",
+                    topic.Name, p.Index, string.Join(",", record.Replicas), string.Join(",", record.Isr), record.Leader, record.LeaderEpoch);
+            return ((IReadOnlyList<MetadataRecord>)[record], new AlterPartitionResult(ErrorCode.None, record.Leader, record.LeaderEpoch, record.PartitionEpoch, [.. record.Isr]));
         }, cancellationToken);
 
     /// <summary>

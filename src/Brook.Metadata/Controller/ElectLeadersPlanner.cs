@@ -109,5 +109,5 @@ public static class ElectLeadersPlanner
 
     /// <summary>The partition with <paramref name="leader"/> leading <paramref name="isr"/>: a new leader epoch, a new partition epoch.</summary>
     internal static PartitionChange Change(TopicImage topic, PartitionImage p, int leader, IReadOnlyCollection<int> isr, bool unclean) =>
-        new(topic, p, new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. isr], leader, p.LeaderEpoch + 1, p.PartitionEpoch + 1), unclean);
+        new(topic, p, p.ToRecord(topic.Id) with { Isr = [.. isr], Leader = leader, LeaderEpoch = p.LeaderEpoch + 1, PartitionEpoch = p.PartitionEpoch + 1 }, unclean);
 }

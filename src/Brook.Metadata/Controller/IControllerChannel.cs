@@ -59,6 +59,16 @@ public interface IControllerChannel
         CancellationToken cancellationToken) =>
         throw new KafkaException(ErrorCode.UnsupportedVersion, "this controller channel does not carry ElectLeaders");
 
+    /// <summary>AlterPartitionReassignments: starts, replaces or cancels partition moves; one result per spec. Unsupported by default.</summary>
+    Task<IReadOnlyList<ReassignmentResult>> AlterPartitionReassignmentsAsync(IReadOnlyList<ReassignmentSpec> specs, bool allowReplicationFactorChange,
+        CancellationToken cancellationToken) =>
+        throw new KafkaException(ErrorCode.UnsupportedVersion, "this controller channel does not carry AlterPartitionReassignments");
+
+    /// <summary>ListPartitionReassignments: the running moves among the named partitions (null: all). Unsupported by default.</summary>
+    Task<IReadOnlyList<OngoingReassignment>> ListPartitionReassignmentsAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions,
+        CancellationToken cancellationToken) =>
+        throw new KafkaException(ErrorCode.UnsupportedVersion, "this controller channel does not carry ListPartitionReassignments");
+
     /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
     Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
 

@@ -156,7 +156,7 @@ public static class LeaderElectionPlanner
     {
         if (leader == p.Leader && isr.SequenceEqual(p.Isr)) return;
         var leaderEpoch = leader == p.Leader ? p.LeaderEpoch : p.LeaderEpoch + 1;
-        var record = new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. isr], leader, leaderEpoch, p.PartitionEpoch + 1);
+        var record = p.ToRecord(topic.Id) with { Isr = [.. isr], Leader = leader, LeaderEpoch = leaderEpoch, PartitionEpoch = p.PartitionEpoch + 1 };
         changes.Add(new PartitionChange(topic, p, record, unclean));
     }
 }

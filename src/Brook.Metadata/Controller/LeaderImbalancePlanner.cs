@@ -23,7 +23,8 @@ public static class LeaderImbalancePlanner
         {
             foreach (var p in topic.Partitions)
             {
-                if (p.Replicas.IsEmpty) continue;
+                // A partition being moved is left alone: its replica list and leader are the reassignment's to settle.
+                if (p.Replicas.IsEmpty || p.IsReassigning) continue;
                 var preferred = p.Replicas[0];
                 preferredCount[preferred] = preferredCount.GetValueOrDefault(preferred) + 1;
                 if (p.Leader == preferred) continue;

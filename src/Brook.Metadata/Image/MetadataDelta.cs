@@ -147,7 +147,11 @@ public sealed class MetadataDelta
     private void ReplayPartition(PartitionRecord r)
     {
         var topic = Change(r.TopicId) ?? throw new InvalidDataException($"partition {r.PartitionIndex} of unknown topic id {r.TopicId}");
-        var partition = new PartitionImage(r.PartitionIndex, r.Leader, r.LeaderEpoch, r.PartitionEpoch, [.. r.Replicas], [.. r.Isr]);
+        var partition = new PartitionImage(r.PartitionIndex, r.Leader, r.LeaderEpoch, r.PartitionEpoch, [.. r.Replicas], [.. r.Isr])
+        {
+            AddingReplicas = [.. r.AddingReplicas],
+            RemovingReplicas = [.. r.RemovingReplicas],
+        };
         if (r.PartitionIndex < 0 || r.PartitionIndex > topic.Partitions.Count)
             throw new InvalidDataException($"partition {r.PartitionIndex} of topic '{topic.Name}' leaves a gap (it has {topic.Partitions.Count})");
         if (r.PartitionIndex == topic.Partitions.Count) topic.Partitions.Add(partition);

@@ -25,7 +25,7 @@ public static class MetadataImageRecords
         {
             records.Add(new TopicRecord(topic.Name, topic.Id));
             foreach (var p in topic.Partitions)
-                records.Add(new PartitionRecord(topic.Id, p.Index, [.. p.Replicas], [.. p.Isr], p.Leader, p.LeaderEpoch, p.PartitionEpoch));
+                records.Add(p.ToRecord(topic.Id));
             AddConfigs(records, ConfigResourceType.Topic, topic.Name, topic.Configs);
         }
         // The broker id of a producer-id block only matters when it is handed out; the snapshot keeps the bound.

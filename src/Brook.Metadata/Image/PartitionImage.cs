@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using Brook.Common;
+using Brook.Metadata.Records;
 
 namespace Brook.Metadata;
 
 /// <summary>
 /// One partition's replica placement and leadership. <see cref="LeaderEpoch"/> changes with every leader change;
-/// <see cref="PartitionEpoch"/> with every change of any kind (Kafka's two epochs).
+/// <see cref="PartitionEpoch"/> with every change of any kind (Kafka's two epochs). While a reassignment runs
+/// (KIP-455), <see cref="Replicas"/> is the target followed by the replicas being removed, and
+/// <see cref="AddingReplicas"/> / <see cref="RemovingReplicas"/> name the difference.
 /// </summary>
 public sealed record PartitionImage(
     int Index,
@@ -12,4 +16,27 @@ public sealed record PartitionImage(
     int LeaderEpoch,
     int PartitionEpoch,
     ImmutableArray<int> Replicas,
-    ImmutableArray<int> Isr);
+    ImmutableArray<int> Isr)
+{
+    /// <summary>Replicas a running reassignment adds; empty when none runs.</summary>
+    public ImmutableArray<int> AddingReplicas { get; init; } = [];
+
+    /// <summary>Replicas a running reassignment removes once the adding ones are in sync; empty when none runs.</summary>
+    public ImmutableArray<int> RemovingReplicas { get; init; } = [];
+
+    /// <summary>A reassignment of this partition is in progress.</summary>
+    public bool IsReassigning => !AddingReplicas.IsEmpty || !RemovingReplicas.IsEmpty;
+
+    /// <summary>The replicas a running reassignment ends with (all of them when none runs).</summary>
+    public IEnumerable<int> TargetReplicas => Replicas.Where(r => !RemovingReplicas.Contains(r));
+
+    /// <summary>
+    /// This state as a record of topic <paramref name="topicId"/>; a change is written as
+    /// <c>ToRecord(id) with { ... }</c>, so the fields a change does not touch (the reassignment among them) carry over.
+    /// </summary>
+    public PartitionRecord ToRecord(Uuid topicId) => new(topicId, Index, [.. Replicas], [.. Isr], Leader, LeaderEpoch, PartitionEpoch)
+    {
+        AddingReplicas = [.. AddingReplicas],
+        RemovingReplicas = [.. RemovingReplicas],
+    };
+}

@@ -7,6 +7,9 @@ namespace Brook.Metadata.Records;
 /// The full state of one partition. Replaying it for a partition that already exists replaces that partition's state,
 /// so leader and ISR changes are written as a new PartitionRecord with bumped epochs (Kafka uses a separate
 /// PartitionChangeRecord holding only the difference; a full record is simpler and the partition state is small).
+/// During a reassignment (KIP-455) <see cref="Replicas"/> holds the target replicas followed by those being removed,
+/// and <see cref="AddingReplicas"/> / <see cref="RemovingReplicas"/> say which are which. Version 1 adds those two
+/// lists; a partition that is not being reassigned is still written as version 0.
 /// </summary>
 public sealed record PartitionRecord(
     Uuid TopicId,
@@ -17,7 +20,15 @@ public sealed record PartitionRecord(
     int LeaderEpoch,
     int PartitionEpoch) : MetadataRecord
 {
+    /// <summary>Replicas being added by a reassignment (not yet in the ISR when it started); empty otherwise.</summary>
+    public IReadOnlyList<int> AddingReplicas { get; init; } = [];
+
+    /// <summary>Replicas a reassignment removes once every adding replica is in the ISR; empty otherwise.</summary>
+    public IReadOnlyList<int> RemovingReplicas { get; init; } = [];
+
     public override MetadataRecordType Type => MetadataRecordType.Partition;
+
+    public override short Version => AddingReplicas.Count > 0 || RemovingReplicas.Count > 0 ? (short)1 : (short)0;
 
     internal override void WriteFields(ProtocolWriter writer)
     {
@@ -28,6 +39,11 @@ public sealed record PartitionRecord(
         writer.WriteInt32(Leader);
         writer.WriteInt32(LeaderEpoch);
         writer.WriteInt32(PartitionEpoch);
+        if (Version >= 1)
+        {
+            writer.WriteArray(AddingReplicas, static (w, id) => w.WriteInt32(id));
+            writer.WriteArray(RemovingReplicas, static (w, id) => w.WriteInt32(id));
+        }
     }
 
     internal static PartitionRecord ReadFields(ref ProtocolReader reader, short version)
@@ -36,6 +52,12 @@ public sealed record PartitionRecord(
         var index = reader.ReadInt32();
         var replicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32());
         var isr = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32());
-        return new PartitionRecord(topicId, index, replicas, isr, reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        var record = new PartitionRecord(topicId, index, replicas, isr, reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        if (version < 1) return record;
+        return record with
+        {
+            AddingReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
+            RemovingReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
+        };
     }
 }

@@ -64,6 +64,15 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
         CancellationToken ct) =>
         RouteAsync(() => local.ElectLeadersAsync(type, partitions, ct), id => remote!.ElectLeadersAsync(id, type, partitions, ct), ct);
 
+    public Task<IReadOnlyList<ReassignmentResult>> AlterPartitionReassignmentsAsync(IReadOnlyList<ReassignmentSpec> specs, bool allowReplicationFactorChange,
+        CancellationToken ct) =>
+        RouteAsync(() => local.AlterPartitionReassignmentsAsync(specs, allowReplicationFactorChange, ct),
+            id => remote!.AlterPartitionReassignmentsAsync(id, specs, allowReplicationFactorChange, ct), ct);
+
+    public Task<IReadOnlyList<OngoingReassignment>> ListPartitionReassignmentsAsync(IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions,
+        CancellationToken ct) =>
+        RouteAsync(() => local.ListPartitionReassignmentsAsync(partitions, ct), id => remote!.ListPartitionReassignmentsAsync(id, partitions, ct), ct);
+
     public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
         RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);
 

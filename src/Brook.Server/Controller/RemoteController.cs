@@ -12,7 +12,8 @@ namespace Brook.Server.Controller;
 /// The controller's changes asked of another node's controller listener, as Kafka's brokers forward them: each
 /// <see cref="IControllerChannel"/> operation becomes the Kafka request that carries it (CreateTopics, DeleteTopics,
 /// CreatePartitions, AlterConfigs — the complete override set, which is that API's meaning —, AllocateProducerIds,
-/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition, ElectLeaders) and the answer is mapped back. Errors come back as the codes the controller chose.
+/// BrokerRegistration, BrokerHeartbeat, UnregisterBroker, AlterPartition, ElectLeaders,
+/// AlterPartitionReassignments, ListPartitionReassignments) and the answer is mapped back. Errors come back as the codes the controller chose.
 /// </summary>
 public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPAddress? localAddress, int localNodeId, string clusterId,
     TimeSpan requestTimeout, ILoggerFactory loggers) : IAsyncDisposable
@@ -152,10 +153,65 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
             TopicPartitions = partitions?.Select(t => new ElectLeadersRequest.ElectLeadersTopic { Topic = t.Topic, Partitions = [.. t.Partitions] }).ToList(),
         };
         var response = await _connections.SendAsync<ElectLeadersRequest, ElectLeadersResponse>(controllerId, request, 2, ct).ConfigureAwait(false);
-        if ((ErrorCode)response.ErrorCode is var error and not ErrorCode.None)
-            throw new KafkaException(error, error == ErrorCode.NotController ? "the request reached a former controller" : $"the controller refused ElectLeaders: {error}");
+        ThrowOnTopLevelError((ErrorCode)response.ErrorCode, "ElectLeaders");
         return [.. response.ReplicaElectionResults.SelectMany(t => t.PartitionResult.Select(p =>
             new ElectionResult(t.Topic, p.PartitionId, (ErrorCode)p.ErrorCode, p.ErrorMessage)))];
+    }
+
+    public async Task<IReadOnlyList<ReassignmentResult>> AlterPartitionReassignmentsAsync(int controllerId, IReadOnlyList<ReassignmentSpec> specs,
+        bool allowReplicationFactorChange, CancellationToken ct)
+    {
+        var request = new AlterPartitionReassignmentsRequest
+        {
+            TimeoutMs = _timeoutMs,
+            AllowReplicationFactorChange = allowReplicationFactorChange,
+            Topics = [.. specs.GroupBy(s => s.Topic, StringComparer.Ordinal).Select(g => new AlterPartitionReassignmentsRequest.ReassignableTopic
+            {
+                Name = g.Key,
+                Partitions = [.. g.Select(s => new AlterPartitionReassignmentsRequest.ReassignablePartition
+                {
+                    PartitionIndex = s.Partition, Replicas = s.TargetReplicas?.ToList(),
+                })],
+            })],
+        };
+        var response = await _connections.SendAsync<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>(controllerId, request, 1, ct)
+            .ConfigureAwait(false);
+        ThrowOnTopLevelError((ErrorCode)response.ErrorCode, "AlterPartitionReassignments");
+        var answers = response.Responses.SelectMany(t => t.Partitions.Select(p => new ReassignmentResult(t.Name, p.PartitionIndex, (ErrorCode)p.ErrorCode, p.ErrorMessage)))
+            .ToList();
+        // Back in request order (the request grouped the specs by topic); a spec named twice gets its answers in turn.
+        var results = new List<ReassignmentResult>(specs.Count);
+        foreach (var spec in specs)
+        {
+            var i = answers.FindIndex(a => a.Topic == spec.Topic && a.Partition == spec.Partition);
+            if (i < 0) throw new KafkaException(ErrorCode.UnknownServerError, $"the controller did not answer for {spec.Topic}-{spec.Partition}");
+            results.Add(answers[i]);
+            answers.RemoveAt(i);
+        }
+        return results;
+    }
+
+    public async Task<IReadOnlyList<OngoingReassignment>> ListPartitionReassignmentsAsync(int controllerId,
+        IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions, CancellationToken ct)
+    {
+        var request = new ListPartitionReassignmentsRequest
+        {
+            TimeoutMs = _timeoutMs,
+            Topics = partitions?.Select(t => new ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics { Name = t.Topic, PartitionIndexes = [.. t.Partitions] })
+                .ToList(),
+        };
+        var response = await _connections.SendAsync<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>(controllerId, request, 0, ct)
+            .ConfigureAwait(false);
+        ThrowOnTopLevelError((ErrorCode)response.ErrorCode, "ListPartitionReassignments");
+        return [.. response.Topics.SelectMany(t => t.Partitions.Select(p =>
+            new OngoingReassignment(t.Name, p.PartitionIndex, p.Replicas, p.AddingReplicas, p.RemovingReplicas)))];
+    }
+
+    /// <summary>A top-level error of a forwarded request: NOT_CONTROLLER makes the router look for the new controller.</summary>
+    private static void ThrowOnTopLevelError(ErrorCode error, string api)
+    {
+        if (error != ErrorCode.None)
+            throw new KafkaException(error, error == ErrorCode.NotController ? "the request reached a former controller" : $"the controller refused {api}: {error}");
     }
 
     public async Task<AlterPartitionResult> AlterPartitionAsync(int controllerId, AlterPartitionSpec change, CancellationToken ct)
