@@ -58,6 +58,24 @@ public class MetadataRecordSerdeTests
     }
 
     [Fact]
+    public void A_partition_being_reassigned_is_written_as_version_1_with_its_adding_and_removing_replicas()
+    {
+        var plain = new PartitionRecord(Uuid.NewRandom(), 0, [2, 3, 1], [1, 2], 1, 5, 9);
+        Assert.Equal(0, plain.Version);
+        var moving = plain with { AddingReplicas = [3], RemovingReplicas = [1] };
+        Assert.Equal(1, moving.Version);
+        Assert.Equal(BitConverter.GetBytes((short)1).Reverse(), MetadataRecordSerde.Serialize(moving).Skip(2).Take(2));
+
+        var read = Assert.IsType<PartitionRecord>(RoundTrip(moving));
+        Assert.Equal([3], read.AddingReplicas);
+        Assert.Equal([1], read.RemovingReplicas);
+        Assert.Equal([2, 3, 1], read.Replicas);
+        var readPlain = Assert.IsType<PartitionRecord>(RoundTrip(plain));
+        Assert.Empty(readPlain.AddingReplicas);
+        Assert.Empty(readPlain.RemovingReplicas);
+    }
+
+    [Fact]
     public void Unknown_type_and_newer_version_are_refused()
     {
         foreach (var (type, version) in new (short, short)[] { (999, 0), ((short)MetadataRecordType.Topic, 1) })
