@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --fill-page-cache       first fill free memory with a cached ballast file (kept in the temp dir between runs),
@@ -30,6 +30,7 @@ public sealed class BenchOptions
           --kill-after-s S        failover: SIGKILL a partition leader after S seconds (default 5)
           --victim broker|controller   failover: kill a leader that is not the active controller (default), or the
                                   active controller when it leads a partition (quorum election + fencing by the new one)
+          --throttle-mb-s R       reassign: the replication throttle of the throttled move (default 50)
           --timeout-s S           give up consuming after S seconds without progress (default 30)
           --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
           --transactions N        transactions for txn (default 1000)
@@ -40,6 +41,8 @@ public sealed class BenchOptions
         "txn" commits --transactions transactions of --txn-records records with one transactional producer.
         "failover" (with --start-broker --brokers 3) produces idempotently at --rate-mb-s (default 5), kills the leader of
         a partition and reports the produce stall: the longest gap between acknowledgements of its partitions.
+        "reassign" (with --start-broker --brokers 3) fills one RF=2 partition with --records x --record-size bytes, then
+        moves it to a new replica twice, unthrottled and at --throttle-mb-s, and reports how long each move took.
         """;
 
     public string Command { get; private init; } = "";
@@ -70,13 +73,15 @@ public sealed class BenchOptions
     public int WarmupSeconds { get; private init; }
     /// <summary>failover: kill the active controller (true) or a leader that is not the controller (false).</summary>
     public bool KillController { get; private init; }
+    /// <summary>reassign: leader/follower.replication.throttled.rate of the throttled move, MB/s (MiB).</summary>
+    public double ThrottleMBps { get; private init; } = 50;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -143,6 +148,7 @@ public sealed class BenchOptions
             RateMBps = values.ContainsKey("--rate-mb-s") ? double.Parse(Get("--rate-mb-s", "0"), CultureInfo.InvariantCulture)
                 : command == "failover" ? 5 : null,
             KillAfterSeconds = GetInt("--kill-after-s", 5),
+            ThrottleMBps = double.Parse(Get("--throttle-mb-s", "50"), CultureInfo.InvariantCulture),
             WarmupSeconds = GetInt("--warmup-s", 0),
             KillController = Get("--victim", "broker") switch
             {
@@ -155,6 +161,7 @@ public sealed class BenchOptions
         if (options.Brokers < 1 || options.ReplicationFactor < 1 || options.MinInsyncReplicas < 1) throw new ArgumentException("--brokers, --replication-factor and --min-isr must be positive");
         if (options.WarmupSeconds < 0) throw new ArgumentException("--warmup-s must not be negative");
         if (options.RateMBps is <= 0) throw new ArgumentException("--rate-mb-s must be positive");
+        if (options.ThrottleMBps <= 0) throw new ArgumentException("--throttle-mb-s must be positive");
         if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;
     }

@@ -1,3 +1,4 @@
+using Brook.Common.Config;
 using Brook.Storage;
 
 namespace Brook.Replication;
@@ -10,6 +11,8 @@ namespace Brook.Replication;
 /// <param name="TimestampAfterMaxMs">message.timestamp.after.max.ms: how far in the future a CreateTime timestamp may be.</param>
 /// <param name="Compacted">cleanup.policy contains compact: every record needs a key.</param>
 /// <param name="MinInsyncReplicas">min.insync.replicas: in-sync replicas an acks=all produce needs.</param>
+/// <param name="LeaderThrottledReplicas">leader.replication.throttled.replicas (null: none).</param>
+/// <param name="FollowerThrottledReplicas">follower.replication.throttled.replicas (null: none).</param>
 public sealed record PartitionSettings(
     LogConfig Log,
     int MaxMessageBytes,
@@ -17,4 +20,13 @@ public sealed record PartitionSettings(
     long TimestampBeforeMaxMs = long.MaxValue,
     long TimestampAfterMaxMs = long.MaxValue,
     bool Compacted = false,
-    int MinInsyncReplicas = 1);
+    int MinInsyncReplicas = 1,
+    ThrottledReplicas? LeaderThrottledReplicas = null,
+    ThrottledReplicas? FollowerThrottledReplicas = null)
+{
+    /// <summary>leader.replication.throttled.replicas.</summary>
+    public ThrottledReplicas LeaderThrottledReplicas { get; init; } = LeaderThrottledReplicas ?? ThrottledReplicas.None;
+
+    /// <summary>follower.replication.throttled.replicas.</summary>
+    public ThrottledReplicas FollowerThrottledReplicas { get; init; } = FollowerThrottledReplicas ?? ThrottledReplicas.None;
+}

@@ -82,8 +82,11 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                     continue;
                 }
                 var now = NowMs;
+                // follower.replication.throttled.rate used up: throttled replicas out of the ISR sit this round out.
+                var overQuota = _options.Quota?.IsExceeded == true;
                 var fetching = _partitions.Values
-                    .Where(p => !p.IsLeader && p.State.LeaderId == _leaderId && (!_delayedUntil.TryGetValue(p.Id, out var until) || until <= now))
+                    .Where(p => !p.IsLeader && p.State.LeaderId == _leaderId && (!_delayedUntil.TryGetValue(p.Id, out var until) || until <= now)
+                        && !(overQuota && p.MayThrottleFetching))
                     .ToList();
                 if (fetching.Count == 0)
                 {
@@ -200,6 +203,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
 
         if (data.Records is MemoryRecordSet { SizeInBytes: > 0 } records)
         {
+            if (partition.IsFollowerThrottled) _options.Quota?.Record(records.SizeInBytes);
             var result = partition.AppendAsFollower(records.Data.Span);
             if (result.Error != ErrorCode.None)
             {
@@ -266,4 +270,6 @@ public sealed record ReplicaFetcherOptions
     public int RequestTimeoutMs { get; init; } = 30_000;
     /// <summary>brook.log.flush.on.ack: a follower fsyncs what it replicated before acknowledging it with its next fetch.</summary>
     public bool FlushOnAck { get; init; } = true;
+    /// <summary>follower.replication.throttled.rate, shared by every fetcher of this broker; null: never throttled.</summary>
+    public ReplicationQuota? Quota { get; init; }
 }

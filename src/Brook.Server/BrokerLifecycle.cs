@@ -67,6 +67,10 @@ public sealed class BrokerLifecycle(
             // idempotent). Dynamic broker configs first: partition settings are resolved against them.
             metadata.ImagePublished += dynamicConfig.Apply;
             dynamicConfig.Apply(metadata.Image);
+            // The replication throttles are dynamic broker configs: follow them once the configuration in force moved.
+            var quotas = services.GetRequiredService<ReplicationQuotas>();
+            metadata.ImagePublished += _ => quotas.Apply(dynamicConfig.Current);
+            quotas.Apply(dynamicConfig.Current);
             replicas.DeleteStrayLogs(metadata.Image);
             metadata.ImagePublished += replicas.Apply;
             replicas.Apply(metadata.Image);

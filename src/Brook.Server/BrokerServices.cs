@@ -95,6 +95,7 @@ public static class BrokerServices
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(Math.Max(1, config.BrokerSessionTimeoutMs / 3)),
             });
         services.AddSingleton(new BrokerIdentity(config.NodeId));
+        services.AddSingleton(sp => new ReplicationQuotas(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IControllerChannel>(sp => new ControllerRouter(
             sp.GetRequiredService<ClusterController>(), sp.GetRequiredService<IMetadataQuorum>(), sp.GetService<RemoteController>(),
             sp.GetRequiredService<BrokerIdentity>(), TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<TimeProvider>(),
@@ -112,6 +113,7 @@ public static class BrokerServices
                     BackoffMs = config.ReplicaFetchBackoffMs,
                     RequestTimeoutMs = config.RequestTimeoutMs,
                     FlushOnAck = config.FlushOnAck,
+                    Quota = sp.GetRequiredService<ReplicationQuotas>().Follower,
                 }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
             services.AddSingleton(sp => new IsrChangeManager(sp.GetRequiredService<IControllerChannel>(), sp.GetRequiredService<BrokerIdentity>(),
                 () => sp.GetRequiredService<ReplicaManager>().Partitions, config.ReplicaLagTimeMaxMs, sp.GetRequiredService<TimeProvider>(),

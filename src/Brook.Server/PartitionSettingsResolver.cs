@@ -37,6 +37,8 @@ public static class PartitionSettingsResolver
             t.MessageTimestampBeforeMaxMs,
             t.MessageTimestampAfterMaxMs,
             t.HasCompactPolicy,
-            t.MinInsyncReplicas);
+            t.MinInsyncReplicas,
+            t.LeaderThrottledReplicas,
+            t.FollowerThrottledReplicas);
     }
 }

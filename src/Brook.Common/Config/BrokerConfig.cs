@@ -294,6 +294,18 @@ public sealed class BrokerConfig
     /// <summary>leader.imbalance.check.interval.seconds: how often the active controller checks leadership balance.</summary>
     public long LeaderImbalanceCheckIntervalSeconds => GetLong("leader.imbalance.check.interval.seconds");
 
+    /// <summary>leader.replication.throttled.rate: bytes/s this broker serves to throttled followers (dynamic).</summary>
+    public long LeaderReplicationThrottledRate => GetLong("leader.replication.throttled.rate");
+
+    /// <summary>follower.replication.throttled.rate: bytes/s this broker fetches for throttled replicas (dynamic).</summary>
+    public long FollowerReplicationThrottledRate => GetLong("follower.replication.throttled.rate");
+
+    /// <summary>replication.quota.window.num: samples a replication throttle measures its rate over.</summary>
+    public int ReplicationQuotaWindowNum => GetInt("replication.quota.window.num");
+
+    /// <summary>replication.quota.window.size.seconds: length of one such sample.</summary>
+    public int ReplicationQuotaWindowSizeSeconds => GetInt("replication.quota.window.size.seconds");
+
     /// <summary>leader.imbalance.per.broker.percentage: the imbalance a broker tolerates before its leaderships move back.</summary>
     public int LeaderImbalancePerBrokerPercentage => GetInt("leader.imbalance.per.broker.percentage");
 

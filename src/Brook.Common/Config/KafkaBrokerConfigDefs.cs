@@ -9,7 +9,7 @@ namespace Brook.Common.Config;
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
 /// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
 /// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
-/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; the quorum's timeouts; the
+/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; replication throttles; the quorum's timeouts; the
 /// request timeout), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
 /// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
@@ -459,7 +459,7 @@ internal static class KafkaBrokerConfigDefs
         // --- Quotas ---
         Inert("quota.window.num", ConfigType.Int, "11", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Samples kept for client quotas."),
-        Inert("replication.quota.window.num", ConfigType.Int, "11", ConfigValidator.AtLeast(1), ConfigImportance.Low,
+        new ConfigDef("replication.quota.window.num", ConfigType.Int, "11", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Samples kept for replication quotas."),
         Inert("alter.log.dirs.replication.quota.window.num", ConfigType.Int, "11", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Samples kept for log directory move quotas."),
@@ -467,7 +467,7 @@ internal static class KafkaBrokerConfigDefs
             "Samples kept for controller mutation quotas."),
         Inert("quota.window.size.seconds", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Length of one client quota sample."),
-        Inert("replication.quota.window.size.seconds", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.Low,
+        new ConfigDef("replication.quota.window.size.seconds", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Length of one replication quota sample."),
         Inert("alter.log.dirs.replication.quota.window.size.seconds", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.Low,
             "Length of one log directory move quota sample."),
@@ -475,10 +475,10 @@ internal static class KafkaBrokerConfigDefs
             "Length of one controller mutation quota sample."),
         Inert("client.quota.callback.class", ConfigType.Class, null, null, ConfigImportance.Low,
             "ClientQuotaCallback plug-in that replaces the built-in quota rules."),
-        Inert("leader.replication.throttled.rate", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
-            "Replication throttle on leaders, in bytes per second; a dynamic-only key in Kafka."),
-        Inert("follower.replication.throttled.rate", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
-            "Replication throttle on followers, in bytes per second; a dynamic-only key in Kafka."),
+        new ConfigDef("leader.replication.throttled.rate", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+            "Replication throttle on leaders, in bytes per second: what this broker serves to followers of replicas in leader.replication.throttled.replicas; a dynamic-only key in Kafka."),
+        new ConfigDef("follower.replication.throttled.rate", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
+            "Replication throttle on followers, in bytes per second: what this broker fetches for replicas in follower.replication.throttled.replicas; a dynamic-only key in Kafka."),
         Inert("replica.alter.log.dirs.io.max.bytes.per.second", ConfigType.Long, LongMax, ConfigValidator.AtLeast(0), ConfigImportance.Medium,
             "Throttle on moving replicas between log directories, in bytes per second; a dynamic-only key in Kafka."),
 

@@ -102,4 +102,10 @@ public sealed class TopicConfig
     public long SegmentMs => (long)_values["segment.ms"]!;
 
     public bool UncleanLeaderElectionEnable => (bool)_values["unclean.leader.election.enable"]!;
+
+    /// <summary>leader.replication.throttled.replicas: replicas whose leader-side replication is throttled.</summary>
+    public ThrottledReplicas LeaderThrottledReplicas => ThrottledReplicas.Parse((IReadOnlyList<string>)_values["leader.replication.throttled.replicas"]!);
+
+    /// <summary>follower.replication.throttled.replicas: replicas whose follower-side replication is throttled.</summary>
+    public ThrottledReplicas FollowerThrottledReplicas => ThrottledReplicas.Parse((IReadOnlyList<string>)_values["follower.replication.throttled.replicas"]!);
 }

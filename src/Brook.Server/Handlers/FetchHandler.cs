@@ -17,7 +17,8 @@ namespace Brook.Server.Handlers;
 /// </summary>
 public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas, TimeProvider time, IServiceProvider services) : ApiHandler<FetchRequest>
 {
-    private readonly FollowerFetchResponder _followers = new(metadata, replicas, services.GetService(typeof(IsrChangeManager)) as IsrChangeManager, time);
+    private readonly FollowerFetchResponder _followers = new(metadata, replicas, services.GetService(typeof(IsrChangeManager)) as IsrChangeManager,
+        (services.GetService(typeof(ReplicationQuotas)) as ReplicationQuotas)?.Leader, time);
 
     /// <summary>The top-level error (v7+) and every partition failed with it, each with an empty record set.</summary>
     protected override IMessage? ErrorResponse(FetchRequest request, ErrorCode error)

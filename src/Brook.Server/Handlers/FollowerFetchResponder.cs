@@ -14,7 +14,7 @@ namespace Brook.Server.Handlers;
 /// to (KIP-320, Fetch v12+). The fetch offset is the follower's acknowledgement: it moves the high watermark and may
 /// bring the follower back into the ISR. Nothing new means a long poll on the partitions' log ends.
 /// </summary>
-internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManager replicas, IsrChangeManager? isr, TimeProvider time)
+internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManager replicas, IsrChangeManager? isr, ReplicationQuota? quota, TimeProvider time)
 {
     private static readonly MemoryRecordSet EmptyRecords = new(ReadOnlyMemory<byte>.Empty);
 
@@ -22,8 +22,10 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
     {
         var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
         var minBytes = Math.Max(1, request.MinBytes);
-        var (response, bytes, waitable) = Read(version, request, recordProgress: true);
-        while (bytes < minBytes && waitable.Count > 0)
+        var (response, bytes, waitable, throttled) = Read(version, request, recordProgress: true);
+        // A partition held back by the throttle waits like one without data: answering at once would make the
+        // follower ask again at once, spinning until the throttle's rate drops.
+        while (bytes < minBytes && (waitable.Count > 0 || throttled))
         {
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
             if (remaining <= TimeSpan.Zero) break;
@@ -32,16 +34,35 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
             signals[^1] = Task.Delay(remaining, time);
             // Read again once armed: an append between the read above and taking the wait tasks pulsed signals
             // nobody held, and would otherwise leave this fetch (and acks=all behind it) asleep until the deadline.
-            (response, bytes, waitable) = Read(version, request, recordProgress: false);
-            if (bytes >= minBytes || waitable.Count == 0) break;
+            (response, bytes, waitable, throttled) = Read(version, request, recordProgress: false);
+            if (bytes >= minBytes || (waitable.Count == 0 && !throttled)) break;
             await Task.WhenAny(signals).ConfigureAwait(false);
-            (response, bytes, waitable) = Read(version, request, recordProgress: false);
+            (response, bytes, waitable, throttled) = Read(version, request, recordProgress: false);
         }
+        if (quota is not null) RecordThrottledBytes(request, response);
         return response;
     }
 
-    private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request, bool recordProgress)
+    /// <summary>Counts what the answer carries for throttled replicas against leader.replication.throttled.rate.</summary>
+    private void RecordThrottledBytes(FetchRequest request, FetchResponse response)
     {
+        long bytes = 0;
+        foreach (var topic in response.Responses)
+        {
+            foreach (var pd in topic.Partitions)
+            {
+                if (pd.Records is not { SizeInBytes: > 0 } records) continue;
+                if (replicas.GetLeaderPartition(new TopicPartition(topic.Topic, pd.PartitionIndex), -1) is ({ IsLeaderThrottled: true }, _))
+                    bytes += records.SizeInBytes;
+            }
+        }
+        quota!.Record(bytes);
+    }
+
+    private (FetchResponse Response, long Bytes, List<Partition> Waitable, bool Throttled) Read(short version, FetchRequest request, bool recordProgress)
+    {
+        var overQuota = quota?.IsExceeded == true;
+        var throttled = false;
         var image = metadata.Image;
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var response = new FetchResponse { SessionId = 0 };
@@ -87,6 +108,12 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
                     isr?.RequestExpansion(partition, request.ReplicaId);
                 pd.HighWatermark = partition.HighWatermark;
                 pd.LastStableOffset = Math.Min(partition.LastStableOffset, pd.HighWatermark);
+                if (overQuota && partition.MayThrottleFollower(request.ReplicaId))
+                {
+                    // leader.replication.throttled.rate is used up: this out-of-sync follower gets no records for now.
+                    throttled = true;
+                    continue;
+                }
                 var maxBytes = (int)Math.Min(p.PartitionMaxBytes, Math.Max(budget, 0));
                 if (p.FetchOffset >= log.LogEndOffset || (maxBytes <= 0 && total > 0))
                 {
@@ -101,7 +128,7 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
                 if (size == 0) waitable.Add(partition);
             }
         }
-        return (response, total, waitable);
+        return (response, total, waitable, throttled);
     }
 
     /// <summary>
