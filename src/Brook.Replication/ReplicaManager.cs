@@ -81,6 +81,19 @@ public sealed partial class ReplicaManager : IDisposable
     }
 
     /// <summary>
+    /// The partition a consumer fetch for <paramref name="id"/> may read (KIP-392): its leader's, as
+    /// <see cref="GetLeaderPartition"/> finds it, or with <paramref name="allowFollower"/> this broker's follower replica
+    /// in the same leader epoch — a consumer sent here as preferred read replica reads up to this replica's high
+    /// watermark. The epoch checks are the leader's.
+    /// </summary>
+    public (Partition? Partition, ErrorCode Error) GetReadablePartition(TopicPartition id, int currentLeaderEpoch, bool allowFollower)
+    {
+        var (leader, error) = GetLeaderPartition(id, currentLeaderEpoch);
+        if (leader is not null || !allowFollower || error != ErrorCode.NotLeaderOrFollower) return (leader, error);
+        return _partitions.TryGetValue(id, out var partition) && partition.State.LeaderId >= 0 ? (partition, ErrorCode.None) : (null, error);
+    }
+
+    /// <summary>
     /// The delayed-produce wait of acks=all for a batch ending at <paramref name="lastOffset"/>: completes with NONE
     /// once the high watermark has passed it (every in-sync replica has it) and, with brook.log.flush.on.ack, it is
     /// fsynced here; NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas meanwhile;

@@ -294,6 +294,13 @@ public sealed class BrokerConfig
     /// <summary>leader.imbalance.check.interval.seconds: how often the active controller checks leadership balance.</summary>
     public long LeaderImbalanceCheckIntervalSeconds => GetLong("leader.imbalance.check.interval.seconds");
 
+    /// <summary>replica.selector.class: the ReplicaSelector of KIP-392 (null: consumers read from leaders).</summary>
+    public string? ReplicaSelectorClass => GetString("replica.selector.class");
+
+    /// <summary>replica.selector.class names Kafka's RackAwareReplicaSelector: consumers with a rack read from an in-sync replica there.</summary>
+    public bool RackAwareReplicaSelection => ReplicaSelectorClass?.EndsWith(".RackAwareReplicaSelector", StringComparison.Ordinal) == true
+        || ReplicaSelectorClass == "RackAwareReplicaSelector";
+
     /// <summary>leader.replication.throttled.rate: bytes/s this broker serves to throttled followers (dynamic).</summary>
     public long LeaderReplicationThrottledRate => GetLong("leader.replication.throttled.rate");
 

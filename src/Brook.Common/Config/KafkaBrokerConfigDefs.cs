@@ -9,7 +9,7 @@ namespace Brook.Common.Config;
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
 /// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
 /// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
-/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; replication throttles; the quorum's timeouts; the
+/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; replication throttles; the replica selector; the quorum's timeouts; the
 /// request timeout), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
 /// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
@@ -299,8 +299,8 @@ internal static class KafkaBrokerConfigDefs
             "Move leadership back to preferred replicas periodically."),
         new ConfigDef("leader.imbalance.check.interval.seconds", ConfigType.Long, "300", ConfigValidator.AtLeast(1), ConfigImportance.High,
             "How often leadership balance is checked."),
-        Inert("replica.selector.class", ConfigType.String, null, null, ConfigImportance.Medium,
-            "ReplicaSelector that chooses the replica a consumer may fetch from (KIP-392)."),
+        new ConfigDef("replica.selector.class", ConfigType.String, null, null, ConfigImportance.Medium,
+            "ReplicaSelector that chooses the replica a consumer may fetch from (KIP-392): org.apache.kafka.common.replica.RackAwareReplicaSelector sends a consumer with client.rack to an in-sync replica in its rack; unset, consumers read from leaders."),
 
         // --- Group coordinator (classic, consumer, share and streams groups) ---
         Inert("group.coordinator.rebalance.protocols", ConfigType.List, "classic,consumer,streams", ConfigValidator.ListOf("consumer", "classic", "share", "streams"), ConfigImportance.Medium,

@@ -5,6 +5,7 @@ using Brook.Protocol.Messages;
 using Brook.Replication;
 using Brook.Server.Api;
 using Brook.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Brook.Server.Handlers;
 
@@ -13,12 +14,21 @@ namespace Brook.Server.Handlers;
 /// read_committed), within the per-partition and response byte limits; the first partition with data may exceed them
 /// by one batch so a consumer can always progress. When fewer than min.bytes are ready it long-polls until data arrives
 /// or max.wait.ms passes. Fetch sessions (KIP-227) are answered sessionless: session id 0 tells the client every fetch
-/// is a full one. v13+ names topics by id.
+/// is a full one. v13+ names topics by id. From v11 a consumer may also read from a follower replica (KIP-392), up to
+/// that replica's high watermark; with replica.selector.class set to Kafka's RackAwareReplicaSelector the leader
+/// answers a consumer in another rack with the in-sync replica of its rack as PreferredReadReplica (and no records).
 /// </summary>
 public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas, TimeProvider time, IServiceProvider services) : ApiHandler<FetchRequest>
 {
     private readonly FollowerFetchResponder _followers = new(metadata, replicas, services.GetService(typeof(IsrChangeManager)) as IsrChangeManager,
         (services.GetService(typeof(ReplicationQuotas)) as ReplicationQuotas)?.Leader, time);
+
+    private readonly bool _rackAware = (services.GetService(typeof(Common.Config.BrokerConfig)) as Common.Config.BrokerConfig)?.RackAwareReplicaSelection == true;
+
+    private readonly ILogger? _logger = (services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FetchHandler>();
+
+    /// <summary>Partitions whose consumer reads this broker served as a follower, logged once each (KIP-392 is visible in the log).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartition, bool> _followerReads = new();
 
     /// <summary>The top-level error (v7+) and every partition failed with it, each with an empty record set.</summary>
     protected override IMessage? ErrorResponse(FetchRequest request, ErrorCode error)
@@ -99,7 +109,7 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
                     anyError = true;
                     continue;
                 }
-                var (partition, error) = replicas.GetLeaderPartition(new TopicPartition(name, p.Partition), p.CurrentLeaderEpoch);
+                var (partition, error) = replicas.GetReadablePartition(new TopicPartition(name, p.Partition), p.CurrentLeaderEpoch, allowFollower: version >= 11);
                 if (partition is null)
                 {
                     pd.ErrorCode = (short)error;
@@ -109,6 +119,24 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
                     continue;
                 }
                 var hw = partition.HighWatermark;
+                if (partition.IsLeader)
+                {
+                    if (_rackAware && version >= 11 && RackAwareReplicaSelector.Select(image, partition.State, request.RackId) is var preferred and >= 0)
+                    {
+                        // Sent to its rack's replica: no records here, and no long poll (the client moves at once).
+                        pd.PreferredReadReplica = preferred;
+                        pd.HighWatermark = hw;
+                        pd.LastStableOffset = Math.Min(partition.LastStableOffset, hw);
+                        pd.LogStartOffset = partition.LogStartOffset;
+                        anyError = true;
+                        continue;
+                    }
+                }
+                else if (_followerReads.TryAdd(partition.Id, true))
+                {
+                    _logger?.LogInformation("Serving consumer fetches of {Partition} as a follower (leader {Leader}, KIP-392), up to this replica's high watermark",
+                        partition.Id, partition.State.LeaderId);
+                }
                 // LastStableOffset reads the high watermark again; the later value must not lift the LSO above hw.
                 var lso = Math.Min(partition.LastStableOffset, hw);
                 pd.HighWatermark = hw;
