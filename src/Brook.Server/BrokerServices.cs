@@ -173,6 +173,7 @@ public static class BrokerServices
 
         services.AddSingleton<IApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IApiHandler, MetadataHandler>();
+        services.AddSingleton<IApiHandler, DescribeTopicPartitionsHandler>();
         services.AddSingleton<IApiHandler, ProduceHandler>();
         services.AddSingleton<IApiHandler, FetchHandler>();
         services.AddSingleton<IApiHandler, ListOffsetsHandler>();

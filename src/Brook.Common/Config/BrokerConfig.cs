@@ -294,6 +294,9 @@ public sealed class BrokerConfig
     /// <summary>leader.imbalance.check.interval.seconds: how often the active controller checks leadership balance.</summary>
     public long LeaderImbalanceCheckIntervalSeconds => GetLong("leader.imbalance.check.interval.seconds");
 
+    /// <summary>max.request.partition.size.limit: most partitions in one DescribeTopicPartitions response.</summary>
+    public int MaxRequestPartitionSizeLimit => GetInt("max.request.partition.size.limit");
+
     /// <summary>replica.selector.class: the ReplicaSelector of KIP-392 (null: consumers read from leaders).</summary>
     public string? ReplicaSelectorClass => GetString("replica.selector.class");
 

@@ -9,7 +9,7 @@ namespace Brook.Common.Config;
 /// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs keep working. The keys defined here with <c>Inert(</c> have
 /// no effect in Brook, and the documentation Brook reports for them (BrokerConfigDefs.DocumentationOf) says so; those
 /// defined with <c>new ConfigDef(</c> are acted on (the broker lifecycle: registration, heartbeats, sessions,
-/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; replication throttles; the replica selector; the quorum's timeouts; the
+/// controlled shutdown, rack; replica fetching, ISR lag and the high-watermark checkpoint; automatic leader balancing; replication throttles; the replica selector; the DescribeTopicPartitions page size; the quorum's timeouts; the
 /// request timeout), through BrokerConfig's accessors. A key defined in the core catalogue wins over one
 /// defined here, so a key can also gain meaning by moving there; the entry here then simply drops out.
 /// Facts (names, types, defaults, ranges, update modes) are Kafka 4.1's; the one-line descriptions are ours.
@@ -221,8 +221,8 @@ internal static class KafkaBrokerConfigDefs
             "Incremental fetch sessions (KIP-227) the broker keeps at most."),
         Inert("fetch.max.bytes", ConfigType.Int, "57671680", ConfigValidator.AtLeast(1024), ConfigImportance.Medium,
             "Most bytes the broker returns for one Fetch request."),
-        Inert("max.request.partition.size.limit", ConfigType.Int, "2000", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
-            "Most partitions a paginated request such as DescribeTopicPartitions may name."),
+        new ConfigDef("max.request.partition.size.limit", ConfigType.Int, "2000", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
+            "Most partitions one DescribeTopicPartitions response carries; the rest follow from its cursor."),
 
         // --- KRaft roles and registration ---
         new ConfigDef("initial.broker.registration.timeout.ms", ConfigType.Int, "60000", null, ConfigImportance.Medium,
