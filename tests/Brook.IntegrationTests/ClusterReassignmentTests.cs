@@ -12,7 +12,8 @@ namespace Brook.IntegrationTests;
 /// [x, y] to [y, n] while an idempotent acks=all producer and a consumer group run. The new replica is paused
 /// (SIGSTOP) when the move starts, so ListPartitionReassignments shows it adding and x removing until it resumes; then
 /// it catches up, joins the ISR, the move completes, x deletes its copy, and every acknowledged record is read back
-/// exactly once. A second move, cancelled while the new replica is paused, restores the old replica set. The requests
+/// exactly once. A second move, cancelled while the new replica is paused, restores the old replica set; then that
+/// partition grows to three replicas (refused first by a request that forbids replication factor changes). The requests
 /// are sent as Kafka's admin client sends them (Confluent.Kafka has no reassignment API) to brokers that are not the
 /// active controller, which forward them.
 /// </summary>
@@ -93,6 +94,16 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output)
             Assert.Equal(BrookError.NoReassignmentInProgress, (BrookError)(await AlterAsync(asked, topic, 1, null)).ErrorCode);
             added.Resume();
             await WaitForReplicasAsync(cluster, topic, 1, [removed, kept], anyOrder: true);
+            await Eventually.HoldsAsync(() => !Directory.Exists(Path.Combine(added.DataDirectory, $"{topic}-1")),
+                "the cancelled move left a copy of the partition on the new replica", Patience);
+
+            // A replication factor change is a reassignment too; v1 may forbid it (KIP-860).
+            var current = (await ClusterProbe.TopicAsync(asked, topic))!.Partitions.Single(p => p.PartitionIndex == 1).ReplicaNodes;
+            List<int> grown = [.. current, added.NodeId];
+            Assert.Equal(BrookError.InvalidReplicationFactor, (BrookError)(await AlterAsync(asked, topic, 1, grown, allowReplicationFactorChange: false)).ErrorCode);
+            Assert.Equal(BrookError.None, (BrookError)(await AlterAsync(asked, topic, 1, grown)).ErrorCode);
+            await Eventually.HoldsAsync(async () => (await ListAsync(asked, topic)).Count == 0, "the replication factor change did not complete", Patience);
+            await WaitForReplicasAsync(cluster, topic, 1, [.. grown]);
             Assert.Equal(0, await stream.StopAsync(Patience));
         }
 
@@ -101,10 +112,9 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output)
         var acknowledged = ledger.Acknowledged.Select(a => a.Value).ToHashSet();
         await Eventually.HoldsAsync(() => acknowledged.IsSubsetOf(group.Values.Keys), "the consumer group did not read every acknowledged record", Patience);
         Assert.All(group.Values, kv => Assert.Equal(1, kv.Value));
-        // The removed replica dropped its copy of partition 0; the cancelled move leaves no copy of partition 1 on the new one.
-        await Eventually.HoldsAsync(() => !Directory.Exists(Path.Combine(cluster.Node(removed).DataDirectory, $"{topic}-0"))
-                && !Directory.Exists(Path.Combine(added.DataDirectory, $"{topic}-1")),
-            "a replica outside the final replica lists kept its log", Patience);
+        // The removed replica dropped its copy of partition 0.
+        await Eventually.HoldsAsync(() => !Directory.Exists(Path.Combine(cluster.Node(removed).DataDirectory, $"{topic}-0")),
+            "the replica the move removed kept its log", Patience);
         Assert.Contains($"Reassignment of {topic}-0 completed", cluster.Log);
     }
 
@@ -116,13 +126,15 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output)
         return config;
     }
 
-    private static async Task<AlterPartitionReassignmentsResponse.ReassignablePartitionResponse> AlterAsync(ClusterNode node, string topic, int partition, List<int>? replicas)
+    private static async Task<AlterPartitionReassignmentsResponse.ReassignablePartitionResponse> AlterAsync(ClusterNode node, string topic, int partition, List<int>? replicas,
+        bool allowReplicationFactorChange = true)
     {
         using var client = await node.ConnectAsync(ClusterListener.Client);
         var response = await client.SendAsync<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>(new AlterPartitionReassignmentsRequest
         {
+            AllowReplicationFactorChange = allowReplicationFactorChange,
             Topics = [new() { Name = topic, Partitions = [new() { PartitionIndex = partition, Replicas = replicas }] }],
-        }, 0);
+        }, 1);
         Assert.Equal(0, response.ErrorCode);
         return Assert.Single(Assert.Single(response.Responses).Partitions);
     }
