@@ -24,9 +24,7 @@ public sealed class ClusterFollowerFetchTests(ITestOutputHelper output)
             Racks = ["r1", "r2", "r3"],
             Overrides =
             [
-                new("broker.session.timeout.ms", "3000"),
-                new("broker.heartbeat.interval.ms", "500"),
-                new("replica.lag.time.max.ms", "3000"),
+                .. FailoverClusterFixture.NodeOverrides,
                 new("replica.selector.class", "org.apache.kafka.common.replica.RackAwareReplicaSelector"),
             ],
         });
@@ -56,7 +54,9 @@ public sealed class ClusterFollowerFetchTests(ITestOutputHelper output)
         using var consumer = KafkaTestClient.CreateConsumer(config);
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         ConsumeUntil(consumer, seen, 100);
-        Assert.Contains($"Serving consumer fetches of {topic}-0 as a follower", near.Log);
+        // The node's output is collected asynchronously: give the line a moment to arrive.
+        await Eventually.HoldsAsync(() => near.Log.Contains($"Serving consumer fetches of {topic}-0 as a follower", StringComparison.Ordinal),
+            $"node {near.NodeId} did not serve the consumer as a follower", TimeSpan.FromSeconds(10));
         Assert.DoesNotContain($"Serving consumer fetches of {topic}-0 as a follower", third.Log);
 
         near.Pause();

@@ -69,9 +69,7 @@ public sealed class ClusterLeaderBalanceTests(ITestOutputHelper output)
         ReadyOn = ClusterListener.Client,
         Overrides =
         [
-            new("broker.session.timeout.ms", "3000"),
-            new("broker.heartbeat.interval.ms", "500"),
-            new("replica.lag.time.max.ms", "3000"),
+            .. FailoverClusterFixture.NodeOverrides,
             new("auto.leader.rebalance.enable", autoRebalance ? "true" : "false"),
             new("leader.imbalance.check.interval.seconds", "2"),
         ],

@@ -30,11 +30,7 @@ public sealed class ClusterReassignmentTests(ITestOutputHelper output)
             ReadyOn = ClusterListener.Client,
             Overrides =
             [
-                new("broker.session.timeout.ms", "3000"),
-                new("broker.heartbeat.interval.ms", "500"),
-                new("replica.lag.time.max.ms", "3000"),
-                new("group.initial.rebalance.delay.ms", "0"),
-                new("offsets.topic.num.partitions", "3"),
+                .. FailoverClusterFixture.NodeOverrides,
             ],
         });
         using var logs = new ClusterLogReporter(cluster, output);

@@ -31,8 +31,7 @@ public sealed class ClusterReplicationThrottleTests(ITestOutputHelper output)
             ReadyOn = ClusterListener.Client,
             Overrides =
             [
-                new("broker.session.timeout.ms", "3000"),
-                new("broker.heartbeat.interval.ms", "500"),
+                .. FailoverClusterFixture.NodeOverrides,
                 // Five one-second samples (Kafka: 11): the rate divides by at least four seconds, so the first 2 MiB pass
                 // at once and the other 2 MiB at the rate — at least 4 s. Small fetches keep the overshoot of the one
                 // fetch that crosses the limit small.
