@@ -110,9 +110,13 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or TimeoutException or KafkaException or Protocol.ProtocolException)
+            catch (Exception e)
             {
-                _logger.LogDebug("Replica fetch from broker {Leader} failed: {Reason}", _leaderId, e.Message);
+                // Anything else is a bug, but it must not end replication from this leader: log it and go on.
+                if (e is IOException or TimeoutException or KafkaException or Protocol.ProtocolException or ObjectDisposedException or OperationCanceledException)
+                    _logger.LogDebug("Replica fetch from broker {Leader} failed: {Reason}", _leaderId, e.Message);
+                else
+                    _logger.LogError(e, "Replica fetch from broker {Leader} failed unexpectedly; retrying after a backoff", _leaderId);
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(_options.BackoffMs), _time, ct).ConfigureAwait(false);
@@ -161,6 +165,12 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
                 try
                 {
                     ProcessPartition(partition, data);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The partition left this broker (its topic was deleted, or a reassignment moved it away) while the
+                    // fetch was in flight: its log is gone, and the next sync drops it from this fetcher.
+                    _logger.LogDebug("{Partition} was closed while its replica fetch was in flight", partition.Id);
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
                 {

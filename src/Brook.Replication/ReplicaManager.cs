@@ -193,6 +193,9 @@ public sealed partial class ReplicaManager : IDisposable
                 var topicKept = image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Length;
                 if (topicKept && t!.Partitions[id.Partition].Replicas.Contains(_brokerId)) continue;
                 _partitions.TryRemove(id, out _);
+                // A replica moved away learns its new leader first, so acks=all waits and long polls on it end now
+                // (NOT_LEADER_OR_FOLLOWER) instead of at their timeouts.
+                if (topicKept) partition.ApplyState(StateOf(t!.Partitions[id.Partition]));
                 // A reassignment that moved the partition away (or cancelled a move here) ends this replica, as Kafka's
                 // StopReplica with deletion does.
                 _logger.LogInformation("Deleting log of {Partition}: {Reason}", id,

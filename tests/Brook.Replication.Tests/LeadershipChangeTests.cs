@@ -72,6 +72,25 @@ public sealed class LeadershipChangeTests : IDisposable
     }
 
     [Fact]
+    public void A_partition_moved_off_this_broker_ends_its_leadership_wakes_its_waiters_and_deletes_its_log()
+    {
+        Apply(new TopicRecord("t", TopicId), Partition(0, Local, 0));
+        Assert.True(_replicas.TryGetPartition(new TopicPartition("t", 0), out var partition));
+        var dir = Path.Combine(_dir, "t-0");
+        Assert.True(Directory.Exists(dir));
+        var woken = partition.HighWatermarkMoved.WaitTask;
+
+        // A reassignment to [2, 3] completed: this broker is no replica any more, broker 2 leads in epoch 1.
+        var moved = new PartitionRecord(TopicId, 0, [2, 3], [2, 3], 2, 1, 1);
+        Assert.Equal(["t-0:not-leader@0"], Apply(moved)); // reported with the epoch it was led in, as for a deleted topic
+
+        Assert.True(woken.IsCompleted); // an acks=all wait on it now sees that it is no longer leader
+        Assert.False(partition.IsLeader);
+        Assert.False(_replicas.TryGetPartition(new TopicPartition("t", 0), out _));
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void A_deleted_topic_reports_the_end_of_its_leadership_with_the_last_epoch()
     {
         Apply(new TopicRecord("t", TopicId), Partition(0, Local, 4), Partition(1, Local, 2));
