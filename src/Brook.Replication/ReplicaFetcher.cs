@@ -213,7 +213,7 @@ internal sealed class ReplicaFetcher : IAsyncDisposable
 
         if (data.Records is MemoryRecordSet { SizeInBytes: > 0 } records)
         {
-            if (partition.IsFollowerThrottled) _options.Quota?.Record(records.SizeInBytes);
+            if (_options.Quota is { Limit: not long.MaxValue } quota && partition.IsFollowerThrottled) quota.Record(records.SizeInBytes);
             var result = partition.AppendAsFollower(records.Data.Span);
             if (result.Error != ErrorCode.None)
             {

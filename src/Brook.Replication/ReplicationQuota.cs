@@ -5,7 +5,8 @@ namespace Brook.Replication;
 /// throttled replicas moved through this broker, measured as a rate over replication.quota.window.num samples of
 /// replication.quota.window.size.seconds each, as Kafka's quota rate is — the rate divides by at least all but one of
 /// the sample windows, so a short burst below the limit's worth of bytes is not held back. The limit is a dynamic
-/// broker config: <see cref="Configure"/> applies it whenever the configuration changes. Thread-safe.
+/// broker config: <see cref="Configure"/> applies it whenever the configuration changes. Callers record only while a
+/// limit is set, so a limit starts measuring from the moment it is set. Thread-safe.
 /// </summary>
 public sealed class ReplicationQuota(TimeProvider time)
 {

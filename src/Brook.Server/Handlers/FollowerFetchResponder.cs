@@ -39,12 +39,13 @@ internal sealed class FollowerFetchResponder(MetadataView metadata, ReplicaManag
             await Task.WhenAny(signals).ConfigureAwait(false);
             (response, bytes, waitable, throttled) = Read(version, request, recordProgress: false);
         }
-        if (quota is not null) RecordThrottledBytes(request, response);
+        // Measured only while a limit is set: without one nothing is held back, and the fetch path stays lean.
+        if (quota is { Limit: not long.MaxValue }) RecordThrottledBytes(response);
         return response;
     }
 
     /// <summary>Counts what the answer carries for throttled replicas against leader.replication.throttled.rate.</summary>
-    private void RecordThrottledBytes(FetchRequest request, FetchResponse response)
+    private void RecordThrottledBytes(FetchResponse response)
     {
         long bytes = 0;
         foreach (var topic in response.Responses)
