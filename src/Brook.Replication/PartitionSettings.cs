@@ -29,4 +29,7 @@ public sealed record PartitionSettings(
 
     /// <summary>follower.replication.throttled.replicas.</summary>
     public ThrottledReplicas FollowerThrottledReplicas { get; init; } = FollowerThrottledReplicas ?? ThrottledReplicas.None;
+
+    /// <summary>brook.balancer.enable: the replicas a reassignment is adding count as throttled replicas too.</summary>
+    public bool ThrottleAddingReplicas { get; init; }
 }

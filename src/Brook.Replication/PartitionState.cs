@@ -11,4 +11,7 @@ public sealed record PartitionState(int LeaderId, int LeaderEpoch, int Partition
 {
     /// <summary>The state of a partition before the controller's assignment is known.</summary>
     public static PartitionState None { get; } = new(-1, -1, -1, [], []);
+
+    /// <summary>The replicas a reassignment is adding (KIP-455): followers still catching up to join the ISR.</summary>
+    public ImmutableArray<int> AddingReplicas { get; init; } = [];
 }

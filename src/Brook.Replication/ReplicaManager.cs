@@ -228,7 +228,8 @@ public sealed partial class ReplicaManager : IDisposable
         }
     }
 
-    private static PartitionState StateOf(PartitionImage p) => new(p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.Isr);
+    private static PartitionState StateOf(PartitionImage p) =>
+        new(p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.Isr) { AddingReplicas = p.AddingReplicas };
 
     private Partition Open(TopicPartition id, Uuid topicId, PartitionSettings settings)
     {

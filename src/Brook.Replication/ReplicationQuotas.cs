@@ -15,10 +15,15 @@ public sealed class ReplicationQuotas(TimeProvider time)
     /// <summary>follower.replication.throttled.rate.</summary>
     public ReplicationQuota Follower { get; } = new(time);
 
-    /// <summary>Applies the limits and sample layout of the configuration in force (static plus dynamic overrides).</summary>
+    /// <summary>
+    /// Applies the limits and sample layout of the configuration in force (static plus dynamic overrides). With the
+    /// balancer on, an unset rate is brook.balancer.replication.throttled.rate, so the balancer's moves are throttled
+    /// without an operator setting anything.
+    /// </summary>
     public void Apply(BrokerConfig config)
     {
-        Leader.Configure(config.LeaderReplicationThrottledRate, config.ReplicationQuotaWindowNum, config.ReplicationQuotaWindowSizeSeconds);
-        Follower.Configure(config.FollowerReplicationThrottledRate, config.ReplicationQuotaWindowNum, config.ReplicationQuotaWindowSizeSeconds);
+        long RateOf(long configured) => configured == long.MaxValue && config.BalancerEnable ? config.BalancerReplicationThrottledRate : configured;
+        Leader.Configure(RateOf(config.LeaderReplicationThrottledRate), config.ReplicationQuotaWindowNum, config.ReplicationQuotaWindowSizeSeconds);
+        Follower.Configure(RateOf(config.FollowerReplicationThrottledRate), config.ReplicationQuotaWindowNum, config.ReplicationQuotaWindowSizeSeconds);
     }
 }

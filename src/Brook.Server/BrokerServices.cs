@@ -87,6 +87,10 @@ public static class BrokerServices
                 TimeSpan.FromSeconds(config.LeaderImbalanceCheckIntervalSeconds), config.LeaderImbalancePerBrokerPercentage,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderBalanceMonitor>>()));
         if (!config.IsStandalone)
+            services.AddHostedService(sp => new BalancerMonitor(sp.GetRequiredService<ClusterController>(), sp.GetRequiredService<DynamicBrokerConfig>(),
+                sp.GetRequiredService<MetadataView>(), sp.GetService<InterBrokerConnections>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BalancerMonitor>>()));
+        if (!config.IsStandalone)
             services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>())
             {

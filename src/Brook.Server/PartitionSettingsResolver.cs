@@ -39,6 +39,9 @@ public static class PartitionSettingsResolver
             t.HasCompactPolicy,
             t.MinInsyncReplicas,
             t.LeaderThrottledReplicas,
-            t.FollowerThrottledReplicas);
+            t.FollowerThrottledReplicas)
+        {
+            ThrottleAddingReplicas = broker.BalancerEnable,
+        };
     }
 }

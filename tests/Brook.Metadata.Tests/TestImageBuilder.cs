@@ -11,9 +11,9 @@ internal sealed class TestImageBuilder(Uuid defaultTopicId)
     private long Offset => _records.Count - 1;
     private readonly Dictionary<int, long> _epochs = [];
 
-    public TestImageBuilder Broker(int id, BrokerStatus status = BrokerStatus.Unfenced)
+    public TestImageBuilder Broker(int id, BrokerStatus status = BrokerStatus.Unfenced, string? rack = null)
     {
-        _records.Add(new RegisterBrokerRecord(id, [new BrokerEndpoint("PLAINTEXT", $"b{id}", 9092, SecurityProtocol.Plaintext)], null, Fenced: true));
+        _records.Add(new RegisterBrokerRecord(id, [new BrokerEndpoint("PLAINTEXT", $"b{id}", 9092, SecurityProtocol.Plaintext)], rack, Fenced: true));
         _epochs[id] = Offset;
         if (status != BrokerStatus.Fenced) _records.Add(new BrokerRegistrationChangeRecord(id, _epochs[id], status));
         return this;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -315,6 +316,26 @@ public sealed class BrokerConfig
 
     /// <summary>replication.quota.window.size.seconds: length of one such sample.</summary>
     public int ReplicationQuotaWindowSizeSeconds => GetInt("replication.quota.window.size.seconds");
+
+    /// <summary>brook.balancer.enable: the active controller balances replicas continuously (dynamic).</summary>
+    public bool BalancerEnable => GetBool("brook.balancer.enable");
+
+    /// <summary>brook.balancer.check.interval.ms: how often the balancer plans a step.</summary>
+    public long BalancerCheckIntervalMs => GetLong("brook.balancer.check.interval.ms");
+
+    /// <summary>brook.balancer.max.concurrent.moves: most partitions reassigned at once.</summary>
+    public int BalancerMaxConcurrentMoves => GetInt("brook.balancer.max.concurrent.moves");
+
+    /// <summary>brook.balancer.decommission.brokers: ids of brokers every replica moves off (unparsable entries ignored).</summary>
+    public IReadOnlySet<int> BalancerDecommissionBrokers =>
+        GetList("brook.balancer.decommission.brokers").Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : -1)
+            .Where(id => id >= 0).ToHashSet();
+
+    /// <summary>brook.balancer.disk.usage.threshold.percent: filesystem use beyond which a broker sheds replicas.</summary>
+    public int BalancerDiskUsageThresholdPercent => GetInt("brook.balancer.disk.usage.threshold.percent");
+
+    /// <summary>brook.balancer.replication.throttled.rate: the default throttle of reassignment catch-up with the balancer on.</summary>
+    public long BalancerReplicationThrottledRate => GetLong("brook.balancer.replication.throttled.rate");
 
     /// <summary>leader.imbalance.per.broker.percentage: the imbalance a broker tolerates before its leaderships move back.</summary>
     public int LeaderImbalancePerBrokerPercentage => GetInt("leader.imbalance.per.broker.percentage");

@@ -25,6 +25,12 @@ public static class BrokerConfigDefs
         ["log.roll.jitter.ms", "log.roll.jitter.hours"],
     ];
 
+    // A list of broker ids (brook.balancer.decommission.brokers).
+    private static readonly ConfigValidator BrokerIdList = ConfigValidator.Custom("a list of broker ids",
+        value => value is IReadOnlyList<string> items
+            ? items.FirstOrDefault(v => !int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)) is { } bad ? $"{bad} is not a broker id" : null
+            : "Value must be a list");
+
     private static readonly ConfigDef[] Defs =
     [
         // --- Node identity and roles ---
@@ -226,6 +232,18 @@ public static class BrokerConfigDefs
         // --- Brook's own ---
         new("brook.log.flush.on.ack", ConfigType.Boolean, "true", null, ConfigImportance.High,
             "Brook durability switch. true (default): a Produce with acks=all is acknowledged only after its records are fsynced to disk; concurrent produces to any partitions share one group-commit fsync, so the cost is amortised. false: Kafka's behaviour, acknowledging once the data is in the OS page cache and relying on replication (which a single node lacks) plus log.flush.interval.* for durability."),
+        new("brook.balancer.enable", ConfigType.Boolean, "false", null, ConfigImportance.High,
+            "Continuous partition balancing on the active controller (dynamic, cluster-wide): it moves replicas off brokers listed in brook.balancer.decommission.brokers and off unregistered brokers, evens out replica counts when a broker joins, and moves replicas off a broker whose log directories are fuller than brook.balancer.disk.usage.threshold.percent, through ordinary reassignments (ListPartitionReassignments shows them), at most brook.balancer.max.concurrent.moves at a time. Off by default: as in Kafka, replicas then move only when an operator reassigns them."),
+        new("brook.balancer.check.interval.ms", ConfigType.Long, "30000", ConfigValidator.AtLeast(100), ConfigImportance.Medium,
+            "How often the balancer looks at the cluster and plans its next step (dynamic, cluster-wide)."),
+        new("brook.balancer.max.concurrent.moves", ConfigType.Int, "2", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
+            "Most partitions being reassigned at once, the operator's moves included: the balancer starts a move only below it (dynamic, cluster-wide)."),
+        new("brook.balancer.decommission.brokers", ConfigType.List, "", BrokerIdList, ConfigImportance.Medium,
+            "Ids of brokers to decommission (dynamic, cluster-wide): with the balancer on, every replica moves off them and they receive none; once such a broker holds no replica and has stopped (it is fenced), the balancer unregisters it."),
+        new("brook.balancer.disk.usage.threshold.percent", ConfigType.Int, "80", ConfigValidator.Between(1, 100), ConfigImportance.Medium,
+            "A broker whose fullest log directory's filesystem is used beyond this share has replicas moved to brokers below it (dynamic, cluster-wide)."),
+        new("brook.balancer.replication.throttled.rate", ConfigType.Long, "52428800", ConfigValidator.AtLeast(1), ConfigImportance.Medium,
+            "With the balancer on, the replicas a reassignment is adding count as throttled replicas (leader and follower side), and a broker whose leader/follower.replication.throttled.rate is unset throttles them at this many bytes/s (dynamic, cluster-wide), so a move does not starve clients."),
     ];
 
     // The core keys above, then the rest of Kafka 4.1's broker keys; a key defined above wins over the same key there.
@@ -259,6 +277,7 @@ public static class BrokerConfigDefs
         {
             BrokerConfigUpdateMode mode = KafkaBrokerConfigDefs.ReadOnlyInBrook.Contains(def.Name) ? BrokerConfigUpdateMode.ReadOnly
                 : def.TopicSynonym is not null && def.Name != "log.message.format.version" ? BrokerConfigUpdateMode.ClusterWide
+                : def.Name.StartsWith("brook.balancer.", StringComparison.Ordinal) ? BrokerConfigUpdateMode.ClusterWide
                 : KafkaBrokerConfigDefs.KafkaModeOf(def.Name);
             if (mode != BrokerConfigUpdateMode.ReadOnly) modes[def.Name] = mode;
         }
