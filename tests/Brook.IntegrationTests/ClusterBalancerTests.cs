@@ -31,24 +31,10 @@ public sealed class ClusterBalancerTests(ITestOutputHelper output)
             await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = Partitions, ReplicationFactor = 2 }]);
         await ClusterProbe.WaitForTopicEverywhereAsync(cluster, topic, Partitions, isr: 2, Patience);
 
-        var port = FreePort.Pick();
-        using var broker = BrokerProcess.Create("balancer-n4",
-        [
-            new("process.roles", "broker"),
-            new("node.id", "4"),
-            new("controller.quorum.bootstrap.servers", cluster.Nodes[0].ControllerEndpoint),
-            new("listeners", $"PLAINTEXT://127.0.0.1:{port}"),
-            new("controller.listener.names", "CONTROLLER"),
-            new("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-            new("inter.broker.listener.name", "PLAINTEXT"),
-            .. FailoverClusterFixture.NodeOverrides,
-            new("brook.balancer.check.interval.ms", "500"),
-        ], new BrokerProcessOptions { Port = port, StartupTimeout = Patience });
-        var format = await BrookCli.RunAsync(["storage", "format", "--cluster-id", cluster.ClusterId, .. BrookCli.OverrideArguments(broker.Overrides)]);
-        Assert.True(format.ExitCode == 0, $"brook storage format failed: {format}");
+        await using var broker = await BrokerOnlyNode.StartAsync(cluster, cluster.Nodes[0], "balancer-n4", 4, Patience,
+            [.. FailoverClusterFixture.NodeOverrides, new("brook.balancer.check.interval.ms", "500")]);
         try
         {
-            await broker.RestartAsync();
             await Eventually.HoldsAsync(() => Task.FromResult(Replicas(cluster, topic) is not null && BrokerListed(cluster, 4)),
                 "broker 4 is not listed by the cluster", Patience);
 

@@ -17,22 +17,10 @@ public sealed class ClusterBrokerOnlyNodeTests(ITestOutputHelper output)
         await using var cluster = await ClusterProcess.StartAsync("bootstrap-only");
         using var logs = new ClusterLogReporter(cluster, output);
         var bootstrap = cluster.Nodes[1];
-        var port = FreePort.Pick();
-        using var broker = BrokerProcess.Create("bootstrap-only-n4",
-        [
-            new("process.roles", "broker"),
-            new("node.id", "4"),
-            new("controller.quorum.bootstrap.servers", bootstrap.ControllerEndpoint),
-            new("listeners", $"PLAINTEXT://127.0.0.1:{port}"),
-            new("controller.listener.names", "CONTROLLER"),
-            new("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-            new("inter.broker.listener.name", "PLAINTEXT"),
-        ], new BrokerProcessOptions { Port = port, StartupTimeout = Patience });
-        var format = await BrookCli.RunAsync(["storage", "format", "--cluster-id", cluster.ClusterId, .. BrookCli.OverrideArguments(broker.Overrides)]);
-        Assert.True(format.ExitCode == 0, $"brook storage format failed: {format}");
+        await using var broker = await BrokerOnlyNode.StartAsync(cluster, bootstrap, "bootstrap-only-n4", 4, Patience);
+        var port = broker.Port;
         try
         {
-            await broker.RestartAsync();
             Assert.Contains($"Learned the controller quorum from {bootstrap.ControllerEndpoint}", broker.Log);
 
             // Registered and unfenced: the voters list it to clients, and the quorum knows it as an observer.
