@@ -1,5 +1,4 @@
 using Brook.IntegrationTests.Infrastructure;
-using Brook.Protocol.Messages;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -51,7 +50,7 @@ public sealed class ClusterBalancerTests(ITestOutputHelper output)
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 Assert.DoesNotContain(Replicas(cluster, topic)!.Values, r => r.Contains(4));
 
-                await SetClusterConfigAsync(cluster.Nodes[1], "brook.balancer.enable", "true");
+                await ClusterDefaults.SetAsync(cluster.Nodes[1], ("brook.balancer.enable", "true"));
                 await Eventually.HoldsAsync(() =>
                 {
                     var counts = Counts(Replicas(cluster, topic));
@@ -59,7 +58,7 @@ public sealed class ClusterBalancerTests(ITestOutputHelper output)
                 }, "the replicas did not spread evenly to broker 4", Patience);
                 Assert.Contains("Balancer: moving", cluster.Log);
 
-                await SetClusterConfigAsync(cluster.Nodes[2], "brook.balancer.decommission.brokers", "4");
+                await ClusterDefaults.SetAsync(cluster.Nodes[2], ("brook.balancer.decommission.brokers", "4"));
                 await Eventually.HoldsAsync(() =>
                 {
                     var replicas = Replicas(cluster, topic);
@@ -95,23 +94,5 @@ public sealed class ClusterBalancerTests(ITestOutputHelper output)
     {
         using var admin = KafkaTestClient.CreateAdmin(cluster.BootstrapServers);
         return admin.GetMetadata(TimeSpan.FromSeconds(5)).Brokers.Any(b => b.BrokerId == id);
-    }
-
-    private static async Task SetClusterConfigAsync(ClusterNode node, string key, string value)
-    {
-        using var client = await node.ConnectAsync(ClusterListener.Client);
-        var altered = await client.SendAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(new IncrementalAlterConfigsRequest
-        {
-            Resources =
-            [
-                new()
-                {
-                    ResourceType = DescribeConfigsRequest.ResourceTypeBroker,
-                    ResourceName = "",
-                    Configs = [new() { Name = key, ConfigOperation = IncrementalAlterConfigsRequest.OperationSet, Value = value }],
-                },
-            ],
-        }, 1);
-        Assert.Equal(0, Assert.Single(altered.Responses).ErrorCode);
     }
 }

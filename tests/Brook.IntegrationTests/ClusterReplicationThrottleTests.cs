@@ -62,28 +62,7 @@ public sealed class ClusterReplicationThrottleTests(ITestOutputHelper output)
             await FillAsync(cluster, topic);
         }
         var rate = RateBytesPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // The cluster-wide default of every broker (an empty broker name), which these keys allow; Confluent's client
-        // cannot name it, so this one request speaks the protocol directly.
-        using (var client = await asked.ConnectAsync(ClusterListener.Client))
-        {
-            var altered = await client.SendAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(new IncrementalAlterConfigsRequest
-            {
-                Resources =
-                [
-                    new()
-                    {
-                        ResourceType = DescribeConfigsRequest.ResourceTypeBroker,
-                        ResourceName = "",
-                        Configs =
-                        [
-                            new() { Name = "leader.replication.throttled.rate", ConfigOperation = IncrementalAlterConfigsRequest.OperationSet, Value = rate },
-                            new() { Name = "follower.replication.throttled.rate", ConfigOperation = IncrementalAlterConfigsRequest.OperationSet, Value = rate },
-                        ],
-                    },
-                ],
-            }, 1);
-            Assert.Equal(0, Assert.Single(altered.Responses).ErrorCode);
-        }
+        await ClusterDefaults.SetAsync(asked, ("leader.replication.throttled.rate", rate), ("follower.replication.throttled.rate", rate));
 
         var unthrottledMove = await MoveAsync(cluster, asked, free, [original[1], added.NodeId]);
 
