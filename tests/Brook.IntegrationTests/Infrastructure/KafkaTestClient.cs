@@ -146,16 +146,44 @@ public static class KafkaTestClient
     public static List<ConsumeResult<byte[]?, byte[]?>> ConsumeToHighWatermark(string bootstrap, string topic, int partitionCount,
         TimeSpan? timeout = null)
     {
-        using var consumer = CreateConsumer(ConsumerConfig(bootstrap));
         var total = 0L;
         foreach (var tp in Partitions(topic, partitionCount))
         {
-            var wm = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
+            var wm = QueryWatermarksWithRetry(bootstrap, tp);
             total += wm.High.Value - wm.Low.Value;
         }
-        consumer.Close();
         return ConsumeExactly(bootstrap, Partitions(topic, partitionCount), checked((int)total), timeout);
     }
+
+    /// <summary>
+    /// ListOffsets through a fresh consumer, retried for up to 30 s on client-side transient errors: right after a
+    /// fault (a SIGCONT, a restart) librdkafka can drop a broker handle under a pending query ("Broker handle destroyed
+    /// without termination"), which says nothing about the broker's data.
+    /// </summary>
+    private static WatermarkOffsets QueryWatermarksWithRetry(string bootstrap, TopicPartition tp)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var consumer = CreateConsumer(ConsumerConfig(bootstrap));
+            try
+            {
+                return consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
+            }
+            catch (KafkaException e) when ((e.Error.IsLocalError || e.Error.IsBrokerError && IsRetriable(e.Error.Code))
+                                           && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(250);
+            }
+            finally
+            {
+                consumer.Close();
+            }
+        }
+    }
+
+    private static bool IsRetriable(ErrorCode code) => code is ErrorCode.NotLeaderForPartition or ErrorCode.LeaderNotAvailable
+        or ErrorCode.UnknownTopicOrPart or ErrorCode.RequestTimedOut;
 
     /// <summary>
     /// Proves the broker still does its basic job: creates a fresh topic, produces three records with acks=all and
