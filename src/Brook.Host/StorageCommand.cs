@@ -77,10 +77,10 @@ public static class StorageCommand
             output.WriteLine($"Formatted {logDir} for cluster {meta.ClusterId}, node {meta.NodeId} (directory.id {meta.DirectoryId})");
         }
 
-        // Brook keeps all data in the first directory (see log.dirs); say so rather than let the others look formatted.
-        foreach (var other in config.LogDirs.Skip(1))
+        foreach (var other in config.LogDirs.Skip(1).Select(Path.GetFullPath))
         {
-            output.WriteLine($"{Path.GetFullPath(other)} is not used by Brook (only the first of log.dirs holds data); not formatted");
+            if (MetaProperties.Read(other) is { } formatted)
+                output.WriteLine($"Formatted {other} for cluster {formatted.ClusterId}, node {formatted.NodeId} (directory.id {formatted.DirectoryId})");
         }
 
         return 0;

@@ -17,7 +17,7 @@ public sealed partial class Partition
         {
             if (_state.LeaderId == _localId)
                 return new AppendResult(ErrorCode.NotLeaderOrFollower, -1, -1, -1, Log.LogStartOffset, $"{Id} is led here now", false);
-            return Log.AppendAsFollower(records);
+            return Checked(Log.AppendAsFollower(records));
         }
     }
 

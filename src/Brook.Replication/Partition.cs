@@ -71,6 +71,7 @@ public sealed partial class Partition : IDisposable
     {
         lock (_stateLock)
         {
+            if (IsOffline) return; // an offline replica stays out of leading and following until the broker restarts
             var current = _state;
             if (state.LeaderEpoch < current.LeaderEpoch || (state.LeaderEpoch == current.LeaderEpoch && state.PartitionEpoch < current.PartitionEpoch))
                 return;
@@ -155,7 +156,7 @@ public sealed partial class Partition : IDisposable
             if (requiredAcks == -1 && state.Isr.Length < Settings.MinInsyncReplicas)
                 return Rejected(ErrorCode.NotEnoughReplicas,
                     $"the in-sync replicas of {Id} are {state.Isr.Length}, below min.insync.replicas={Settings.MinInsyncReplicas}");
-            var result = Log.Append(writable, state.LeaderEpoch, appendTime);
+            var result = Checked(Log.Append(writable, state.LeaderEpoch, appendTime));
             if (result.Error == ErrorCode.None && !result.Duplicate)
             {
                 MaybeAdvanceHighWatermark();
@@ -178,7 +179,7 @@ public sealed partial class Partition : IDisposable
             var state = _state;
             if (state.LeaderId != _localId)
                 return Rejected(ErrorCode.NotLeaderOrFollower, $"this broker is not the leader of {Id}");
-            var result = Log.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit, state.LeaderEpoch, nowMs);
+            var result = Checked(Log.AppendTransactionMarker(producerId, producerEpoch, coordinatorEpoch, commit, state.LeaderEpoch, nowMs));
             if (result.Error == ErrorCode.None)
             {
                 MaybeAdvanceHighWatermark();

@@ -18,8 +18,12 @@ public sealed partial class ReplicaManager : IDisposable
     private const string PartitionMetadataFile = "partition.metadata";
 
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+    /// <summary>Partitions assigned here whose log directory is offline: they answer KAFKA_STORAGE_ERROR.</summary>
+    private readonly ConcurrentDictionary<TopicPartition, LogDirectory> _offline = new();
+    /// <summary>The log directory each hosted partition lives in.</summary>
+    private readonly ConcurrentDictionary<TopicPartition, LogDirectory> _homes = new();
     private readonly ITimer _checkpointTimer;
-    private readonly string _logDir;
+    private readonly LogDirectories _dirs;
     private readonly int _brokerId;
     private readonly Func<TopicImage, PartitionSettings> _settingsFor;
     private readonly ILoggerFactory _loggers;
@@ -29,7 +33,7 @@ public sealed partial class ReplicaManager : IDisposable
     private readonly bool _flushOnAck;
     private MetadataImage _image = MetadataImage.Empty;
 
-    /// <param name="logDir">The log directory holding one folder per hosted partition.</param>
+    /// <param name="dirs">The log directories (log.dirs) holding one folder per hosted partition.</param>
     /// <param name="brokerId">This broker's id.</param>
     /// <param name="settingsFor">Resolves a topic's partition settings from its configs and the broker's.</param>
     /// <param name="flusher">The group-commit fsync shared by every acknowledged write.</param>
@@ -37,21 +41,41 @@ public sealed partial class ReplicaManager : IDisposable
     /// <param name="time">Clock.</param>
     /// <param name="flushOnAck">brook.log.flush.on.ack: acks=all waits until the batch is fsynced here.</param>
     /// <param name="highWatermarkCheckpointIntervalMs">replica.high.watermark.checkpoint.interval.ms.</param>
-    public ReplicaManager(string logDir, int brokerId, Func<TopicImage, PartitionSettings> settingsFor,
+    public ReplicaManager(LogDirectories dirs, int brokerId, Func<TopicImage, PartitionSettings> settingsFor,
         GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time, bool flushOnAck = true, long highWatermarkCheckpointIntervalMs = 5000)
     {
         var interval = TimeSpan.FromMilliseconds(Math.Max(1, highWatermarkCheckpointIntervalMs));
         _checkpointTimer = time.CreateTimer(_ => CheckpointHighWatermarks(), null, interval, interval);
         _flushOnAck = flushOnAck;
-        _logDir = logDir;
+        _dirs = dirs;
         _brokerId = brokerId;
         _settingsFor = settingsFor;
         Flusher = flusher;
         _loggers = loggers;
         _logger = loggers.CreateLogger<ReplicaManager>();
         _time = time;
-        Directory.CreateDirectory(logDir);
+        foreach (var dir in dirs.Online) Directory.CreateDirectory(dir.Path);
+        dirs.DirectoryFailed += dir => ThreadPool.UnsafeQueueUserWorkItem(static s => s.Manager.TakeOffline(s.Dir), (Manager: this, Dir: dir), false);
     }
+
+    /// <summary>One log directory (tests and tools).</summary>
+    public ReplicaManager(string logDir, int brokerId, Func<TopicImage, PartitionSettings> settingsFor,
+        GroupCommitFlusher flusher, ILoggerFactory loggers, TimeProvider time, bool flushOnAck = true, long highWatermarkCheckpointIntervalMs = 5000)
+        : this(LogDirectories.Single(logDir), brokerId, settingsFor, flusher, loggers, time, flushOnAck, highWatermarkCheckpointIntervalMs)
+    {
+    }
+
+    /// <summary>The broker's log directories and which of them are online.</summary>
+    public LogDirectories Directories => _dirs;
+
+    /// <summary>Raised after a log directory went offline and its partitions were taken out of service.</summary>
+    public event Action<LogDirectory>? DirectoryOffline;
+
+    /// <summary>The directory a hosted partition lives in, or null.</summary>
+    public LogDirectory? HomeOf(TopicPartition id) => _homes.TryGetValue(id, out var dir) ? dir : null;
+
+    /// <summary>Partitions assigned here that cannot be served because their log directory is offline.</summary>
+    public IEnumerable<(TopicPartition Id, LogDirectory Dir)> OfflinePartitions => _offline.Select(kv => (kv.Key, kv.Value));
 
     public GroupCommitFlusher Flusher { get; }
 
@@ -70,6 +94,7 @@ public sealed partial class ReplicaManager : IDisposable
     {
         if (!_partitions.TryGetValue(id, out var partition))
         {
+            if (_offline.ContainsKey(id)) return (null, ErrorCode.KafkaStorageError);
             var image = Volatile.Read(ref _image);
             var exists = image.TopicsByName.TryGetValue(id.Topic, out var topic) && id.Partition >= 0 && id.Partition < topic.Partitions.Length;
             return (null, exists ? ErrorCode.NotLeaderOrFollower : ErrorCode.UnknownTopicOrPartition);
@@ -90,7 +115,7 @@ public sealed partial class ReplicaManager : IDisposable
     {
         var (leader, error) = GetLeaderPartition(id, currentLeaderEpoch);
         if (leader is not null || !allowFollower || error != ErrorCode.NotLeaderOrFollower) return (leader, error);
-        return _partitions.TryGetValue(id, out var partition) && partition.State.LeaderId >= 0 ? (partition, ErrorCode.None) : (null, error);
+        return _partitions.TryGetValue(id, out var partition) && partition.State.LeaderId >= 0 && !partition.IsOffline ? (partition, ErrorCode.None) : (null, error);
     }
 
     /// <summary>
@@ -142,6 +167,12 @@ public sealed partial class ReplicaManager : IDisposable
         {
             return ErrorCode.RequestTimedOut;
         }
+        catch (IOException e)
+        {
+            // The fsync failed: what was written may not be on disk, so nothing past it may be acknowledged from here.
+            partition.ReportStorageFailure("flushing the log failed: " + e.Message);
+            return ErrorCode.KafkaStorageError;
+        }
         return IsrCheck(partition);
     }
 
@@ -166,6 +197,7 @@ public sealed partial class ReplicaManager : IDisposable
                 {
                     if (!p.Replicas.Contains(_brokerId)) continue;
                     var id = new TopicPartition(topic.Name, p.Index);
+                    if (_offline.ContainsKey(id)) continue;
                     if (_partitions.TryGetValue(id, out var existing))
                     {
                         if (existing.TopicId == topic.Id)
@@ -181,9 +213,11 @@ public sealed partial class ReplicaManager : IDisposable
                         }
                         // Same name, new topic id: the old topic was deleted and recreated.
                         _partitions.TryRemove(id, out _);
+                        _homes.TryRemove(id, out _);
                         existing.Log.Delete();
                     }
                     var opened = Open(id, topic.Id, settings);
+                    if (opened is null) continue;
                     opened.ApplyState(StateOf(p));
                     _partitions[id] = opened;
                 }
@@ -193,6 +227,7 @@ public sealed partial class ReplicaManager : IDisposable
                 var topicKept = image.TopicsByName.TryGetValue(id.Topic, out var t) && t.Id == partition.TopicId && id.Partition < t.Partitions.Length;
                 if (topicKept && t!.Partitions[id.Partition].Replicas.Contains(_brokerId)) continue;
                 _partitions.TryRemove(id, out _);
+                _homes.TryRemove(id, out _);
                 // A replica moved away learns its new leader first, so acks=all waits and long polls on it end now
                 // (NOT_LEADER_OR_FOLLOWER) instead of at their timeouts.
                 if (topicKept) partition.ApplyState(StateOf(t!.Partitions[id.Partition]));
@@ -202,9 +237,60 @@ public sealed partial class ReplicaManager : IDisposable
                     topicKept ? "this broker is no longer one of its replicas" : "its topic was deleted");
                 partition.Log.Delete();
             }
+            foreach (var id in _offline.Keys)
+            {
+                // Its log cannot be deleted from an offline directory; a restart removes it as a stray log.
+                var kept = image.TopicsByName.TryGetValue(id.Topic, out var t) && id.Partition < t.Partitions.Length
+                    && t.Partitions[id.Partition].Replicas.Contains(_brokerId);
+                if (!kept) _offline.TryRemove(id, out _);
+            }
             RaiseLeadershipChanges();
             Fetchers?.Sync(image, _partitions.Values);
         }
+    }
+
+    /// <summary>
+    /// A log directory went offline: every partition in it leaves service (KAFKA_STORAGE_ERROR from now on), stops
+    /// replicating, and its log is closed as far as a failed disk allows. The other directories keep serving;
+    /// <see cref="DirectoryOffline"/> tells the heartbeat, which reports it to the controller (OfflineLogDirs) so that
+    /// leadership moves to replicas elsewhere.
+    /// </summary>
+    private void TakeOffline(LogDirectory dir)
+    {
+        var taken = new List<Partition>();
+        lock (_applyLock)
+        {
+            foreach (var (id, home) in _homes)
+            {
+                if (home != dir || !_partitions.TryRemove(id, out var partition)) continue;
+                _homes.TryRemove(id, out _);
+                _offline[id] = dir;
+                partition.TakeOffline();
+                taken.Add(partition);
+            }
+            Fetchers?.Sync(Volatile.Read(ref _image), _partitions.Values);
+        }
+        _logger.LogError("Log directory {Dir} is offline ({Reason}): {Count} partitions there answer KAFKA_STORAGE_ERROR until the broker restarts; " +
+            "the other log directories keep serving", dir.Path, dir.OfflineReason, taken.Count);
+        foreach (var partition in taken)
+        {
+            try
+            {
+                partition.Log.Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException)
+            {
+                _logger.LogDebug("Closing {Partition} on the failed directory: {Reason}", partition.Id, e.Message);
+            }
+        }
+        DirectoryOffline?.Invoke(dir);
+    }
+
+    private void OnStorageFailure(Partition partition, string reason)
+    {
+        var dir = HomeOf(partition.Id) ?? _dirs.Containing(partition.Log.Directory);
+        if (dir is null) return;
+        _dirs.Fail(dir, $"{partition.Id}: {reason}");
     }
 
     /// <summary>
@@ -213,7 +299,7 @@ public sealed partial class ReplicaManager : IDisposable
     /// </summary>
     public void DeleteStrayLogs(MetadataImage image)
     {
-        foreach (var dir in Directory.EnumerateDirectories(_logDir))
+        foreach (var dir in _dirs.Online.SelectMany(d => Directory.EnumerateDirectories(d.Path)))
         {
             var name = Path.GetFileName(dir);
             var dash = name.LastIndexOf('-');
@@ -231,18 +317,44 @@ public sealed partial class ReplicaManager : IDisposable
     private static PartitionState StateOf(PartitionImage p) =>
         new(p.Leader, p.LeaderEpoch, p.PartitionEpoch, p.Replicas, p.Isr) { AddingReplicas = p.AddingReplicas };
 
-    private Partition Open(TopicPartition id, Uuid topicId, PartitionSettings settings)
+    /// <summary>
+    /// Opens (recovering) or creates the log of <paramref name="id"/> in the directory that holds it, or for a new
+    /// partition in the online directory with the fewest partitions. Null when that directory is offline or fails now:
+    /// the partition is then offline here.
+    /// </summary>
+    private Partition? Open(TopicPartition id, Uuid topicId, PartitionSettings settings)
     {
-        var dir = Path.Combine(_logDir, $"{id.Topic}-{id.Partition}");
-        if (Directory.Exists(dir) && ReadTopicId(dir) is { } onDisk && onDisk != topicId)
+        var folder = $"{id.Topic}-{id.Partition}";
+        var home = _dirs.Holding(folder);
+        if (home is not null && ReadTopicId(Path.Combine(home.Path, folder)) is { } onDisk && onDisk != topicId && home.IsOnline)
         {
-            _logger.LogInformation("Log directory {Dir} belongs to an earlier topic {Old}; removing it", dir, onDisk);
-            Directory.Delete(dir, recursive: true);
+            _logger.LogInformation("Log directory {Dir} belongs to an earlier topic {Old}; removing it", Path.Combine(home.Path, folder), onDisk);
+            Directory.Delete(Path.Combine(home.Path, folder), recursive: true);
+            home = null;
         }
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, PartitionMetadataFile), $"version: 0\ntopic_id: {topicId}\n");
-        var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
-        return new Partition(id, topicId, _brokerId, log, settings, _time);
+        home ??= _dirs.Choose(d => _homes.Values.Count(h => h == d));
+        if (home is null || !home.IsOnline)
+        {
+            _offline[id] = home ?? _dirs.Metadata;
+            _logger.LogWarning("{Partition} is offline here: its log directory {Dir} is offline", id, (home ?? _dirs.Metadata).Path);
+            return null;
+        }
+        var dir = Path.Combine(home.Path, folder);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, PartitionMetadataFile), $"version: 0\ntopic_id: {topicId}\n");
+            var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
+            var partition = new Partition(id, topicId, _brokerId, log, settings, _time) { StorageFailed = OnStorageFailure };
+            _homes[id] = home;
+            return partition;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _offline[id] = home;
+            _dirs.Fail(home, $"opening {id}: {e.Message}");
+            return null;
+        }
     }
 
     private static Uuid? ReadTopicId(string dir)
@@ -267,9 +379,14 @@ public sealed partial class ReplicaManager : IDisposable
             {
                 p.CheckpointHighWatermark();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile (deleted, moved away, or its directory went offline).
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("Checkpointing the high watermark of {Partition} failed: {Reason}", p.Id, e.Message);
+                p.ReportStorageFailure("checkpointing the high watermark failed: " + e.Message);
             }
         }
     }

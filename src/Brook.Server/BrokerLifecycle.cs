@@ -71,6 +71,13 @@ public sealed class BrokerLifecycle(
             var quotas = services.GetRequiredService<ReplicationQuotas>();
             metadata.ImagePublished += _ => quotas.Apply(dynamicConfig.Current);
             quotas.Apply(dynamicConfig.Current);
+            // Kafka halts a broker whose metadata log directory failed: without it the broker cannot follow the cluster.
+            replicas.DirectoryOffline += dir =>
+            {
+                if (dir != replicas.Directories.Metadata) return;
+                logger.LogCritical("The log directory {Dir} holding the metadata log is offline ({Reason}); shutting the broker down", dir.Path, dir.OfflineReason);
+                services.GetService<IHostApplicationLifetime>()?.StopApplication();
+            };
             replicas.DeleteStrayLogs(metadata.Image);
             metadata.ImagePublished += replicas.Apply;
             replicas.Apply(metadata.Image);

@@ -41,6 +41,12 @@ public static class BrokerServices
         services.AddSingleton(sp => new MetadataView(sp.GetRequiredService<ILogger<MetadataView>>()));
         services.AddSingleton<MetadataLoader>();
         services.AddSingleton(sp => StorageFormat.EnsureFormatted(config));
+        services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<LogDirectories>>();
+            return StorageFormat.OpenLogDirectories(config, sp.GetRequiredService<MetaProperties>(),
+                (path, e) => logger.LogError("Log directory {Dir} cannot be used ({Reason}); it starts offline", path, e.Message));
+        });
         services.AddSingleton(sp => QuorumSettings.RaftConfigFor(config, sp.GetRequiredService<MetaProperties>().ClusterId));
         if (config.IsStandalone)
         {
@@ -125,7 +131,7 @@ public static class BrokerServices
         }
         services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
         services.AddSingleton(sp => new ReplicaManager(
-            logDir,
+            sp.GetRequiredService<LogDirectories>(),
             config.NodeId,
             topic =>
             {

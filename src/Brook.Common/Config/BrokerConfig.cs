@@ -217,7 +217,7 @@ public sealed class BrokerConfig
     /// <summary>inter.broker.listener.name upper-cased, or null.</summary>
     public string? InterBrokerListenerName { get; }
 
-    /// <summary>log.dirs (or log.dir when only that is set); Brook stores data in the first.</summary>
+    /// <summary>log.dirs (or log.dir when only that is set): partitions spread over all; the first also holds the metadata log.</summary>
     public IReadOnlyList<string> LogDirs { get; }
 
     public int MessageMaxBytes => GetInt("message.max.bytes");

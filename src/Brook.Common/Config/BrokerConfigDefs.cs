@@ -81,7 +81,7 @@ public static class BrokerConfigDefs
 
         // --- Logs ---
         new("log.dirs", ConfigType.List, "./data", ConfigValidator.NonEmptyList(), ConfigImportance.High,
-            "Directories holding the log data; Brook uses the first. Kafka has no default here (it falls back to log.dir=/tmp/kafka-logs); Brook defaults to ./data."),
+            "Directories holding the log data: a new partition goes to the online one with the fewest partitions, the first also holds the metadata log, and one that fails goes offline while the others keep serving. Kafka has no default here (it falls back to log.dir=/tmp/kafka-logs); Brook defaults to ./data."),
         new("log.dir", ConfigType.List, null, ConfigValidator.NonEmptyList(), ConfigImportance.High,
             "Used when log.dirs is not set."),
         new("num.partitions", ConfigType.Int, "1", ConfigValidator.AtLeast(1), ConfigImportance.Medium,

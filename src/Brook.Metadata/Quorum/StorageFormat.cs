@@ -17,7 +17,7 @@ public static class StorageFormat
     public static string RandomClusterId() => Uuid.NewRandom().ToString();
 
     /// <summary>
-    /// Formats the first log directory for <paramref name="clusterId"/>. An already formatted directory is an error
+    /// Formats every log directory for <paramref name="clusterId"/>; the first holds the metadata log. An already formatted directory is an error
     /// unless <paramref name="ignoreFormatted"/>, and even then must belong to the same cluster and node.
     /// </summary>
     public static MetaProperties Format(BrokerConfig config, string clusterId, bool ignoreFormatted)
@@ -33,7 +33,65 @@ public static class StorageFormat
         }
         var meta = new MetaProperties(clusterId, config.NodeId, Uuid.NewRandom().ToString());
         meta.Write(logDir);
+        // Every other log directory gets the same cluster and node with its own directory.id, as kafka-storage.sh does.
+        foreach (var other in config.LogDirs.Skip(1).Select(Path.GetFullPath))
+        {
+            if (MetaProperties.Read(other) is { } formatted)
+            {
+                if (formatted.ClusterId != clusterId || formatted.NodeId != config.NodeId)
+                    throw new ConfigException($"{other} is already formatted for cluster {formatted.ClusterId}, node {formatted.NodeId}");
+                continue;
+            }
+            Directory.CreateDirectory(other);
+            (meta with { DirectoryId = Uuid.NewRandom().ToString() }).Write(other);
+        }
         return meta;
+    }
+
+    /// <summary>
+    /// The broker's log directories at start-up, the first (metadata) one already checked by <see cref="EnsureFormatted"/>.
+    /// Another directory that is empty is formatted with a copy of <paramref name="meta"/> and its own directory.id
+    /// (Kafka does the same for an added disk); one that belongs to another cluster or node is a configuration error;
+    /// one that cannot be read or written starts offline, so the broker serves its other directories.
+    /// </summary>
+    public static LogDirectories OpenLogDirectories(BrokerConfig config, MetaProperties meta, Action<string, Exception>? onOffline = null)
+    {
+        var dirs = new List<LogDirectory> { new(config.LogDirs[0], ParseId(meta.DirectoryId)) };
+        var failed = new List<(LogDirectory Dir, string Reason)>();
+        foreach (var path in config.LogDirs.Skip(1).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+        {
+            if (dirs.Any(d => d.Path == path)) continue;
+            try
+            {
+                Directory.CreateDirectory(path);
+                var found = MetaProperties.Read(path);
+                if (found is null)
+                {
+                    found = meta with { DirectoryId = Uuid.NewRandom().ToString() };
+                    found.Write(path);
+                }
+                if (found.ClusterId != meta.ClusterId || found.NodeId != meta.NodeId)
+                    throw new ConfigException($"log directory {path} belongs to cluster {found.ClusterId}, node {found.NodeId}, " +
+                        $"but {dirs[0].Path} to cluster {meta.ClusterId}, node {meta.NodeId}");
+                dirs.Add(new LogDirectory(path, ParseId(found.DirectoryId)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var dir = new LogDirectory(path, Uuid.Zero);
+                dirs.Add(dir);
+                failed.Add((dir, e.Message));
+                onOffline?.Invoke(path, e);
+            }
+        }
+        var result = new LogDirectories(dirs);
+        foreach (var (dir, reason) in failed) result.Fail(dir, reason);
+        return result;
+    }
+
+    private static Uuid ParseId(string text)
+    {
+        try { return text.Length == 0 ? Uuid.Zero : Uuid.Parse(text); }
+        catch (FormatException) { return Uuid.Zero; }
     }
 
     /// <summary>

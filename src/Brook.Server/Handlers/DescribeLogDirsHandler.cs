@@ -1,51 +1,62 @@
-using Brook.Common.Config;
+using Brook.Common;
 using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Storage;
 
 namespace Brook.Server.Handlers;
 
 /// <summary>
-/// DescribeLogDirs v1-4 (v0 removed in Kafka 4): the size on disk of every hosted partition (or the requested ones) in
-/// the log directory, and from v4 the directory's total and usable bytes.
+/// DescribeLogDirs v1-4 (v0 removed in Kafka 4): for each of the broker's log directories, the size on disk of every
+/// hosted partition in it (or of the requested ones), from v4 the directory's total and usable bytes; a directory that
+/// is offline answers KAFKA_STORAGE_ERROR with no partitions, as Kafka's does.
 /// </summary>
-public sealed class DescribeLogDirsHandler(ReplicaManager replicas, BrokerConfig config) : ApiHandler<DescribeLogDirsRequest>
+public sealed class DescribeLogDirsHandler(ReplicaManager replicas) : ApiHandler<DescribeLogDirsRequest>
 {
     public override short MinVersion => 1;
 
     protected override ValueTask<IMessage?> HandleAsync(RequestContext context, DescribeLogDirsRequest request)
     {
-        var logDir = Path.GetFullPath(config.LogDirs[0]);
-        var result = new DescribeLogDirsResponse.DescribeLogDirsResult { LogDir = logDir };
-        try
-        {
-            var drive = new DriveInfo(logDir);
-            result.TotalBytes = drive.TotalSize;
-            result.UsableBytes = drive.AvailableFreeSpace;
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            // Sizes stay -1 (unknown), which the protocol allows.
-        }
         var wanted = request.Topics?.ToDictionary(t => t.Topic, t => t.Partitions.ToHashSet(), StringComparer.Ordinal);
-        foreach (var byTopic in replicas.Partitions.GroupBy(p => p.Id.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var response = new DescribeLogDirsResponse();
+        foreach (var dir in replicas.Directories.All)
         {
-            HashSet<int>? partitions = null;
-            if (wanted is not null && !wanted.TryGetValue(byTopic.Key, out partitions)) continue;
+            var result = new DescribeLogDirsResponse.DescribeLogDirsResult { LogDir = dir.Path };
+            response.Results.Add(result);
+            if (!dir.IsOnline)
+            {
+                result.ErrorCode = (short)ErrorCode.KafkaStorageError;
+                continue;
+            }
+            (result.TotalBytes, result.UsableBytes) = dir.Space();
+            AddPartitions(result, replicas.Partitions.Where(p => replicas.HomeOf(p.Id) == dir), wanted);
+        }
+        return Done(response);
+    }
+
+    private static void AddPartitions(DescribeLogDirsResponse.DescribeLogDirsResult result, IEnumerable<Partition> partitions,
+        Dictionary<string, HashSet<int>>? wanted)
+    {
+        foreach (var byTopic in partitions.GroupBy(p => p.Id.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            HashSet<int>? indexes = null;
+            if (wanted is not null && !wanted.TryGetValue(byTopic.Key, out indexes)) continue;
             var topic = new DescribeLogDirsResponse.DescribeLogDirsTopic { Name = byTopic.Key };
             foreach (var p in byTopic.OrderBy(p => p.Id.Partition))
             {
-                if (partitions is not null && !partitions.Contains(p.Id.Partition)) continue;
+                if (indexes is not null && !indexes.Contains(p.Id.Partition)) continue;
+                long size;
+                try { size = p.Log.SizeInBytes; }
+                catch (ObjectDisposedException) { continue; } // closed meanwhile (deleted, moved, or its directory failed)
                 topic.Partitions.Add(new DescribeLogDirsResponse.DescribeLogDirsPartition
                 {
                     PartitionIndex = p.Id.Partition,
-                    PartitionSize = p.Log.SizeInBytes,
+                    PartitionSize = size,
                     OffsetLag = 0,
                 });
             }
             result.Topics.Add(topic);
         }
-        return Done(new DescribeLogDirsResponse { Results = [result] });
     }
 }
