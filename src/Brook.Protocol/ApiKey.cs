@@ -59,5 +59,6 @@ public enum ApiKey : short
     ConsumerGroupHeartbeat = 68,
     ConsumerGroupDescribe = 69,
     ControllerRegistration = 70,
+    AssignReplicasToDirs = 73,
     DescribeTopicPartitions = 75,
 }

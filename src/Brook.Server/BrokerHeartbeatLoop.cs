@@ -51,6 +51,15 @@ public sealed class BrokerHeartbeatLoop : IAsyncDisposable
         _lastAnswer = time.GetTimestamp();
     }
 
+    /// <summary>
+    /// The directory.ids of this broker's failed log directories, sent with every heartbeat (KIP-858) so the controller
+    /// moves leadership off the replicas in them; none when unset.
+    /// </summary>
+    public Func<IReadOnlyList<Uuid>>? OfflineLogDirs { get; set; }
+
+    /// <summary>Sends the next heartbeat now rather than at the interval: a log directory just failed.</summary>
+    public void HeartbeatNow() => Wake();
+
     /// <summary>The epoch of this broker's registration; -1 before it registered.</summary>
     public long BrokerEpoch => Interlocked.Read(ref _epoch);
 
@@ -170,7 +179,8 @@ public sealed class BrokerHeartbeatLoop : IAsyncDisposable
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 timeout.CancelAfter(heartbeatTimeout);
                 var result = await _controller.BrokerHeartbeatAsync(
-                    new BrokerHeartbeatSpec(_config.NodeId, BrokerEpoch, _metadata.Image.Offset, WantFence: false, WantShutDown: wantShutDown),
+                    new BrokerHeartbeatSpec(_config.NodeId, BrokerEpoch, _metadata.Image.Offset, WantFence: false, WantShutDown: wantShutDown,
+                        OfflineLogDirs?.Invoke()),
                     timeout.Token).ConfigureAwait(false);
                 Interlocked.Exchange(ref _lastAnswer, _time.GetTimestamp());
                 if (!reachable) _logger.LogInformation("Heartbeats reach the controller again");

@@ -1,3 +1,4 @@
+using Brook.Common;
 using Brook.Common.Config;
 using Brook.Metadata;
 using Brook.Metadata.Records;
@@ -78,9 +79,15 @@ public sealed class BrokerLifecycle(
                 logger.LogCritical("The log directory {Dir} holding the metadata log is offline ({Reason}); shutting the broker down", dir.Path, dir.OfflineReason);
                 services.GetService<IHostApplicationLifetime>()?.StopApplication();
             };
+            // A failed log directory goes to the controller with the next heartbeat, sent at once (KIP-858).
+            heartbeats.OfflineLogDirs = () => [.. replicas.Directories.Offline.Select(d => d.Id).Where(id => id != Uuid.Zero)];
+            replicas.DirectoryOffline += _ => heartbeats.HeartbeatNow();
             replicas.DeleteStrayLogs(metadata.Image);
             metadata.ImagePublished += replicas.Apply;
             replicas.Apply(metadata.Image);
+            var assigner = services.GetRequiredService<DirectoryAssigner>();
+            metadata.ImagePublished += assigner.Check;
+            assigner.Check(metadata.Image);
             // Groups, committed offsets and transactions are replayed from the partitions of __consumer_offsets and
             // __transaction_state this broker leads, in the background, and follow leadership from now on.
             groups.Start();
@@ -140,6 +147,9 @@ public sealed class BrokerLifecycle(
         await heartbeats.StopAsync();
         metadata.ImagePublished -= replicas.Apply;
         metadata.ImagePublished -= dynamicConfig.Apply;
+        var assigner = services.GetRequiredService<DirectoryAssigner>();
+        metadata.ImagePublished -= assigner.Check;
+        await assigner.DisposeAsync();
         transactions.Stop();
         groups.Stop();
         // Replication stops before the logs close: no fetch may append to a closed log.

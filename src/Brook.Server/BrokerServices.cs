@@ -66,6 +66,7 @@ public static class BrokerServices
             services.AddSingleton<IApiHandler, AllocateProducerIdsHandler>();
             services.AddSingleton<IApiHandler, AlterPartitionHandler>();
             services.AddSingleton<IApiHandler, BrokerHeartbeatHandler>();
+            services.AddSingleton<IApiHandler, AssignReplicasToDirsHandler>();
         }
         services.AddSingleton(sp => new RaftMetadataQuorum(
             sp.GetRequiredService<RaftConfig>(), logDir, sp.GetRequiredService<IRaftTransport>(), sp.GetRequiredService<TimeProvider>(),
@@ -178,6 +179,8 @@ public static class BrokerServices
         services.AddSingleton(sp => new TransactionVerifier(sp.GetRequiredService<TransactionCoordinatorHost>(),
             sp.GetService<InterBrokerConnections>(), config.NodeId, sp.GetRequiredService<ILogger<TransactionVerifier>>()));
         services.AddSingleton<BrokerHeartbeatLoop>();
+        services.AddSingleton(sp => new DirectoryAssigner(sp.GetRequiredService<ReplicaManager>(), sp.GetRequiredService<IControllerChannel>(),
+            sp.GetRequiredService<BrokerIdentity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DirectoryAssigner>>()));
         services.AddHostedService<BrokerLifecycle>();
         services.AddHostedService<LogMaintenance>();
 

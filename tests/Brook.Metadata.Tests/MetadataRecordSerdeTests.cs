@@ -76,6 +76,24 @@ public class MetadataRecordSerdeTests
     }
 
     [Fact]
+    public void Replica_directories_are_written_as_version_2_and_a_replica_that_left_drops_its_directory_on_replay()
+    {
+        var topicId = Uuid.NewRandom();
+        var dir = Uuid.NewRandom();
+        var r = new PartitionRecord(topicId, 0, [1, 2], [1, 2], 1, 0, 0) { Directories = [new ReplicaDirectory(2, dir)] };
+        Assert.Equal(2, r.Version);
+        var read = Assert.IsType<PartitionRecord>(RoundTrip(r));
+        Assert.Equal([new ReplicaDirectory(2, dir)], read.Directories);
+        Assert.Empty(read.AddingReplicas);
+
+        var image = MetadataImage.Empty.Apply(new MetadataBatch(0, [new TopicRecord("t", topicId), r]));
+        Assert.Equal(dir, image.TopicsById[topicId].Partitions[0].DirectoryOf(2));
+        Assert.Equal(Uuid.Zero, image.TopicsById[topicId].Partitions[0].DirectoryOf(1));
+        image = image.Apply(new MetadataBatch(2, [r with { Replicas = [1, 3], Isr = [1], PartitionEpoch = 1 }]));
+        Assert.Empty(image.TopicsById[topicId].Partitions[0].Directories);
+    }
+
+    [Fact]
     public void Unknown_type_and_newer_version_are_refused()
     {
         foreach (var (type, version) in new (short, short)[] { (999, 0), ((short)MetadataRecordType.Topic, 1) })

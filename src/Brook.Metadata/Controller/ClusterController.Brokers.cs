@@ -110,6 +110,8 @@ public sealed partial class ClusterController
         }).ConfigureAwait(false);
         if (decision is { } d && d.Current != d.Next) LogTransition(id, d);
         else if (decision is { Current: BrokerStatus.ControlledShutdown, Changes.Count: > 0 } retried) LogTransition(id, retried);
+        if (result.Error == ErrorCode.None && heartbeat.OfflineLogDirs is { Count: > 0 } offline)
+            await HandleOfflineDirectoriesAsync(id, heartbeat.BrokerEpoch, offline, cancellationToken).ConfigureAwait(false);
         return result;
     }
 

@@ -72,6 +72,11 @@ public interface IControllerChannel
     /// <summary>AlterPartition: a leader changes its partition's ISR (checked against the leader and partition epochs).</summary>
     Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken cancellationToken);
 
+    /// <summary>AssignReplicasToDirs (KIP-858): records which log directory each of a broker's replicas lives in. Unsupported by default.</summary>
+    Task<DirectoryAssignmentResult> AssignReplicasToDirsAsync(int brokerId, long brokerEpoch, IReadOnlyList<DirectoryAssignment> assignments,
+        CancellationToken cancellationToken) =>
+        throw new KafkaException(ErrorCode.UnsupportedVersion, "this controller channel does not carry AssignReplicasToDirs");
+
     /// <summary>BrokerHeartbeat: keeps a broker unfenced, reports its metadata progress, drives controlled shutdown.</summary>
     Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken cancellationToken);
 }

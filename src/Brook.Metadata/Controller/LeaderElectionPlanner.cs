@@ -30,7 +30,18 @@ public static class LeaderElectionPlanner
     /// <paramref name="brokerId"/> is leaving (fenced, controlled shutdown, unregistered): it leaves every ISR it is in
     /// (unless it is the last member) and the partitions it led elect new leaders.
     /// </summary>
-    public static List<PartitionChange> PlanBrokerLeaving(MetadataImage image, int brokerId, bool uncleanDefault)
+    public static List<PartitionChange> PlanBrokerLeaving(MetadataImage image, int brokerId, bool uncleanDefault) =>
+        PlanReplicasLeaving(image, brokerId, uncleanDefault, static _ => true);
+
+    /// <summary>
+    /// <paramref name="brokerId"/> reported log directories offline (KIP-858): its replicas there leave their ISRs the
+    /// way a leaving broker's do, and the partitions it led from them elect new leaders. Its other replicas are untouched.
+    /// </summary>
+    public static List<PartitionChange> PlanDirectoriesOffline(MetadataImage image, int brokerId, IReadOnlyCollection<Common.Uuid> offlineDirs,
+        bool uncleanDefault) =>
+        offlineDirs.Count == 0 ? [] : PlanReplicasLeaving(image, brokerId, uncleanDefault, p => offlineDirs.Contains(p.DirectoryOf(brokerId)));
+
+    private static List<PartitionChange> PlanReplicasLeaving(MetadataImage image, int brokerId, bool uncleanDefault, Func<PartitionImage, bool> leaving)
     {
         var changes = new List<PartitionChange>();
         foreach (var topic in image.TopicsById.Values)
@@ -39,6 +50,7 @@ public static class LeaderElectionPlanner
             foreach (var p in topic.Partitions)
             {
                 if (p.Leader != brokerId && !p.Isr.Contains(brokerId)) continue;
+                if (!leaving(p)) continue;
                 var isr = p.Isr.Remove(brokerId);
                 // Never an empty ISR: the last member stays, so it can lead again when it returns.
                 if (isr.IsEmpty) isr = p.Isr;

@@ -19,8 +19,19 @@ public sealed record AlterPartitionResult(ErrorCode Error, int LeaderId, int Lea
 /// <summary>
 /// A broker's heartbeat (KIP-631 BrokerHeartbeat): it is alive at <see cref="BrokerEpoch"/>, has applied the
 /// metadata up to <see cref="CurrentMetadataOffset"/>, and may ask to stay fenced or to shut down (controlled shutdown).
+/// <see cref="OfflineLogDirs"/> are the directory.ids of its log directories that failed (KIP-858).
 /// </summary>
-public sealed record BrokerHeartbeatSpec(int BrokerId, long BrokerEpoch, long CurrentMetadataOffset, bool WantFence, bool WantShutDown);
+public sealed record BrokerHeartbeatSpec(int BrokerId, long BrokerEpoch, long CurrentMetadataOffset, bool WantFence, bool WantShutDown,
+    IReadOnlyList<Uuid>? OfflineLogDirs = null);
+
+/// <summary>A broker's report that its replica of a partition lives in the log directory <see cref="DirectoryId"/> (KIP-858).</summary>
+public sealed record DirectoryAssignment(Uuid TopicId, int Partition, Uuid DirectoryId);
+
+/// <summary>
+/// The controller's answer to an AssignReplicasToDirs: a top-level error (STALE_BROKER_EPOCH, BROKER_ID_NOT_REGISTERED)
+/// or one per assignment — NONE, UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER (not a replica).
+/// </summary>
+public sealed record DirectoryAssignmentResult(ErrorCode Error, IReadOnlyList<(DirectoryAssignment Assignment, ErrorCode Error)> Partitions);
 
 /// <summary>
 /// The controller's answer to a heartbeat: whether the broker has caught up with the metadata, whether it is fenced

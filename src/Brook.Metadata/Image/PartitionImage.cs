@@ -24,6 +24,17 @@ public sealed record PartitionImage(
     /// <summary>Replicas a running reassignment removes once the adding ones are in sync; empty when none runs.</summary>
     public ImmutableArray<int> RemovingReplicas { get; init; } = [];
 
+    /// <summary>The log directory of each replica whose broker reported one (KIP-858); only current replicas.</summary>
+    public ImmutableArray<ReplicaDirectory> Directories { get; init; } = [];
+
+    /// <summary>The directory.id <paramref name="brokerId"/>'s replica lives in, or <see cref="Uuid.Zero"/> (unassigned).</summary>
+    public Uuid DirectoryOf(int brokerId)
+    {
+        foreach (var d in Directories)
+            if (d.BrokerId == brokerId) return d.DirectoryId;
+        return Uuid.Zero;
+    }
+
     /// <summary>A reassignment of this partition is in progress.</summary>
     public bool IsReassigning => !AddingReplicas.IsEmpty || !RemovingReplicas.IsEmpty;
 
@@ -38,5 +49,6 @@ public sealed record PartitionImage(
     {
         AddingReplicas = [.. AddingReplicas],
         RemovingReplicas = [.. RemovingReplicas],
+        Directories = [.. Directories],
     };
 }

@@ -9,7 +9,8 @@ namespace Brook.Metadata.Records;
 /// PartitionChangeRecord holding only the difference; a full record is simpler and the partition state is small).
 /// During a reassignment (KIP-455) <see cref="Replicas"/> holds the target replicas followed by those being removed,
 /// and <see cref="AddingReplicas"/> / <see cref="RemovingReplicas"/> say which are which. Version 1 adds those two
-/// lists; a partition that is not being reassigned is still written as version 0.
+/// lists; version 2 adds <see cref="Directories"/> (KIP-858: which log directory each replica lives in, as its broker
+/// reported with AssignReplicasToDirs). A record is written in the lowest version that holds what it carries.
 /// </summary>
 public sealed record PartitionRecord(
     Uuid TopicId,
@@ -28,7 +29,14 @@ public sealed record PartitionRecord(
 
     public override MetadataRecordType Type => MetadataRecordType.Partition;
 
-    public override short Version => AddingReplicas.Count > 0 || RemovingReplicas.Count > 0 ? (short)1 : (short)0;
+    /// <summary>
+    /// The log directory of each replica whose broker has reported one (KIP-858); a replica missing here is
+    /// unassigned. Kept by broker id rather than by position, so a change of <see cref="Replicas"/> cannot misalign it.
+    /// </summary>
+    public IReadOnlyList<ReplicaDirectory> Directories { get; init; } = [];
+
+    public override short Version => Directories.Count > 0 ? (short)2
+        : AddingReplicas.Count > 0 || RemovingReplicas.Count > 0 ? (short)1 : (short)0;
 
     internal override void WriteFields(ProtocolWriter writer)
     {
@@ -44,6 +52,14 @@ public sealed record PartitionRecord(
             writer.WriteArray(AddingReplicas, static (w, id) => w.WriteInt32(id));
             writer.WriteArray(RemovingReplicas, static (w, id) => w.WriteInt32(id));
         }
+        if (Version >= 2)
+        {
+            writer.WriteArray(Directories, static (w, d) =>
+            {
+                w.WriteInt32(d.BrokerId);
+                w.WriteUuid(d.DirectoryId);
+            });
+        }
     }
 
     internal static PartitionRecord ReadFields(ref ProtocolReader reader, short version)
@@ -54,10 +70,15 @@ public sealed record PartitionRecord(
         var isr = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32());
         var record = new PartitionRecord(topicId, index, replicas, isr, reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
         if (version < 1) return record;
-        return record with
+        record = record with
         {
             AddingReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
             RemovingReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
+        };
+        if (version < 2) return record;
+        return record with
+        {
+            Directories = reader.ReadArray(static (ref ProtocolReader r) => new ReplicaDirectory(r.ReadInt32(), r.ReadUuid())),
         };
     }
 }

@@ -76,6 +76,11 @@ public sealed class ControllerRouter(ClusterController local, IMetadataQuorum qu
     public Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionSpec change, CancellationToken ct) =>
         RouteAsync(() => local.AlterPartitionAsync(change, ct), id => remote!.AlterPartitionAsync(id, change, ct), ct);
 
+    public Task<DirectoryAssignmentResult> AssignReplicasToDirsAsync(int brokerId, long brokerEpoch, IReadOnlyList<DirectoryAssignment> assignments,
+        CancellationToken ct) =>
+        RouteAsync(() => local.AssignReplicasToDirsAsync(brokerId, brokerEpoch, assignments, ct),
+            id => remote!.AssignReplicasToDirsAsync(id, brokerId, brokerEpoch, assignments, ct), ct);
+
     public Task<BrokerHeartbeatResult> BrokerHeartbeatAsync(BrokerHeartbeatSpec heartbeat, CancellationToken ct) =>
         RouteAsync(() => local.BrokerHeartbeatAsync(heartbeat, ct), id => remote!.BrokerHeartbeatAsync(id, heartbeat, ct), ct);
 

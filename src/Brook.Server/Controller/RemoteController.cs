@@ -246,9 +246,34 @@ public sealed class RemoteController(Func<int, EndPoint?> resolveController, IPA
             CurrentMetadataOffset = heartbeat.CurrentMetadataOffset,
             WantFence = heartbeat.WantFence,
             WantShutDown = heartbeat.WantShutDown,
+            OfflineLogDirs = [.. heartbeat.OfflineLogDirs ?? []],
         }, 1, HeartbeatTimeout, ct).ConfigureAwait(false);
         if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "the heartbeat reached a former controller");
         return new BrokerHeartbeatResult((ErrorCode)response.ErrorCode, response.IsCaughtUp, response.IsFenced, response.ShouldShutDown);
+    }
+
+    public async Task<DirectoryAssignmentResult> AssignReplicasToDirsAsync(int controllerId, int brokerId, long brokerEpoch,
+        IReadOnlyList<DirectoryAssignment> assignments, CancellationToken ct)
+    {
+        var request = new AssignReplicasToDirsRequest
+        {
+            BrokerId = brokerId,
+            BrokerEpoch = brokerEpoch,
+            Directories = [.. assignments.GroupBy(a => a.DirectoryId).Select(d => new AssignReplicasToDirsRequest.DirectoryData
+            {
+                Id = d.Key,
+                Topics = [.. d.GroupBy(a => a.TopicId).Select(t => new AssignReplicasToDirsRequest.TopicData
+                {
+                    TopicId = t.Key,
+                    Partitions = [.. t.Select(a => a.Partition)],
+                })],
+            })],
+        };
+        var response = await _connections.SendAsync<AssignReplicasToDirsRequest, AssignReplicasToDirsResponse>(controllerId, request, 0, ct).ConfigureAwait(false);
+        if ((ErrorCode)response.ErrorCode == ErrorCode.NotController) throw new KafkaException(ErrorCode.NotController, "AssignReplicasToDirs reached a former controller");
+        var outcomes = response.Directories.SelectMany(d => d.Topics.SelectMany(t => t.Partitions.Select(p =>
+            (new DirectoryAssignment(t.TopicId, p.PartitionIndex, d.Id), (ErrorCode)p.ErrorCode)))).ToList();
+        return new DirectoryAssignmentResult((ErrorCode)response.ErrorCode, outcomes);
     }
 
     /// <summary>Closes the connection to a former controller (a new one was elected elsewhere).</summary>

@@ -16,7 +16,7 @@ public sealed class BrokerHeartbeatHandler(IControllerChannel controller) : ApiH
     protected override async ValueTask<IMessage?> HandleAsync(RequestContext context, BrokerHeartbeatRequest request)
     {
         var result = await controller.BrokerHeartbeatAsync(new BrokerHeartbeatSpec(request.BrokerId, request.BrokerEpoch, request.CurrentMetadataOffset,
-            request.WantFence, request.WantShutDown), context.ConnectionClosed);
+            request.WantFence, request.WantShutDown, request.OfflineLogDirs), context.ConnectionClosed);
         return new BrokerHeartbeatResponse
         {
             ErrorCode = (short)result.Error,
