@@ -46,7 +46,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         var overrides = new List<KeyValuePair<string, string>>
         {
             new("listeners", $"PLAINTEXT://{Host}:{Port}"),
-            new("log.dirs", DataDirectory),
+            new("log.dirs", string.Join(',', [DataDirectory, .. _options.ExtraLogDirs])),
             new("node.id", DefaultNodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         foreach (var extra in extraOverrides ?? [])
@@ -375,4 +375,7 @@ public sealed record BrokerProcessOptions
 
     /// <summary>How long a start may take before it fails with the log (30 s when null).</summary>
     public TimeSpan? StartupTimeout { get; init; }
+
+    /// <summary>Log directories after <see cref="BrokerProcess.DataDirectory"/> in log.dirs (JBOD); none by default.</summary>
+    public IReadOnlyList<string> ExtraLogDirs { get; init; } = [];
 }

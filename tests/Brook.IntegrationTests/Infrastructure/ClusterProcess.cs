@@ -24,6 +24,9 @@ public sealed record ClusterOptions
     /// <summary>Extra keys for every node (after the cluster's own, so they can replace them).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Overrides { get; init; } = [];
 
+    /// <summary>Log directories a node has after its own data directory (node id → paths); none when null.</summary>
+    public Func<int, IReadOnlyList<string>>? ExtraLogDirs { get; init; }
+
     /// <summary>Extra keys for one node (node id → pairs), applied last.</summary>
     public Func<int, IEnumerable<KeyValuePair<string, string>>>? NodeOverrides { get; init; }
 
@@ -130,6 +133,7 @@ public sealed class ClusterProcess : IAsyncDisposable, IDisposable
                     ReadinessPort = options.ReadyOn == ClusterListener.Client ? clientPort : controllerPort,
                     Launcher = ns?.Launcher ?? [],
                     StartupTimeout = options.StartupTimeout,
+                    ExtraLogDirs = options.ExtraLogDirs?.Invoke(nodeId) ?? [],
                 });
                 nodes.Add(new ClusterNode(nodeId, address, clientPort, controllerPort, rack, process));
             }

@@ -15,13 +15,18 @@ public sealed class NumberedStreamProducer : IAsyncDisposable
     private readonly AcknowledgedRecordLedger _ledger;
     private readonly IReadOnlyList<TopicPartition> _partitions;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<int, string> _valueOf;
     private Task? _loop;
     private int _sent;
 
-    public NumberedStreamProducer(ProducerConfig config, AcknowledgedRecordLedger ledger, IReadOnlyList<TopicPartition> partitions)
+    /// <param name="valueOf">The value of record n (default <see cref="ValueOf"/>); another stream into the same
+    /// partitions needs values of its own, e.g. <see cref="PaddedValueOf"/>.</param>
+    public NumberedStreamProducer(ProducerConfig config, AcknowledgedRecordLedger ledger, IReadOnlyList<TopicPartition> partitions,
+        Func<int, string>? valueOf = null)
     {
         _ledger = ledger;
         _partitions = partitions;
+        _valueOf = valueOf ?? ValueOf;
         _producer = new ProducerBuilder<byte[]?, byte[]?>(config).SetErrorHandler((_, e) => ledger.RecordClientError(e)).Build();
     }
 
@@ -32,6 +37,9 @@ public sealed class NumberedStreamProducer : IAsyncDisposable
     public static string ValueOf(int n) => $"n{n:D6}";
 
     public static int NumberOf(string value) => int.Parse(value.AsSpan(1), CultureInfo.InvariantCulture);
+
+    /// <summary>A value of <paramref name="size"/> bytes: <paramref name="prefix"/>, the number, then padding (a stream that fills a disk).</summary>
+    public static Func<int, string> PaddedValueOf(char prefix, int size) => n => $"{prefix}{n:D6}".PadRight(size, '.');
 
     /// <summary>Starts sending <paramref name="perTick"/> records every <paramref name="tick"/> (a bounded rate, so a stall does not pile up an unbounded queue).</summary>
     public void Start(int perTick = 5, TimeSpan? tick = null)
@@ -44,7 +52,7 @@ public sealed class NumberedStreamProducer : IAsyncDisposable
                 for (var i = 0; i < perTick; i++)
                 {
                     var n = _sent;
-                    var message = new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(ValueOf(n)) };
+                    var message = new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes(_valueOf(n)) };
                     try
                     {
                         _producer.Produce(_partitions[n % _partitions.Count], message, _ledger.Record);
