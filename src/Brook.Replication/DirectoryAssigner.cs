@@ -53,7 +53,9 @@ public sealed class DirectoryAssigner : IAsyncDisposable
             _pending[(partition.TopicId, partition.Id.Partition)] = home.Id;
             queued = true;
         }
-        if (queued) _work.Release();
+        if (!queued) return;
+        try { _work.Release(); }
+        catch (ObjectDisposedException) { } // shutting down: nothing more is sent
     }
 
     private async Task RunAsync(CancellationToken stop)

@@ -60,6 +60,7 @@ public sealed partial class Partition
         lock (_stateLock)
         {
             if (_state.LeaderId == _localId) return;
+            _truncations++;
             Log.TruncateTo(offset);
             if (_highWatermark > Log.LogEndOffset) Volatile.Write(ref _highWatermark, Log.LogEndOffset);
         }
@@ -74,6 +75,7 @@ public sealed partial class Partition
         lock (_stateLock)
         {
             if (_state.LeaderId == _localId) return;
+            _truncations++;
             Log.TruncateFullyAndStartAt(offset);
             Volatile.Write(ref _highWatermark, offset);
         }

@@ -22,13 +22,16 @@ public sealed partial class Partition : IDisposable
     /// <summary>The log end when this broker became leader of the current epoch: a follower below it is not caught up with the epoch.</summary>
     private long _leaderEpochStartOffset;
     private long _highWatermark;
+    private PartitionLog _log;
+    /// <summary>Bumped by every truncation: a log copy started before one must start over (see <see cref="SwapLog"/>).</summary>
+    private int _truncations;
 
     public Partition(TopicPartition id, Uuid topicId, int localBrokerId, PartitionLog log, PartitionSettings settings, TimeProvider time)
     {
         Id = id;
         TopicId = topicId;
         _localId = localBrokerId;
-        Log = log;
+        _log = log;
         Settings = settings;
         _time = time;
         RestoreHighWatermark();
@@ -36,7 +39,8 @@ public sealed partial class Partition : IDisposable
 
     public TopicPartition Id { get; }
     public Uuid TopicId { get; }
-    public PartitionLog Log { get; }
+    /// <summary>The replica's log; replaced only when AlterReplicaLogDirs moves it to another log directory.</summary>
+    public PartitionLog Log => Volatile.Read(ref _log);
     public PartitionSettings Settings { get; set; }
 
     /// <summary>The assignment last applied from the metadata image.</summary>

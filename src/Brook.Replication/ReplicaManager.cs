@@ -214,6 +214,7 @@ public sealed partial class ReplicaManager : IDisposable
                         // Same name, new topic id: the old topic was deleted and recreated.
                         _partitions.TryRemove(id, out _);
                         _homes.TryRemove(id, out _);
+                        CancelMove(id);
                         existing.Log.Delete();
                     }
                     var opened = Open(id, topic.Id, settings);
@@ -228,6 +229,7 @@ public sealed partial class ReplicaManager : IDisposable
                 if (topicKept && t!.Partitions[id.Partition].Replicas.Contains(_brokerId)) continue;
                 _partitions.TryRemove(id, out _);
                 _homes.TryRemove(id, out _);
+                CancelMove(id);
                 // A replica moved away learns its new leader first, so acks=all waits and long polls on it end now
                 // (NOT_LEADER_OR_FOLLOWER) instead of at their timeouts.
                 if (topicKept) partition.ApplyState(StateOf(t!.Partitions[id.Partition]));
@@ -260,6 +262,7 @@ public sealed partial class ReplicaManager : IDisposable
         var taken = new List<Partition>();
         lock (_applyLock)
         {
+            CancelMovesTouching(dir);
             foreach (var (id, home) in _homes)
             {
                 if (home != dir || !_partitions.TryRemove(id, out var partition)) continue;
@@ -302,12 +305,21 @@ public sealed partial class ReplicaManager : IDisposable
         foreach (var dir in _dirs.Online.SelectMany(d => Directory.EnumerateDirectories(d.Path)))
         {
             var name = Path.GetFileName(dir);
+            if (name.EndsWith(ReplicaLogMove.FutureSuffix, StringComparison.Ordinal) || name.EndsWith(ReplicaLogMove.DeleteSuffix, StringComparison.Ordinal))
+            {
+                // A move cut short by a restart (its copy), or one whose old log was not deleted yet.
+                _logger.LogInformation("Deleting {Dir}: left by a log directory move that did not finish", dir);
+                Directory.Delete(dir, recursive: true);
+                continue;
+            }
             var dash = name.LastIndexOf('-');
             if (dash <= 0 || !int.TryParse(name.AsSpan(dash + 1), out var index)) continue;
             var topic = name[..dash];
             if (topic.StartsWith("__cluster_metadata", StringComparison.Ordinal)) continue;
             var known = image.TopicsByName.TryGetValue(topic, out var t) && index < t.Partitions.Length
-                && t.Partitions[index].Replicas.Contains(_brokerId) && ReadTopicId(dir) is { } id && id == t.Id;
+                && t.Partitions[index].Replicas.Contains(_brokerId) && ReadTopicId(dir) is { } id && id == t.Id
+                // A crash inside a move's swap leaves two complete copies: the one found first is kept.
+                && _dirs.Holding(name) is { } first && Path.Combine(first.Path, name) == dir;
             if (known) continue;
             _logger.LogInformation("Deleting stray log directory {Dir}: the metadata has no such partition on this broker", dir);
             Directory.Delete(dir, recursive: true);
@@ -332,6 +344,7 @@ public sealed partial class ReplicaManager : IDisposable
             Directory.Delete(Path.Combine(home.Path, folder), recursive: true);
             home = null;
         }
+        if (home is null && _preferred.TryRemove(id, out var preferred) && preferred.IsOnline) home = preferred;
         home ??= _dirs.Choose(d => _homes.Values.Count(h => h == d));
         if (home is null || !home.IsOnline)
         {
@@ -394,6 +407,7 @@ public sealed partial class ReplicaManager : IDisposable
     public void Dispose()
     {
         _checkpointTimer.Dispose();
+        foreach (var id in _moves.Keys) CancelMove(id);
         foreach (var p in _partitions.Values) p.Dispose();
         _partitions.Clear();
     }

@@ -87,6 +87,7 @@ public sealed class BrokerLifecycle(
             replicas.Apply(metadata.Image);
             var assigner = services.GetRequiredService<DirectoryAssigner>();
             metadata.ImagePublished += assigner.Check;
+            replicas.ReplicaMoved += _ => assigner.Check(metadata.Image);
             assigner.Check(metadata.Image);
             // Groups, committed offsets and transactions are replayed from the partitions of __consumer_offsets and
             // __transaction_state this broker leads, in the background, and follow leadership from now on.

@@ -211,6 +211,7 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IApiHandler, CreatePartitionsHandler>();
         services.AddSingleton<IApiHandler, DescribeLogDirsHandler>();
+        services.AddSingleton<IApiHandler, AlterReplicaLogDirsHandler>();
         services.AddSingleton<IApiHandler, ConsumerGroupHeartbeatHandler>();
         services.AddSingleton<IApiHandler, ConsumerGroupDescribeHandler>();
         services.AddSingleton<IApiHandler, DeleteRecordsHandler>();

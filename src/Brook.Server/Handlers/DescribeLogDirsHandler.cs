@@ -31,8 +31,32 @@ public sealed class DescribeLogDirsHandler(ReplicaManager replicas) : ApiHandler
             }
             (result.TotalBytes, result.UsableBytes) = dir.Space();
             AddPartitions(result, replicas.Partitions.Where(p => replicas.HomeOf(p.Id) == dir), wanted);
+            AddFutureReplicas(result, replicas.Moves.Where(m => m.Destination == dir), wanted);
         }
         return Done(response);
+    }
+
+    /// <summary>Replicas moving into the directory (AlterReplicaLogDirs): their copy so far, flagged as future, with its lag.</summary>
+    private static void AddFutureReplicas(DescribeLogDirsResponse.DescribeLogDirsResult result, IEnumerable<ReplicaLogMove> moves,
+        Dictionary<string, HashSet<int>>? wanted)
+    {
+        foreach (var move in moves)
+        {
+            var id = move.Partition.Id;
+            if (wanted is not null && (!wanted.TryGetValue(id.Topic, out var indexes) || !indexes.Contains(id.Partition))) continue;
+            long size, lag;
+            try { (size, lag) = (move.Future.SizeInBytes, move.Lag); }
+            catch (ObjectDisposedException) { continue; } // finished or stopped meanwhile
+            var topic = result.Topics.FirstOrDefault(t => t.Name == id.Topic);
+            if (topic is null) result.Topics.Add(topic = new DescribeLogDirsResponse.DescribeLogDirsTopic { Name = id.Topic });
+            topic.Partitions.Add(new DescribeLogDirsResponse.DescribeLogDirsPartition
+            {
+                PartitionIndex = id.Partition,
+                PartitionSize = size,
+                OffsetLag = lag,
+                IsFutureKey = true,
+            });
+        }
     }
 
     private static void AddPartitions(DescribeLogDirsResponse.DescribeLogDirsResult result, IEnumerable<Partition> partitions,
