@@ -108,6 +108,98 @@ public sealed class ClusterLogDirFailureTests(ITestOutputHelper output)
         Assert.True(node.IsRunning, "node 2 must keep running with one directory offline");
     }
 
+    /// <summary>
+    /// AlterReplicaLogDirs on a real node with two log directories: a replica with a few megabytes moves to the other
+    /// directory while an idempotent acks=all stream keeps writing to it; DescribeLogDirs lists it there afterwards
+    /// (and as a future replica while the copy runs, if caught), the node stays in the ISR, and every acknowledged
+    /// record is read back once. A path that is not one of log.dirs gets LOG_DIR_NOT_FOUND.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_moves_to_another_log_directory_under_load()
+    {
+        var second = Path.Combine(Path.GetTempPath(), "brook-it", $"second-logdir-{Guid.NewGuid():N}");
+        try
+        {
+            await MoveUnderLoadAsync(second);
+        }
+        finally
+        {
+            if (Directory.Exists(second)) Directory.Delete(second, recursive: true);
+        }
+    }
+
+    private async Task MoveUnderLoadAsync(string second)
+    {
+        await using var cluster = await ClusterProcess.StartAsync("logmove", new ClusterOptions
+        {
+            ReadyOn = ClusterListener.Client,
+            Overrides = FailoverClusterFixture.NodeOverrides,
+            ExtraLogDirs = id => id == FailingNode ? [second] : [],
+        });
+        using var logs = new ClusterLogReporter(cluster, output);
+        var node = cluster.Node(FailingNode);
+        var topic = KafkaTestClient.UniqueTopic("logmove");
+        using (var admin = KafkaTestClient.CreateAdmin(cluster.BootstrapServers))
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 1, ReplicationFactor = 3 }]);
+        await ClusterProbe.WaitForTopicEverywhereAsync(cluster, topic, 1, 3, Patience);
+        var partitions = KafkaTestClient.Partitions(topic, 1).ToList();
+
+        var dirs = await DescribeLogDirsAsync(node);
+        Assert.Equal(2, dirs.Count);
+        var from = dirs.Single(d => d.Topics.Any(t => t.Name == topic)).LogDir;
+        var to = dirs.Single(d => d.LogDir != from).LogDir;
+
+        var ledger = new AcknowledgedRecordLedger();
+        var fillerLedger = new AcknowledgedRecordLedger();
+        var sawFuture = false;
+        await using (var stream = new NumberedStreamProducer(IdempotentConfig(cluster), ledger, partitions))
+        {
+            // A few megabytes first, so the copy takes a moment.
+            await using (var filler = new NumberedStreamProducer(IdempotentConfig(cluster), fillerLedger, partitions,
+                NumberedStreamProducer.PaddedValueOf('f', FillerRecordBytes)))
+            {
+                filler.Start(perTick: 20, tick: TimeSpan.FromMilliseconds(20));
+                await Eventually.HoldsAsync(() => fillerLedger.AcknowledgedCount >= 200, "the filler did not get going", Patience);
+                Assert.Equal(0, await filler.StopAsync(Patience));
+            }
+            stream.Start();
+            await Eventually.HoldsAsync(() => ledger.AcknowledgedCount >= 200, "the stream did not get going", Patience);
+
+            Assert.Equal(BrookError.LogDirNotFound, await AlterReplicaLogDirAsync(node, "/nowhere", topic));
+            Assert.Equal(BrookError.None, await AlterReplicaLogDirAsync(node, to, topic));
+            await Eventually.HoldsAsync(async () =>
+            {
+                var now = await DescribeLogDirsAsync(node);
+                sawFuture |= now.Single(d => d.LogDir == to).Topics.Any(t => t.Name == topic && t.Partitions.Any(p => p.IsFutureKey));
+                var there = now.Single(d => d.LogDir == to).Topics.Any(t => t.Name == topic && t.Partitions.Any(p => !p.IsFutureKey));
+                var gone = !now.Single(d => d.LogDir == from).Topics.Any(t => t.Name == topic && t.Partitions.Count > 0);
+                return there && gone;
+            }, "the replica did not move to the other log directory", Patience);
+            Assert.False(Directory.Exists(Path.Combine(from, $"{topic}-0")));
+            Assert.True(Directory.Exists(Path.Combine(to, $"{topic}-0")));
+
+            var acked = ledger.AcknowledgedCount;
+            await Eventually.HoldsAsync(() => ledger.AcknowledgedCount >= acked + 200, "producing did not go on after the move", Patience);
+            await ClusterProbe.WaitForTopicEverywhereAsync(cluster, topic, 1, 3, Patience);
+            Assert.Equal(0, await stream.StopAsync(Patience));
+        }
+        output.WriteLine($"moved {topic}-0 on node {FailingNode} from {from} to {to}; future replica seen in DescribeLogDirs: {sawFuture}");
+        ledger.AssertOnlyRetriableFailures();
+        await ledger.VerifyReadBackAsync(cluster.BootstrapServers, partitions);
+        await fillerLedger.VerifyReadBackAsync(cluster.BootstrapServers, partitions);
+        Assert.Contains($"Moved {topic}-0 to {to}", cluster.Log);
+    }
+
+    private static async Task<BrookError> AlterReplicaLogDirAsync(ClusterNode node, string path, string topic)
+    {
+        using var client = await node.ConnectAsync(ClusterListener.Client);
+        var response = await client.SendAsync<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse>(new AlterReplicaLogDirsRequest
+        {
+            Dirs = [new() { Path = path, Topics = [new() { Name = topic, Partitions = [0] }] }],
+        }, 2);
+        return (BrookError)Assert.Single(Assert.Single(response.Results).Partitions).ErrorCode;
+    }
+
     private static ProducerConfig IdempotentConfig(ClusterProcess cluster)
     {
         var config = KafkaTestClient.ProducerConfig(cluster.BootstrapServers);
