@@ -22,6 +22,9 @@ have_kcat || missing+=(kcat)
 have_kafka_python || missing+=(python3-kafka)
 have_sbin ip || missing+=(iproute2)
 have_sbin iptables || missing+=(iptables)
+# mkfs.ext4 and losetup make the small loop-mounted file system of the disk-full test (tmpfs when loop devices are missing).
+have_sbin mkfs.ext4 || missing+=(e2fsprogs)
+have_sbin losetup || missing+=(mount)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         echo "installing ${missing[*]} ..."
