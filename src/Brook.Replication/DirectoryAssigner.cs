@@ -24,6 +24,7 @@ public sealed class DirectoryAssigner : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly SemaphoreSlim _work = new(0);
     private readonly Task _loop;
+    private int _disposed;
 
     public DirectoryAssigner(ReplicaManager replicas, IControllerChannel controller, BrokerIdentity identity, TimeProvider time, ILogger<DirectoryAssigner> logger)
     {
@@ -104,8 +105,10 @@ public sealed class DirectoryAssigner : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the loop; idempotent (the host may stop the broker twice).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _closing.Cancel();
         try { await _loop.ConfigureAwait(false); }
         catch (OperationCanceledException) { }

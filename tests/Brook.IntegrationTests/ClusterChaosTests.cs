@@ -6,10 +6,12 @@ using Brook.IntegrationTests.Infrastructure;
 namespace Brook.IntegrationTests;
 
 /// <summary>
-/// A bounded Jepsen-style run: three real nodes in a network namespace, a queue workload of idempotent acks=all
-/// producers and a read_committed consumer group on an RF=3, min.insync.replicas=2 topic, and a seeded schedule of
-/// crashes (SIGKILL + restart), controlled shutdowns (SIGTERM + restart), pauses (SIGSTOP/SIGCONT) and cut links, one
-/// node at a time. After healing, a full read from earliest and <see cref="HistoryChecker"/> decide: nothing
+/// A bounded Jepsen-style run: three real voters and a broker-only fourth node in a network namespace, a queue
+/// workload of idempotent acks=all producers and a read_committed consumer group on an RF=3, min.insync.replicas=2
+/// topic, and a seeded schedule of crashes (SIGKILL + restart), controlled shutdowns (SIGTERM + restart), pauses
+/// (SIGSTOP/SIGCONT) and cut links, one voter at a time, mixed with operations: partition reassignments among the four
+/// brokers, preferred leader elections, and the fourth broker decommissioned (drained, stopped, unregistered) and added
+/// back. After healing (and every move completed), a full read from earliest and <see cref="HistoryChecker"/> decide: nothing
 /// acknowledged lost, nothing duplicated, one value per offset, offsets forward-only per assignment, nothing skipped by
 /// the group, nothing read that nobody wrote.
 /// </summary>
@@ -42,7 +44,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
     {
         var seed = ReadInt(SeedVariable) ?? Random.Shared.Next();
         var seconds = ReadInt(SecondsVariable) ?? DefaultSeconds;
-        var schedule = ChaosSchedule.Generate(seed, TimeSpan.FromSeconds(seconds), nodes: 3, networkFaults: true);
+        var schedule = ChaosSchedule.Generate(seed, TimeSpan.FromSeconds(seconds), nodes: 3, networkFaults: true, brokerOnlyNodes: 1,
+            partitions: Partitions, replicationFactor: 3);
         var clock = Stopwatch.StartNew();
         output.WriteLine(schedule.Describe());
         output.WriteLine($"reproduce the schedule with {SeedVariable}={seed} {SecondsVariable}={seconds}");
@@ -50,6 +53,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         await using var cluster = await ClusterProcess.StartAsync("chaos", new ClusterOptions
         {
             InNetworkNamespace = true,
+            BrokerOnlyNodes = 1,
             ReadyOn = ClusterListener.Client,
             Overrides = ClusterOverrides,
         });
@@ -63,7 +67,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
 
             var history = new QueueHistory();
             using var workload = new QueueWorkload(cluster.BootstrapServers, topic, Partitions, history, null, m => Log(clock, m));
-            var nemesis = new Nemesis(cluster, clock);
+            var nemesis = new Nemesis(cluster, clock, topic);
             // From here on the clock is the schedule's: step times, the journal and the workload's notes line up.
             clock.Restart();
             workload.Start();

@@ -129,9 +129,27 @@ public sealed class HistoryCheckerTests
         Assert.True(a.End <= TimeSpan.FromSeconds(600));
         Assert.All(a.Steps.Zip(a.Steps.Skip(1)), pair => Assert.True(pair.First.HealAt < pair.Second.At));
         Assert.All(a.Steps.Where(s => s.Kind == FaultKind.CutLink), s => Assert.NotEqual(s.Node, s.Other));
-        Assert.Equal(Enum.GetValues<FaultKind>().Order(), a.Steps.Select(s => s.Kind).Distinct().Order());
+        FaultKind[] operations = [FaultKind.Reassign, FaultKind.ElectPreferred, FaultKind.Decommission];
+        Assert.Equal(Enum.GetValues<FaultKind>().Except(operations).Order(), a.Steps.Select(s => s.Kind).Distinct().Order());
         Assert.All(ChaosSchedule.Generate(42, TimeSpan.FromSeconds(600), networkFaults: false).Steps,
             s => Assert.True(s.Kind is FaultKind.KillRestart or FaultKind.StopRestart or FaultKind.Pause));
+
+        // With a broker-only node, operations join the faults; faults still hit voters only, reassignments pick
+        // replicationFactor distinct brokers among all four, and a decommission retires the broker-only node.
+        var ops = ChaosSchedule.Generate(42, TimeSpan.FromSeconds(600), brokerOnlyNodes: 1, partitions: 4, replicationFactor: 3);
+        Assert.Equal(Enum.GetValues<FaultKind>().Order(), ops.Steps.Select(s => s.Kind).Distinct().Order());
+        Assert.All(ops.Steps.Zip(ops.Steps.Skip(1)), pair => Assert.True(pair.First.HealAt < pair.Second.At));
+        Assert.All(ops.Steps.Where(s => s.Kind is not (FaultKind.Reassign or FaultKind.ElectPreferred or FaultKind.Decommission)),
+            s => Assert.InRange(s.Node, 1, 3));
+        Assert.All(ops.Steps.Where(s => s.Kind == FaultKind.Reassign), s =>
+        {
+            Assert.InRange(s.Partition, 0, 3);
+            Assert.Equal(3, s.Replicas.Distinct().Count());
+            Assert.All(s.Replicas, r => Assert.InRange(r, 1, 4));
+        });
+        Assert.All(ops.Steps.Where(s => s.Kind == FaultKind.Decommission), s => Assert.Equal(4, s.Node));
+        // Without operations a seed gives the schedule it always gave.
+        Assert.Equal(a.Steps.Select(s => s.ToString()), ChaosSchedule.Generate(42, TimeSpan.FromSeconds(600), brokerOnlyNodes: 0).Steps.Select(s => s.ToString()));
     }
 
     /// <summary>

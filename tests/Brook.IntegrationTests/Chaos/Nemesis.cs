@@ -9,17 +9,20 @@ namespace Brook.IntegrationTests.Chaos;
 /// time, heals it when its duration is up, and keeps a timestamped journal of what it did (the schedule says what was
 /// planned; the journal says when it actually happened, which drifts on a loaded machine).
 /// </summary>
-public sealed class Nemesis
+public sealed partial class Nemesis
 {
     private readonly ClusterProcess _cluster;
     private readonly Stopwatch _clock;
     private readonly List<string> _journal = [];
+    private readonly string _topic;
 
     /// <param name="clock">The run's clock (shared with the workload so journal and history line up).</param>
-    public Nemesis(ClusterProcess cluster, Stopwatch clock)
+    /// <param name="topic">The workload's topic, which operations act on.</param>
+    public Nemesis(ClusterProcess cluster, Stopwatch clock, string topic = "")
     {
         _cluster = cluster;
         _clock = clock;
+        _topic = topic;
     }
 
     /// <summary>What was done, one line each, with the run-clock time.</summary>
@@ -61,6 +64,7 @@ public sealed class Nemesis
             if (node.IsPaused) node.Resume();
             if (!node.IsRunning) await node.RestartAsync().ConfigureAwait(false);
         }
+        if (_cluster.Nodes.Any(n => !n.IsVoter)) await WaitForMovesAsync(timeout).ConfigureAwait(false);
         await _cluster.WaitUntilServingAsync(ClusterListener.Client, timeout).ConfigureAwait(false);
         Note("healed everything; every node serves clients");
     }
@@ -89,6 +93,15 @@ public sealed class Nemesis
             case FaultKind.CutFromClients:
                 _cluster.CutFromClients(node);
                 break;
+            case FaultKind.Reassign:
+                Note(await ReassignAsync(step.Partition, step.Replicas).ConfigureAwait(false));
+                return;
+            case FaultKind.ElectPreferred:
+                Note(await ElectPreferredAsync().ConfigureAwait(false));
+                return;
+            case FaultKind.Decommission:
+                Note(await DecommissionAsync(node).ConfigureAwait(false));
+                return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "unknown fault");
         }
@@ -100,6 +113,13 @@ public sealed class Nemesis
         var node = _cluster.Node(step.Node);
         switch (step.Kind)
         {
+            case FaultKind.Reassign or FaultKind.ElectPreferred:
+                return; // nothing to undo: the move runs on, leadership stays where the election put it
+            case FaultKind.Decommission:
+                // Broker add: the retired node starts again and registers anew; later moves may place replicas on it.
+                await node.RestartAsync().ConfigureAwait(false);
+                Note($"added node {node.NodeId} back (registered again)");
+                return;
             case FaultKind.KillRestart or FaultKind.StopRestart:
                 // RestartAsync returns once the node serves clients again (the cluster is started with ReadyOn Client,
                 // so it has caught up with the metadata log); its partitions may still be rejoining their ISRs.
@@ -115,8 +135,13 @@ public sealed class Nemesis
         Note($"healed {step.Kind} on {Target(step)}");
     }
 
-    private static string Target(FaultStep step) =>
-        step.Kind == FaultKind.CutLink ? $"nodes {step.Node}<->{step.Other}" : $"node {step.Node}";
+    private static string Target(FaultStep step) => step.Kind switch
+    {
+        FaultKind.CutLink => $"nodes {step.Node}<->{step.Other}",
+        FaultKind.Reassign => $"partition {step.Partition}",
+        FaultKind.ElectPreferred => "every partition",
+        _ => $"node {step.Node}",
+    };
 
     private async Task DelayUntilAsync(TimeSpan at, CancellationToken cancellation)
     {

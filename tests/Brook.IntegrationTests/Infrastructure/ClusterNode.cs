@@ -40,7 +40,11 @@ public sealed class ClusterNode
 
     public int ClientPort { get; }
 
+    /// <summary>The controller listener's port; 0 on a broker-only node.</summary>
     public int ControllerPort { get; }
+
+    /// <summary>A controller (quorum voter) as well as a broker; false for a broker-only node.</summary>
+    public bool IsVoter => ControllerPort > 0;
 
     /// <summary>broker.rack, or null.</summary>
     public string? Rack { get; }
@@ -65,8 +69,9 @@ public sealed class ClusterNode
 
     public string Log => Process.Log;
 
+    /// <summary>The listener's address; a broker-only node has only its client listener, which stands for both.</summary>
     public IPEndPoint EndPoint(ClusterListener listener) =>
-        new(Address, listener == ClusterListener.Client ? ClientPort : ControllerPort);
+        new(Address, listener == ClusterListener.Client || !IsVoter ? ClientPort : ControllerPort);
 
     /// <summary>SIGKILL and wait for the exit: no flush, no clean shutdown.</summary>
     public void Kill() => Process.Kill();

@@ -11,6 +11,9 @@ public sealed record ClusterOptions
     /// <summary>Number of combined broker + controller nodes, ids 1..N, all voters.</summary>
     public int Nodes { get; init; } = 3;
 
+    /// <summary>Broker-only nodes (process.roles=broker, no controller listener) after the voters: ids N+1..N+M.</summary>
+    public int BrokerOnlyNodes { get; init; }
+
     /// <summary>
     /// Run the nodes inside a fresh <see cref="NetworkNamespace"/>, each on its own address, so links between them (and
     /// between them and the test process) can be cut. Needs root; use with <see cref="NetworkNamespaceFactAttribute"/>.
@@ -75,7 +78,7 @@ public sealed class ClusterProcess : IAsyncDisposable, IDisposable
     public string BootstrapServers => string.Join(',', Nodes.Select(n => n.BootstrapServers));
 
     /// <summary>The controller.quorum.voters value every node runs with.</summary>
-    public string QuorumVoters => string.Join(',', Nodes.Select(n => $"{n.NodeId}@{n.ControllerEndpoint}"));
+    public string QuorumVoters => string.Join(',', Nodes.Where(n => n.IsVoter).Select(n => $"{n.NodeId}@{n.ControllerEndpoint}"));
 
     /// <summary>The node with id <paramref name="nodeId"/>.</summary>
     public ClusterNode Node(int nodeId) =>
@@ -101,23 +104,26 @@ public sealed class ClusterProcess : IAsyncDisposable, IDisposable
     {
         options ??= new ClusterOptions();
         if (options.Nodes < 1) throw new ArgumentOutOfRangeException(nameof(options), "a cluster needs at least one node");
-        var ns = options.InNetworkNamespace ? NetworkNamespace.Create(options.Nodes) : null;
+        var total = options.Nodes + options.BrokerOnlyNodes;
+        var ns = options.InNetworkNamespace ? NetworkNamespace.Create(total) : null;
         var nodes = new List<ClusterNode>();
         try
         {
-            var layout = Layout(options.Nodes, ns);
-            var voters = string.Join(',', layout.Select((l, i) => $"{i + 1}@{l.Address}:{l.ControllerPort}"));
-            for (var i = 0; i < options.Nodes; i++)
+            var layout = Layout(total, ns);
+            var voters = string.Join(',', layout.Take(options.Nodes).Select((l, i) => $"{i + 1}@{l.Address}:{l.ControllerPort}"));
+            for (var i = 0; i < total; i++)
             {
                 var nodeId = i + 1;
+                var voter = i < options.Nodes;
                 var (address, clientPort, controllerPort) = layout[i];
+                if (!voter) controllerPort = 0;
                 var rack = options.Racks is { } racks && i < racks.Count ? racks[i] : null;
                 var overrides = new List<KeyValuePair<string, string>>
                 {
-                    new("process.roles", "broker,controller"),
+                    new("process.roles", voter ? "broker,controller" : "broker"),
                     new("node.id", nodeId.ToString(CultureInfo.InvariantCulture)),
                     new("controller.quorum.voters", voters),
-                    new("listeners", $"PLAINTEXT://{address}:{clientPort},CONTROLLER://{address}:{controllerPort}"),
+                    new("listeners", voter ? $"PLAINTEXT://{address}:{clientPort},CONTROLLER://{address}:{controllerPort}" : $"PLAINTEXT://{address}:{clientPort}"),
                     new("controller.listener.names", "CONTROLLER"),
                     new("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                     new("inter.broker.listener.name", "PLAINTEXT"),
@@ -130,7 +136,7 @@ public sealed class ClusterProcess : IAsyncDisposable, IDisposable
                 {
                     Host = address.ToString(),
                     Port = clientPort,
-                    ReadinessPort = options.ReadyOn == ClusterListener.Client ? clientPort : controllerPort,
+                    ReadinessPort = options.ReadyOn == ClusterListener.Client || !voter ? clientPort : controllerPort,
                     Launcher = ns?.Launcher ?? [],
                     StartupTimeout = options.StartupTimeout,
                     ExtraLogDirs = options.ExtraLogDirs?.Invoke(nodeId) ?? [],
