@@ -71,7 +71,8 @@ public sealed partial class Nemesis
 
     private async Task InflictAsync(FaultStep step)
     {
-        var node = _cluster.Node(step.Node);
+        // Operations on the whole topic name no node (0).
+        var node = step.Node > 0 ? _cluster.Node(step.Node) : null!;
         switch (step.Kind)
         {
             case FaultKind.KillRestart:
@@ -110,7 +111,8 @@ public sealed partial class Nemesis
 
     private async Task HealAsync(FaultStep step)
     {
-        var node = _cluster.Node(step.Node);
+        // Operations on the whole topic name no node (0).
+        var node = step.Node > 0 ? _cluster.Node(step.Node) : null!;
         switch (step.Kind)
         {
             case FaultKind.Reassign or FaultKind.ElectPreferred:
