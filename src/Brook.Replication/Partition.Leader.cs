@@ -107,6 +107,8 @@ public sealed partial class Partition
     private void MaybeAdvanceHighWatermark()
     {
         var state = _state;
+        // Strict min ISR (KIP-966): nothing becomes committed while too few replicas are in sync.
+        if (Settings.StrictMinIsr && state.Isr.Length < Math.Min(Settings.MinInsyncReplicas, state.Replicas.Length)) return;
         var candidate = Log.LogEndOffset;
         foreach (var replica in _pendingIsr is { } pending ? state.Isr.Union(pending) : state.Isr)
         {

@@ -32,4 +32,11 @@ public sealed record PartitionSettings(
 
     /// <summary>brook.balancer.enable: the replicas a reassignment is adding count as throttled replicas too.</summary>
     public bool ThrottleAddingReplicas { get; init; }
+
+    /// <summary>
+    /// eligible.leader.replicas.enable (KIP-966): the leader does not advance the high watermark while its ISR is below
+    /// min.insync.replicas (capped at the replica count), so every replica that leaves an ISR below it still holds
+    /// each committed record and stays eligible to lead.
+    /// </summary>
+    public bool StrictMinIsr { get; init; }
 }

@@ -83,6 +83,8 @@ public static class BrokerServices
                 ClusterId = sp.GetRequiredService<MetaProperties>().ClusterId,
                 BrokerSessionTimeout = TimeSpan.FromMilliseconds(config.BrokerSessionTimeoutMs),
                 UncleanLeaderElectionEnable = config.UncleanLeaderElectionEnable,
+                EligibleLeaderReplicasEnable = config.EligibleLeaderReplicasEnable,
+                MinInsyncReplicas = config.MinInsyncReplicas,
             },
             new TopicConfigValidator(),
             sp.GetRequiredService<ILogger<ClusterController>>(),

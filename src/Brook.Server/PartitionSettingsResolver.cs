@@ -42,6 +42,7 @@ public static class PartitionSettingsResolver
             t.FollowerThrottledReplicas)
         {
             ThrottleAddingReplicas = broker.BalancerEnable,
+            StrictMinIsr = broker.EligibleLeaderReplicasEnable,
         };
     }
 }

@@ -99,12 +99,18 @@ public sealed class BrokerLifecycleTests : IDisposable
         Assert.Equal([1], await _h.Controller.FenceExpiredBrokersAsync(default));
         var leaderless = _h.Partition("solo", onBroker1.Index);
         Assert.Equal(-1, leaderless.Leader);
-        Assert.Equal(new[] { 1 }, leaderless.Isr);
+        // KIP-966: the ISR empties; its last member stays eligible to lead, and is the last known leader.
+        Assert.Empty(leaderless.Isr);
+        Assert.Equal(new[] { 1 }, leaderless.Elr);
+        Assert.Equal(new[] { 1 }, leaderless.LastKnownElr);
 
         var back = await _h.HeartbeatAsync(1);
         Assert.False(back.IsFenced);
         var again = _h.Partition("solo", onBroker1.Index);
         Assert.Equal(1, again.Leader);
+        Assert.Equal(new[] { 1 }, again.Isr);
+        Assert.Empty(again.Elr);
+        Assert.Empty(again.LastKnownElr);
         Assert.Equal(onBroker1.LeaderEpoch + 2, again.LeaderEpoch);
         Assert.Equal(onBroker1.PartitionEpoch + 2, again.PartitionEpoch);
     }
@@ -189,7 +195,7 @@ public sealed class BrokerLifecycleTests : IDisposable
         await _h.CreateTopicAsync("solo", 2, 1);
 
         Assert.False((await _h.HeartbeatAsync(1, wantShutDown: true)).ShouldShutDown);
-        Assert.All(_h.Partitions("solo"), p => Assert.Equal((-1, 1), (p.Leader, Assert.Single(p.Isr))));
+        Assert.All(_h.Partitions("solo"), p => Assert.Equal((-1, 0, 1), (p.Leader, p.Isr.Length, Assert.Single(p.Elr))));
         // No other active broker has anything to learn.
         Assert.True((await _h.HeartbeatAsync(1, wantShutDown: true)).ShouldShutDown);
     }
@@ -218,7 +224,8 @@ public sealed class BrokerLifecycleTests : IDisposable
 
         await _h.HeartbeatAsync(follower, wantFence: true); // the follower leaves the ISR
         await _h.HeartbeatAsync(leader, wantFence: true); // then the last ISR member goes
-        Assert.Equal((-1, leader), (_h.Partition("t", 0).Leader, Assert.Single(_h.Partition("t", 0).Isr)));
+        // The ISR empties; only the last member is an eligible leader (the follower left while the ISR was at min ISR).
+        Assert.Equal((-1, 0, leader), (_h.Partition("t", 0).Leader, _h.Partition("t", 0).Isr.Length, Assert.Single(_h.Partition("t", 0).Elr)));
 
         await _h.HeartbeatAsync(follower); // unfenced, but out of sync: unclean election is off
         Assert.Equal(-1, _h.Partition("t", 0).Leader);

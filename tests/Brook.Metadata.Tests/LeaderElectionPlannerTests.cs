@@ -21,7 +21,7 @@ public sealed class LeaderElectionPlannerTests
         // ISR order is not preference order: the replica list is.
         var image = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3).Topic(P(0, [2, 1, 3], [3, 2, 1], leader: 2)).Build();
 
-        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 2, uncleanDefault: false));
+        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 2, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
 
         Assert.Equal(1, change.After.Leader);
         Assert.Equal([3, 1], change.After.Isr);
@@ -37,7 +37,7 @@ public sealed class LeaderElectionPlannerTests
         var image = new TestImageBuilder(T).Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3, BrokerStatus.ControlledShutdown).Broker(4)
             .Topic(P(0, [1, 2, 3, 4], [1, 2, 3, 4], leader: 1)).Build();
 
-        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, uncleanDefault: false));
+        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
 
         Assert.Equal(4, change.After.Leader);
         Assert.Equal([2, 3, 4], change.After.Isr);
@@ -49,7 +49,7 @@ public sealed class LeaderElectionPlannerTests
         var image = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3)
             .Topic(P(0, [1, 2, 3], [1, 2, 3], leader: 1), P(1, [3, 1], [3, 1], leader: 3)).Build();
 
-        var changes = LeaderElectionPlanner.PlanBrokerLeaving(image, 2, uncleanDefault: false);
+        var changes = LeaderElectionPlanner.PlanBrokerLeaving(image, 2, new ElectionPolicy(false, EligibleLeaderReplicas: false));
 
         var change = Assert.Single(changes); // partition 1 does not involve broker 2
         Assert.Equal(0, change.Before.Index);
@@ -64,22 +64,22 @@ public sealed class LeaderElectionPlannerTests
     {
         var image = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1)).Build();
 
-        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, uncleanDefault: false));
+        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(image, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
 
         Assert.Equal(-1, change.After.Leader);
         Assert.Equal([1], change.After.Isr);
         Assert.Equal((6, 10), (change.After.LeaderEpoch, change.After.PartitionEpoch));
         // Leaving again (fenced, then unregistered...) changes nothing more.
-        Assert.Empty(LeaderElectionPlanner.PlanBrokerLeaving(Apply(image, [change]), 1, uncleanDefault: false));
+        Assert.Empty(LeaderElectionPlanner.PlanBrokerLeaving(Apply(image, [change]), 1, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
     }
 
     [Fact]
     public void Unclean_election_picks_a_live_out_of_sync_replica_only_when_enabled()
     {
         var clean = new TestImageBuilder(T).Broker(1).Broker(2).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1)).Build();
-        Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, uncleanDefault: false)).After.Leader);
+        Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false))).After.Leader);
 
-        var byDefault = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, uncleanDefault: true));
+        var byDefault = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(clean, 1, new ElectionPolicy(true, EligibleLeaderReplicas: false)));
         Assert.True(byDefault.Unclean);
         Assert.Equal(2, byDefault.After.Leader);
         Assert.Equal([2], byDefault.After.Isr);
@@ -87,16 +87,16 @@ public sealed class LeaderElectionPlannerTests
 
         var byTopic = new TestImageBuilder(T).Broker(1).Broker(2, BrokerStatus.Fenced).Broker(3).Topic(P(0, [1, 2, 3], [1], leader: 1))
             .Config("unclean.leader.election.enable", "true").Build();
-        var topicChange = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byTopic, 1, uncleanDefault: false));
+        var topicChange = Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byTopic, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
         Assert.Equal(3, topicChange.After.Leader); // 2 is fenced
 
         var byClusterDefault = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
             .Config("unclean.leader.election.enable", "true", cluster: true).Build();
-        Assert.Equal(2, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byClusterDefault, 1, uncleanDefault: false)).After.Leader);
+        Assert.Equal(2, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(byClusterDefault, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false))).After.Leader);
 
         var topicSaysNo = new TestImageBuilder(T).Broker(1).Broker(2).Topic(P(0, [1, 2], [1], leader: 1))
             .Config("unclean.leader.election.enable", "false").Build();
-        Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(topicSaysNo, 1, uncleanDefault: true)).After.Leader);
+        Assert.Equal(-1, Assert.Single(LeaderElectionPlanner.PlanBrokerLeaving(topicSaysNo, 1, new ElectionPolicy(true, EligibleLeaderReplicas: false))).After.Leader);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class LeaderElectionPlannerTests
         var image = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2)
             .Topic(P(0, [1, 2], [1], leader: -1, leaderEpoch: 6, partitionEpoch: 10), P(1, [2, 1], [2], leader: 2)).Build();
 
-        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerReturning(image, 1, uncleanDefault: false));
+        var change = Assert.Single(LeaderElectionPlanner.PlanBrokerReturning(image, 1, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
 
         Assert.Equal(0, change.Before.Index);
         Assert.Equal(1, change.After.Leader);
@@ -119,8 +119,8 @@ public sealed class LeaderElectionPlannerTests
         var image = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2, BrokerStatus.Fenced)
             .Topic(P(0, [1, 2], [1], leader: -1)).Build();
 
-        Assert.Empty(LeaderElectionPlanner.PlanBrokerReturning(image, 2, uncleanDefault: false));
-        var unclean = Assert.Single(LeaderElectionPlanner.PlanBrokerReturning(image, 2, uncleanDefault: true));
+        Assert.Empty(LeaderElectionPlanner.PlanBrokerReturning(image, 2, new ElectionPolicy(false, EligibleLeaderReplicas: false)));
+        var unclean = Assert.Single(LeaderElectionPlanner.PlanBrokerReturning(image, 2, new ElectionPolicy(true, EligibleLeaderReplicas: false)));
         Assert.True(unclean.Unclean);
         Assert.Equal(2, unclean.After.Leader);
         Assert.Equal([2], unclean.After.Isr);
@@ -133,10 +133,10 @@ public sealed class LeaderElectionPlannerTests
         var builder = new TestImageBuilder(T).Broker(1, BrokerStatus.Fenced).Broker(2).Broker(3, BrokerStatus.Fenced)
             .Topic(P(0, [1, 3, 2], [1], leader: -1, leaderEpoch: 6, partitionEpoch: 10), P(1, [2, 1, 3], [2], leader: 2));
         var off = builder.Build();
-        Assert.Empty(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(off, off.TopicsByName["t"], uncleanDefault: false));
+        Assert.Empty(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(off, off.TopicsByName["t"], new ElectionPolicy(false, EligibleLeaderReplicas: false)));
 
         var on = builder.Config("unclean.leader.election.enable", "true").Build();
-        var change = Assert.Single(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(on, on.TopicsByName["t"], uncleanDefault: false));
+        var change = Assert.Single(LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(on, on.TopicsByName["t"], new ElectionPolicy(false, EligibleLeaderReplicas: false)));
         Assert.True(change.Unclean);
         Assert.Equal(0, change.Before.Index);
         Assert.Equal(2, change.After.Leader);
@@ -152,8 +152,8 @@ public sealed class LeaderElectionPlannerTests
         foreach (var (broker, leaving) in new[] { (1, true), (2, true), (1, false), (2, false), (1, true) })
         {
             var changes = leaving
-                ? LeaderElectionPlanner.PlanBrokerLeaving(image, broker, false)
-                : LeaderElectionPlanner.PlanBrokerReturning(image, broker, false);
+                ? LeaderElectionPlanner.PlanBrokerLeaving(image, broker, new ElectionPolicy(false, EligibleLeaderReplicas: false))
+                : LeaderElectionPlanner.PlanBrokerReturning(image, broker, new ElectionPolicy(false, EligibleLeaderReplicas: false));
             var status = leaving ? BrokerStatus.Fenced : BrokerStatus.Unfenced;
             image = image.Apply(new MetadataBatch(image.Offset + 1,
                 [new BrokerRegistrationChangeRecord(broker, image.Brokers[broker].Epoch, status), .. changes.Select(c => c.After)]));

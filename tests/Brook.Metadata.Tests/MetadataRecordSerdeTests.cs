@@ -94,6 +94,27 @@ public class MetadataRecordSerdeTests
     }
 
     [Fact]
+    public void Partition_record_version_3_carries_the_eligible_leader_replicas_and_the_last_known_leader()
+    {
+        var topicId = Uuid.NewRandom();
+        var r = new PartitionRecord(topicId, 0, [1, 2, 3], [], -1, 4, 9) { EligibleLeaderReplicas = [2, 3], LastKnownElr = [3] };
+        Assert.Equal(3, r.Version);
+        var read = Assert.IsType<PartitionRecord>(RoundTrip(r));
+        Assert.Equal([2, 3], read.EligibleLeaderReplicas);
+        Assert.Equal([3], read.LastKnownElr);
+        Assert.Empty(read.Isr);
+
+        var image = MetadataImage.Empty.Apply(new MetadataBatch(0, [new TopicRecord("t", topicId), r]));
+        var p = image.TopicsById[topicId].Partitions[0];
+        Assert.Equal([2, 3], p.Elr.ToArray());
+        Assert.Equal([3], p.LastKnownElr.ToArray());
+        var again = p.ToRecord(topicId);
+        Assert.Equal([2, 3], again.EligibleLeaderReplicas);
+        Assert.Equal([3], again.LastKnownElr);
+        Assert.Equal(0, (r with { EligibleLeaderReplicas = [], LastKnownElr = [] }).Version);
+    }
+
+    [Fact]
     public void Unknown_type_and_newer_version_are_refused()
     {
         foreach (var (type, version) in new (short, short)[] { (999, 0), ((short)MetadataRecordType.Topic, 1) })

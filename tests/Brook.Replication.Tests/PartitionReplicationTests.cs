@@ -24,10 +24,10 @@ public sealed class PartitionReplicationTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private Partition NewPartition(int minIsr = 1)
+    private Partition NewPartition(int minIsr = 1, bool strictMinIsr = false)
     {
         var log = PartitionLog.Open(Path.Combine(_dir, "orders-0"), new LogConfig(), NullLogger.Instance, _time);
-        var settings = new PartitionSettings(new LogConfig(), 1_000_000, LogAppendTime: false, MinInsyncReplicas: minIsr);
+        var settings = new PartitionSettings(new LogConfig(), 1_000_000, LogAppendTime: false, MinInsyncReplicas: minIsr) { StrictMinIsr = strictMinIsr };
         var partition = new Partition(Tp, new Uuid(1, 1), Local, log, settings, _time);
         _open.Add(partition);
         return partition;
@@ -51,6 +51,38 @@ public sealed class PartitionReplicationTests : IDisposable
     }
 
     private static PartitionState Leader(int epoch, params int[] isr) => new(Local, epoch, epoch, [Local, 2, 3], [.. isr]);
+
+    /// <summary>
+    /// Strict min ISR (KIP-966, with eligible.leader.replicas.enable): while the ISR is below min.insync.replicas the
+    /// high watermark stays where it is, even for acks=1 writes the leader holds alone, so every replica that left the
+    /// ISR meanwhile still has each committed record; once the ISR is back at min ISR it moves again. Without it (Kafka
+    /// before KIP-966) a leader alone in its ISR commits by itself.
+    /// </summary>
+    [Fact]
+    public void With_strict_min_isr_the_high_watermark_waits_while_the_isr_is_below_min_isr()
+    {
+        var strict = NewPartition(minIsr: 2, strictMinIsr: true);
+        strict.ApplyState(Leader(0, Local, 2));
+        Assert.Equal(ErrorCode.None, strict.AppendAsLeader(Batch(3)).Error);
+        strict.RecordFollowerFetch(2, 3, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        Assert.Equal(3, strict.HighWatermark);
+
+        strict.ApplyState(Leader(0, Local) with { PartitionEpoch = 1 }); // the follower left the ISR
+        Assert.Equal(ErrorCode.None, strict.AppendAsLeader(Batch(2), requiredAcks: 1).Error);
+        Assert.Equal(3, strict.HighWatermark);
+
+        strict.ApplyState(Leader(0, Local, 3) with { PartitionEpoch = 2 }); // another one joined
+        strict.RecordFollowerFetch(3, 5, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        Assert.Equal(5, strict.HighWatermark);
+        _open.Remove(strict);
+        strict.Dispose();
+        Directory.Delete(_dir, recursive: true);
+
+        var classic = NewPartition(minIsr: 2);
+        classic.ApplyState(Leader(0, Local));
+        Assert.Equal(ErrorCode.None, classic.AppendAsLeader(Batch(2), requiredAcks: 1).Error);
+        Assert.Equal(2, classic.HighWatermark);
+    }
 
     /// <summary>
     /// The high watermark survives a restart (replica.high.watermark.checkpoint.interval.ms and a clean close write it):

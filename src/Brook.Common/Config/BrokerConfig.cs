@@ -289,6 +289,9 @@ public sealed class BrokerConfig
 
     public bool UncleanLeaderElectionEnable => GetBool("unclean.leader.election.enable");
 
+    /// <summary>eligible.leader.replicas.enable: KIP-966's eligible leader replicas and strict min ISR.</summary>
+    public bool EligibleLeaderReplicasEnable => GetBool("eligible.leader.replicas.enable");
+
     /// <summary>auto.leader.rebalance.enable: the active controller moves leaderships back to preferred replicas.</summary>
     public bool AutoLeaderRebalanceEnable => GetBool("auto.leader.rebalance.enable");
 

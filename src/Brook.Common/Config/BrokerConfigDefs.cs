@@ -162,6 +162,8 @@ public static class BrokerConfigDefs
             "Replicas that must acknowledge an acks=all produce.", "min.insync.replicas"),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false", null, ConfigImportance.High,
             "Allow an out-of-sync replica to become leader.", "unclean.leader.election.enable"),
+        new("eligible.leader.replicas.enable", ConfigType.Boolean, "true", null, ConfigImportance.High,
+            "Eligible leader replicas (KIP-966): the ISR may become empty, a replica that leaves an ISR below min.insync.replicas stays eligible to lead cleanly, the last leader is kept, and a leader does not advance the high watermark while its ISR is below min.insync.replicas (capped at the replica count). Kafka 4.1+ turns this on with the feature eligible.leader.replicas.version=1 on new clusters; Brook reads it from the static config of every node, which must agree."),
         new("leader.imbalance.per.broker.percentage", ConfigType.Int, "10", ConfigValidator.AtLeast(0), ConfigImportance.High,
             "With auto.leader.rebalance.enable, a broker's partitions move leadership back to it once the share of those it is preferred for but does not lead exceeds this percentage. Kafka 4 removed this ZooKeeper-era key and balances every imbalanced partition; Brook keeps it (0 gives Kafka 4's behaviour)."),
 

@@ -33,7 +33,7 @@ internal sealed record BrokerHeartbeatDecision(
 internal static class BrokerHeartbeatPlanner
 {
     public static BrokerHeartbeatDecision Decide(MetadataImage image, BrokerRegistration broker, BrokerHeartbeatSpec heartbeat,
-        long controlledShutdownOffset, long lowestActiveOffset, bool uncleanDefault)
+        long controlledShutdownOffset, long lowestActiveOffset, ElectionPolicy policy)
     {
         var caughtUp = heartbeat.CurrentMetadataOffset >= broker.Epoch;
         var current = broker.Status;
@@ -42,15 +42,15 @@ internal static class BrokerHeartbeatPlanner
             case BrokerStatus.Fenced:
                 if (heartbeat.WantShutDown) return Stay(current, caughtUp, shouldShutDown: true);
                 if (heartbeat.WantFence || !caughtUp) return Stay(current, caughtUp, shouldShutDown: false);
-                return Move(broker, BrokerStatus.Unfenced, LeaderElectionPlanner.PlanBrokerReturning(image, broker.Id, uncleanDefault),
+                return Move(broker, BrokerStatus.Unfenced, LeaderElectionPlanner.PlanBrokerReturning(image, broker.Id, policy),
                     caughtUp, shouldShutDown: false);
 
             case BrokerStatus.Unfenced:
                 if (heartbeat.WantFence)
-                    return Fence(image, broker, caughtUp, shouldShutDown: heartbeat.WantShutDown, uncleanDefault);
+                    return Fence(image, broker, caughtUp, shouldShutDown: heartbeat.WantShutDown, policy);
                 if (!heartbeat.WantShutDown) return Stay(current, caughtUp, shouldShutDown: false);
-                if (!LeadsAnyPartition(image, broker.Id)) return Fence(image, broker, caughtUp, shouldShutDown: true, uncleanDefault);
-                return Move(broker, BrokerStatus.ControlledShutdown, LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, uncleanDefault),
+                if (!LeadsAnyPartition(image, broker.Id)) return Fence(image, broker, caughtUp, shouldShutDown: true, policy);
+                return Move(broker, BrokerStatus.ControlledShutdown, LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, policy),
                     caughtUp, shouldShutDown: false);
 
             case BrokerStatus.ControlledShutdown:
@@ -58,12 +58,12 @@ internal static class BrokerHeartbeatPlanner
                 // (the planner then leaves none: leader -1); try again, other brokers may have returned since.
                 if (LeadsAnyPartition(image, broker.Id))
                 {
-                    var retry = LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, uncleanDefault);
+                    var retry = LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, policy);
                     if (retry.Count > 0) return Move(broker, BrokerStatus.ControlledShutdown, retry, caughtUp, shouldShutDown: false, writeState: false);
                     return Stay(current, caughtUp, shouldShutDown: false);
                 }
                 if (controlledShutdownOffset >= 0 && lowestActiveOffset >= controlledShutdownOffset)
-                    return Fence(image, broker, caughtUp, shouldShutDown: true, uncleanDefault);
+                    return Fence(image, broker, caughtUp, shouldShutDown: true, policy);
                 return Stay(current, caughtUp, shouldShutDown: false);
 
             default:
@@ -72,8 +72,8 @@ internal static class BrokerHeartbeatPlanner
     }
 
     /// <summary>Fences <paramref name="broker"/>: its state record and the elections of the partitions it leaves, in one write.</summary>
-    public static BrokerHeartbeatDecision Fence(MetadataImage image, BrokerRegistration broker, bool caughtUp, bool shouldShutDown, bool uncleanDefault) =>
-        Move(broker, BrokerStatus.Fenced, LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, uncleanDefault), caughtUp, shouldShutDown);
+    public static BrokerHeartbeatDecision Fence(MetadataImage image, BrokerRegistration broker, bool caughtUp, bool shouldShutDown, ElectionPolicy policy) =>
+        Move(broker, BrokerStatus.Fenced, LeaderElectionPlanner.PlanBrokerLeaving(image, broker.Id, policy), caughtUp, shouldShutDown);
 
     public static bool LeadsAnyPartition(MetadataImage image, int brokerId)
     {

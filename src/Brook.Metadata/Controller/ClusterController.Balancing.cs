@@ -27,7 +27,7 @@ public sealed partial class ClusterController
             foreach (var id in planned.Unregister)
             {
                 records.Add(new UnregisterBrokerRecord(id, image.Brokers[id].Epoch));
-                records.AddRange(LeaderElectionPlanner.PlanBrokerLeaving(image, id, _options.UncleanLeaderElectionEnable).Select(c => c.After));
+                records.AddRange(LeaderElectionPlanner.PlanBrokerLeaving(image, id, _options.Elections).Select(c => c.After));
             }
             return (records, new BalanceStep(started, planned.Unregister));
         }, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,8 @@ public sealed partial class ClusterController
     /// KIP-966's unclean-shutdown detection), or one in controlled shutdown, is registered fenced and, in the same
     /// write, the partitions it led elect new leaders and it leaves their ISRs: its log may have lost an unflushed
     /// tail, so it must not go on leading in the same leader epoch.</item>
+    /// <item>A broker back from an unclean shutdown leaves the eligible leader replicas of every partition (KIP-966),
+    /// fenced or not: its log may lack records it had acknowledged, so it is no longer known to hold every committed one.</item>
     /// </list>
     /// On the very first write of a new cluster the cluster id is written as well.
     /// </summary>
@@ -43,23 +45,32 @@ public sealed partial class ClusterController
         ActivateSessions();
         List<PartitionChange>? fencedChanges = null;
         long fencedEpoch = -1;
+        var uncleanShutdown = new List<int>(1); // filled by the decision, read when its records are tracked
         var epoch = await WriteAsync<long>(image =>
         {
             image.Brokers.TryGetValue(brokerId, out var existing);
             var unchanged = existing is not null && existing.Endpoints.SequenceEqual(endpoints) && existing.Rack == rack;
             var cleanRestart = previousBrokerEpoch is null || previousBrokerEpoch == existing?.Epoch;
-            if (existing is { IsFenced: true } && unchanged) return ([], existing.Epoch);
+            uncleanShutdown.Clear();
+            if (!cleanRestart && existing is not null) uncleanShutdown.Add(brokerId);
+            // A broker back from an unclean shutdown is no longer an eligible leader anywhere (KIP-966).
+            var leaveElr = cleanRestart ? [] : EligibleLeaderReplicaRecords(image, brokerId);
+            if (existing is { IsFenced: true } && unchanged) return (leaveElr, existing.Epoch);
             if (existing is { IsActive: true } && cleanRestart)
                 return unchanged ? ([], existing.Epoch) : ([new RegisterBrokerRecord(brokerId, [.. endpoints], rack, Fenced: false)], -1);
             var records = new List<MetadataRecord> { new RegisterBrokerRecord(brokerId, [.. endpoints], rack, Fenced: true) };
             if (existing is { IsFenced: false })
             {
-                fencedChanges = LeaderElectionPlanner.PlanBrokerLeaving(image, brokerId, _options.UncleanLeaderElectionEnable);
+                fencedChanges = LeaderElectionPlanner.PlanBrokerLeaving(image, brokerId, _options.Elections);
                 fencedEpoch = existing.Epoch;
                 records.AddRange(fencedChanges.Select(c => c.After));
             }
+            records.AddRange(leaveElr.Where(e => !records.OfType<PartitionRecord>().Any(r => r.TopicId == e.TopicId && r.PartitionIndex == e.PartitionIndex)));
             return (records, -1);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, uncleanShutdown: uncleanShutdown).ConfigureAwait(false);
+        if (uncleanShutdown.Count > 0 && _options.EligibleLeaderReplicasEnable)
+            _logger.LogInformation("Broker {BrokerId} registered after an unclean shutdown (previous epoch {Previous}): it leaves every eligible leader replica set",
+                brokerId, previousBrokerEpoch);
         if (epoch >= 0) return epoch;
         if (fencedChanges is not null)
         {
@@ -73,6 +84,17 @@ public sealed partial class ClusterController
             brokerId, registered.Epoch, registered.IsFenced ? "fenced until it catches up" : "unfenced: a clean restart",
             rack ?? "none", string.Join(",", endpoints.Select(e => $"{e.ListenerName}://{e.Host}:{e.Port}")));
         return registered.Epoch;
+    }
+
+    /// <summary>
+    /// A record for each partition with <paramref name="brokerId"/> among its eligible leader replicas, to be written
+    /// with it as an unclean-shutdown replica, so <see cref="EligibleLeaderReplicas.Track"/> takes it out.
+    /// </summary>
+    private List<PartitionRecord> EligibleLeaderReplicaRecords(MetadataImage image, int brokerId)
+    {
+        if (!_options.EligibleLeaderReplicasEnable) return [];
+        return [.. image.TopicsById.Values.SelectMany(t => t.Partitions.Where(p => p.Elr.Contains(brokerId))
+            .Select(p => p.ToRecord(t.Id) with { PartitionEpoch = p.PartitionEpoch + 1 }))];
     }
 
     /// <summary>
@@ -102,7 +124,7 @@ public sealed partial class ClusterController
                 csOffset = image.Offset;
             }
             decision = BrokerHeartbeatPlanner.Decide(image, broker, heartbeat, csOffset, _sessions.LowestActiveOffset(image, id),
-                _options.UncleanLeaderElectionEnable);
+                _options.Elections);
             return (decision.Records, decision.Result);
         }, cancellationToken, lastOffset =>
         {
@@ -128,7 +150,7 @@ public sealed partial class ClusterController
         var error = await WriteAsync<ErrorCode>(image =>
         {
             if (!image.Brokers.TryGetValue(brokerId, out var broker)) return ([], ErrorCode.BrokerIdNotRegistered);
-            changes = LeaderElectionPlanner.PlanBrokerLeaving(image, brokerId, _options.UncleanLeaderElectionEnable);
+            changes = LeaderElectionPlanner.PlanBrokerLeaving(image, brokerId, _options.Elections);
             return ([new UnregisterBrokerRecord(brokerId, broker.Epoch), .. changes.Select(c => c.After)], ErrorCode.None);
         }, cancellationToken).ConfigureAwait(false);
         if (error == ErrorCode.None)
@@ -157,7 +179,7 @@ public sealed partial class ClusterController
             {
                 // Decided again under the write lock: a heartbeat may have arrived, or the broker re-registered.
                 if (!image.Brokers.TryGetValue(id, out var broker) || broker.IsFenced || _sessions.HasValidSession(id, broker.Epoch)) return ([], false);
-                decision = BrokerHeartbeatPlanner.Fence(image, broker, caughtUp: false, shouldShutDown: false, _options.UncleanLeaderElectionEnable);
+                decision = BrokerHeartbeatPlanner.Fence(image, broker, caughtUp: false, shouldShutDown: false, _options.Elections);
                 return (decision.Records, true);
             }, cancellationToken).ConfigureAwait(false);
             if (decision is null) continue;

@@ -60,12 +60,12 @@ public sealed partial class ClusterController
     private async Task HandleOfflineDirectoriesAsync(int brokerId, long brokerEpoch, IReadOnlyList<Uuid> offlineDirs, CancellationToken cancellationToken)
     {
         var offline = offlineDirs.ToHashSet();
-        if (LeaderElectionPlanner.PlanDirectoriesOffline(_view.Image, brokerId, offline, _options.UncleanLeaderElectionEnable).Count == 0) return;
+        if (LeaderElectionPlanner.PlanDirectoriesOffline(_view.Image, brokerId, offline, _options.Elections).Count == 0) return;
         List<PartitionChange>? changes = null;
         await WriteAsync<bool>(image =>
         {
             if (!image.Brokers.TryGetValue(brokerId, out var broker) || broker.Epoch != brokerEpoch) return ([], false);
-            changes = LeaderElectionPlanner.PlanDirectoriesOffline(image, brokerId, offline, _options.UncleanLeaderElectionEnable);
+            changes = LeaderElectionPlanner.PlanDirectoriesOffline(image, brokerId, offline, _options.Elections);
             return ([.. changes.Select(c => c.After)], true);
         }, cancellationToken).ConfigureAwait(false);
         if (changes is { Count: > 0 })

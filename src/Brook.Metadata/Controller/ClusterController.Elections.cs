@@ -18,7 +18,7 @@ public sealed partial class ClusterController
         List<PartitionChange> changes = [];
         var results = await WriteAsync<IReadOnlyList<ElectionResult>>(image =>
         {
-            var (planned, planChanges) = ElectLeadersPlanner.Plan(image, type, partitions);
+            var (planned, planChanges) = ElectLeadersPlanner.Plan(image, type, partitions, _options.Elections);
             changes = planChanges;
             return ([.. planChanges.Select(c => c.After)], planned);
         }, cancellationToken);

@@ -152,7 +152,7 @@ public sealed partial class ClusterController : IControllerChannel
         if (topics.Count == 0) return [];
         var after = image.Apply(new MetadataBatch(image.Offset + 1, configRecords));
         return [.. topics.SelectMany(name => after.TopicsByName.TryGetValue(name, out var topic)
-            ? LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(after, topic, _options.UncleanLeaderElectionEnable)
+            ? LeaderElectionPlanner.PlanLeaderlessAfterConfigChange(after, topic, _options.Elections)
             : [])];
     }
 
@@ -247,8 +247,13 @@ public sealed partial class ClusterController : IControllerChannel
     /// <param name="decide">The decision against the current committed image.</param>
     /// <param name="cancellationToken">Cancels the wait (the batch may still commit).</param>
     /// <param name="appended">Called, still under the write lock, with the offset of the batch's last record once it is published.</param>
+    /// <param name="uncleanShutdown">Brokers that came back from an unclean shutdown: they leave every ELR the batch touches.</param>
+    /// <remarks>
+    /// Every partition record of an existing partition passes through <see cref="EligibleLeaderReplicas.Track"/> here,
+    /// so the ELR and the last known leader stay true whichever planner made the change.
+    /// </remarks>
     private async Task<T> WriteAsync<T>(Func<MetadataImage, (IReadOnlyList<MetadataRecord> Records, T Result)> decide, CancellationToken cancellationToken,
-        Action<long>? appended = null)
+        Action<long>? appended = null, IReadOnlyCollection<int>? uncleanShutdown = null)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -259,6 +264,7 @@ public sealed partial class ClusterController : IControllerChannel
             var image = _view.Image;
             var (records, result) = decide(image);
             if (records.Count == 0) return result;
+            records = TrackEligibleLeaderReplicas(image, records, uncleanShutdown);
             if (image.ClusterId is null)
             {
                 var clusterId = _options.ClusterId ?? Uuid.NewRandom().ToString();
@@ -274,5 +280,27 @@ public sealed partial class ClusterController : IControllerChannel
         {
             _writeLock.Release();
         }
+    }
+
+    private IReadOnlyList<MetadataRecord> TrackEligibleLeaderReplicas(MetadataImage image, IReadOnlyList<MetadataRecord> records,
+        IReadOnlyCollection<int>? uncleanShutdown)
+    {
+        MetadataRecord[]? tracked = null;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i] is not PartitionRecord r || !image.TopicsById.TryGetValue(r.TopicId, out var topic)
+                || r.PartitionIndex < 0 || r.PartitionIndex >= topic.Partitions.Length)
+                continue;
+            var before = topic.Partitions[r.PartitionIndex];
+            var after = EligibleLeaderReplicas.Track(image, topic, before, r, _options.Elections, uncleanShutdown);
+            if (ReferenceEquals(after, r)) continue;
+            tracked ??= [.. records];
+            tracked[i] = after;
+            if (!after.EligibleLeaderReplicas.SequenceEqual(before.Elr) || !after.LastKnownElr.SequenceEqual(before.LastKnownElr))
+                _logger.LogInformation("Eligible leader replicas of {Topic}-{Partition}: [{Elr}], last known leader [{LastKnown}] (ISR [{Isr}], leader {Leader})",
+                    topic.Name, r.PartitionIndex, string.Join(",", after.EligibleLeaderReplicas), string.Join(",", after.LastKnownElr),
+                    string.Join(",", after.Isr), after.Leader);
+        }
+        return tracked ?? records;
     }
 }

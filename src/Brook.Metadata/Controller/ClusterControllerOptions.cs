@@ -20,4 +20,13 @@ public sealed class ClusterControllerOptions
 
     /// <summary>unclean.leader.election.enable of the controller's static config: the default for topics without their own value.</summary>
     public bool UncleanLeaderElectionEnable { get; init; }
+
+    /// <summary>eligible.leader.replicas.enable: track eligible leader replicas and the last known leader (KIP-966).</summary>
+    public bool EligibleLeaderReplicasEnable { get; init; } = true;
+
+    /// <summary>min.insync.replicas of the controller's static config: the default for topics without their own value.</summary>
+    public int MinInsyncReplicas { get; init; } = 1;
+
+    /// <summary>The election settings above as the planners take them.</summary>
+    public ElectionPolicy Elections => new(UncleanLeaderElectionEnable, EligibleLeaderReplicasEnable, MinInsyncReplicas);
 }

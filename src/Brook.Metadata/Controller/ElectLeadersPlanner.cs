@@ -12,7 +12,8 @@ namespace Brook.Metadata;
 /// cannot.</item>
 /// <item>Unclean: a partition without a leader elects its first active ISR member, else its first active replica
 /// outside the ISR — whatever unclean.leader.election.enable says, since asking is the operator's decision (KIP-460);
-/// records the new leader lacks are lost and its ISR becomes that replica alone. ELECTION_NOT_NEEDED when the
+/// records the new leader lacks are lost and its ISR becomes that replica alone. With eligible leader replicas (KIP-966)
+/// a partition whose ISR is empty first tries an active eligible leader replica, a clean election. ELECTION_NOT_NEEDED when the
 /// partition has a leader; ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica is active.</item>
 /// <item>An unknown topic or partition answers UNKNOWN_TOPIC_OR_PARTITION. With no partition list (every partition)
 /// the results leave out the partitions that needed nothing, as Kafka's controller does.</item>
@@ -23,8 +24,10 @@ public static class ElectLeadersPlanner
 {
     /// <summary>Plans the elections; <paramref name="partitions"/> null means every partition of every topic.</summary>
     public static (List<ElectionResult> Results, List<PartitionChange> Changes) Plan(
-        MetadataImage image, ElectionType type, IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions)
+        MetadataImage image, ElectionType type, IReadOnlyList<(string Topic, IReadOnlyList<int> Partitions)>? partitions,
+        ElectionPolicy? policy = null)
     {
+        var elr = policy?.EligibleLeaderReplicas ?? false;
         var results = new List<ElectionResult>();
         var changes = new List<PartitionChange>();
         if (partitions is null)
@@ -33,7 +36,7 @@ public static class ElectLeadersPlanner
             {
                 foreach (var p in topic.Partitions)
                 {
-                    var (result, change) = Decide(image, type, topic, p);
+                    var (result, change) = Decide(image, type, topic, p, elr);
                     if (result.ErrorCode == ErrorCode.ElectionNotNeeded) continue;
                     results.Add(result);
                     if (change is not null) changes.Add(change);
@@ -61,7 +64,7 @@ public static class ElectLeadersPlanner
                 }
                 else
                 {
-                    (result, var change) = Decide(image, type, topic, topic.Partitions[index]);
+                    (result, var change) = Decide(image, type, topic, topic.Partitions[index], elr);
                     if (change is not null) changes.Add(change);
                 }
                 decided[(topicName, index)] = result;
@@ -71,8 +74,8 @@ public static class ElectLeadersPlanner
         return (results, changes);
     }
 
-    private static (ElectionResult, PartitionChange?) Decide(MetadataImage image, ElectionType type, TopicImage topic, PartitionImage p) =>
-        type == ElectionType.Preferred ? DecidePreferred(image, topic, p) : DecideUnclean(image, topic, p);
+    private static (ElectionResult, PartitionChange?) Decide(MetadataImage image, ElectionType type, TopicImage topic, PartitionImage p, bool elr) =>
+        type == ElectionType.Preferred ? DecidePreferred(image, topic, p) : DecideUnclean(image, topic, p, elr);
 
     private static (ElectionResult, PartitionChange?) DecidePreferred(MetadataImage image, TopicImage topic, PartitionImage p)
     {
@@ -88,13 +91,21 @@ public static class ElectLeadersPlanner
         return (new ElectionResult(topic.Name, p.Index, ErrorCode.None), Change(topic, p, preferred, p.Isr, unclean: false));
     }
 
-    private static (ElectionResult, PartitionChange?) DecideUnclean(MetadataImage image, TopicImage topic, PartitionImage p)
+    private static (ElectionResult, PartitionChange?) DecideUnclean(MetadataImage image, TopicImage topic, PartitionImage p, bool elr)
     {
         if (p.Leader >= 0) return (new ElectionResult(topic.Name, p.Index, ErrorCode.ElectionNotNeeded), null);
         foreach (var replica in p.Replicas)
         {
             if (p.Isr.Contains(replica) && IsActive(image, replica))
                 return (new ElectionResult(topic.Name, p.Index, ErrorCode.None), Change(topic, p, replica, p.Isr, unclean: false));
+        }
+        if (elr && p.Isr.IsEmpty)
+        {
+            foreach (var replica in p.Replicas)
+            {
+                if (p.Elr.Contains(replica) && IsActive(image, replica))
+                    return (new ElectionResult(topic.Name, p.Index, ErrorCode.None), Change(topic, p, replica, [replica], unclean: false));
+            }
         }
         foreach (var replica in p.Replicas)
         {

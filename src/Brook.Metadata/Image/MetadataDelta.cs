@@ -153,6 +153,8 @@ public sealed class MetadataDelta
             RemovingReplicas = [.. r.RemovingReplicas],
             // A replica that left (a reassignment ended, the replication factor dropped) takes its directory along.
             Directories = [.. r.Directories.Where(d => r.Replicas.Contains(d.BrokerId))],
+            Elr = [.. r.EligibleLeaderReplicas],
+            LastKnownElr = [.. r.LastKnownElr],
         };
         if (r.PartitionIndex < 0 || r.PartitionIndex > topic.Partitions.Count)
             throw new InvalidDataException($"partition {r.PartitionIndex} of topic '{topic.Name}' leaves a gap (it has {topic.Partitions.Count})");

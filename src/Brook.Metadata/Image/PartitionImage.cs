@@ -27,6 +27,12 @@ public sealed record PartitionImage(
     /// <summary>The log directory of each replica whose broker reported one (KIP-858); only current replicas.</summary>
     public ImmutableArray<ReplicaDirectory> Directories { get; init; } = [];
 
+    /// <summary>Eligible leader replicas (KIP-966): outside the ISR, yet known to hold every committed record.</summary>
+    public ImmutableArray<int> Elr { get; init; } = [];
+
+    /// <summary>The last leader, kept while the partition has none after its ISR emptied (KIP-966).</summary>
+    public ImmutableArray<int> LastKnownElr { get; init; } = [];
+
     /// <summary>The directory.id <paramref name="brokerId"/>'s replica lives in, or <see cref="Uuid.Zero"/> (unassigned).</summary>
     public Uuid DirectoryOf(int brokerId)
     {
@@ -50,5 +56,7 @@ public sealed record PartitionImage(
         AddingReplicas = [.. AddingReplicas],
         RemovingReplicas = [.. RemovingReplicas],
         Directories = [.. Directories],
+        EligibleLeaderReplicas = [.. Elr],
+        LastKnownElr = [.. LastKnownElr],
     };
 }

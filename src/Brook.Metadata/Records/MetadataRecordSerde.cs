@@ -48,7 +48,7 @@ public static class MetadataRecordSerde
             MetadataRecordType.ClusterId => ClusterIdRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.RegisterBroker => RegisterBrokerRecord.ReadFields(ref reader, CheckVersion(type, version, 2)),
             MetadataRecordType.Topic => TopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
-            MetadataRecordType.Partition => PartitionRecord.ReadFields(ref reader, CheckVersion(type, version, 2)),
+            MetadataRecordType.Partition => PartitionRecord.ReadFields(ref reader, CheckVersion(type, version, 3)),
             MetadataRecordType.Config => ConfigRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.RemoveTopic => RemoveTopicRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),
             MetadataRecordType.ProducerIds => ProducerIdsRecord.ReadFields(ref reader, CheckVersion(type, version, 0)),

@@ -10,7 +10,8 @@ namespace Brook.Metadata.Records;
 /// During a reassignment (KIP-455) <see cref="Replicas"/> holds the target replicas followed by those being removed,
 /// and <see cref="AddingReplicas"/> / <see cref="RemovingReplicas"/> say which are which. Version 1 adds those two
 /// lists; version 2 adds <see cref="Directories"/> (KIP-858: which log directory each replica lives in, as its broker
-/// reported with AssignReplicasToDirs). A record is written in the lowest version that holds what it carries.
+/// reported with AssignReplicasToDirs); version 3 adds <see cref="EligibleLeaderReplicas"/> and <see cref="LastKnownElr"/>
+/// (KIP-966). A record is written in the lowest version that holds what it carries.
 /// </summary>
 public sealed record PartitionRecord(
     Uuid TopicId,
@@ -35,7 +36,20 @@ public sealed record PartitionRecord(
     /// </summary>
     public IReadOnlyList<ReplicaDirectory> Directories { get; init; } = [];
 
-    public override short Version => Directories.Count > 0 ? (short)2
+    /// <summary>
+    /// Eligible leader replicas (KIP-966): replicas outside the ISR known to hold every committed record, because they
+    /// left it while it was below min.insync.replicas (the high watermark cannot move then). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<int> EligibleLeaderReplicas { get; init; } = [];
+
+    /// <summary>
+    /// The partition's last leader, kept while it has none after its ISR emptied (KIP-966's last known leader): the
+    /// replica elected when no ISR or ELR member is left. Empty while the partition has a leader.
+    /// </summary>
+    public IReadOnlyList<int> LastKnownElr { get; init; } = [];
+
+    public override short Version => EligibleLeaderReplicas.Count > 0 || LastKnownElr.Count > 0 ? (short)3
+        : Directories.Count > 0 ? (short)2
         : AddingReplicas.Count > 0 || RemovingReplicas.Count > 0 ? (short)1 : (short)0;
 
     internal override void WriteFields(ProtocolWriter writer)
@@ -60,6 +74,11 @@ public sealed record PartitionRecord(
                 w.WriteUuid(d.DirectoryId);
             });
         }
+        if (Version >= 3)
+        {
+            writer.WriteArray(EligibleLeaderReplicas, static (w, id) => w.WriteInt32(id));
+            writer.WriteArray(LastKnownElr, static (w, id) => w.WriteInt32(id));
+        }
     }
 
     internal static PartitionRecord ReadFields(ref ProtocolReader reader, short version)
@@ -76,9 +95,15 @@ public sealed record PartitionRecord(
             RemovingReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
         };
         if (version < 2) return record;
-        return record with
+        record = record with
         {
             Directories = reader.ReadArray(static (ref ProtocolReader r) => new ReplicaDirectory(r.ReadInt32(), r.ReadUuid())),
+        };
+        if (version < 3) return record;
+        return record with
+        {
+            EligibleLeaderReplicas = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
+            LastKnownElr = reader.ReadArray(static (ref ProtocolReader r) => r.ReadInt32()),
         };
     }
 }

@@ -91,8 +91,8 @@ public sealed class DescribeTopicPartitionsHandler(MetadataView metadata, Broker
             LeaderEpoch = p.LeaderEpoch,
             ReplicaNodes = [.. p.Replicas],
             IsrNodes = [.. p.Isr],
-            EligibleLeaderReplicas = [],
-            LastKnownElr = [],
+            EligibleLeaderReplicas = [.. p.Elr],
+            LastKnownElr = [.. p.LastKnownElr],
             OfflineReplicas = [.. p.Replicas.Where(r => !BrokerListing.IsAlive(image, r))],
         };
     }
