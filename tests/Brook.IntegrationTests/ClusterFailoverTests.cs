@@ -453,7 +453,11 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         {
             var p = (await TopicAsync(cluster, topic, first)).Partitions[0];
             Assert.Equal((short)Brook.Common.ErrorCode.LeaderNotAvailable, p.ErrorCode);
-            Assert.Equal([leader.NodeId], p.IsrNodes);
+            // KIP-966: the ISR is empty; its last member is the only eligible leader replica, and the last known leader.
+            Assert.Empty(p.IsrNodes);
+            var described = await ClusterProbe.DescribeTopicPartitionAsync(first, topic, 0);
+            Assert.Equal([leader.NodeId], described.EligibleLeaderReplicas!);
+            Assert.Equal([leader.NodeId], described.LastKnownElr!);
         }
 
         // Producing fails, retriably, and claims nothing.
@@ -494,7 +498,7 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         Assert.Equal(first.NodeId, elected!.LeaderId); // the first live replica in replica order
         Assert.True(elected.LeaderEpoch > epochs[unclean]);
         Assert.Equal([first.NodeId], elected.IsrNodes);
-        Assert.Contains($"Unclean leader election for {unclean}-0: broker {first.NodeId} was not in the ISR [{leader.NodeId}]",
+        Assert.Contains($"Unclean leader election for {unclean}-0: broker {first.NodeId} was not in the ISR [] nor an eligible leader replica [{leader.NodeId}] (unclean.leader.election.enable)",
             string.Concat(cluster.Nodes.Select(n => n.Log)));
         // What the new leader has is what the topic now holds: the records acknowledged before it was killed, no more.
         var uncleanLog = await Task.Run(() => KafkaTestClient.ConsumeToHighWatermark(survivors, unclean, 1));

@@ -226,8 +226,15 @@ public sealed partial class ClusterController
     private void LogUnclean(IReadOnlyList<PartitionChange> changes)
     {
         foreach (var c in changes.Where(c => c.Unclean))
-            _logger.LogWarning("Unclean leader election for {Topic}-{Partition}: broker {Leader} was not in the ISR [{Isr}] " +
-                "(unclean.leader.election.enable); records it does not have are lost", c.Topic.Name, c.Before.Index, c.After.Leader, string.Join(",", c.Before.Isr));
+        {
+            // KIP-966's last known leader is elected without unclean.leader.election.enable: it is the best guess left.
+            var why = c.Before.LastKnownElr is [var last] && last == c.After.Leader
+                ? "it was the last known leader, elected with no ISR member or eligible replica left"
+                : "unclean.leader.election.enable";
+            _logger.LogWarning("Unclean leader election for {Topic}-{Partition}: broker {Leader} was not in the ISR [{Isr}] nor an eligible leader replica [{Elr}] " +
+                "({Why}); records it does not have are lost", c.Topic.Name, c.Before.Index, c.After.Leader, string.Join(",", c.Before.Isr),
+                string.Join(",", c.Before.Elr), why);
+        }
     }
 
     private static string Describe(IReadOnlyList<PartitionChange> changes) =>

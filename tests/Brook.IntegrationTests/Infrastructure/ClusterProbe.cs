@@ -82,6 +82,24 @@ public static class ClusterProbe
         }
     }
 
+    /// <summary>
+    /// One partition as <paramref name="node"/> describes it with DescribeTopicPartitions (KIP-966: the ISR with the
+    /// eligible leader replicas and the last known leader); throws when the node does not know it.
+    /// </summary>
+    public static async Task<DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition> DescribeTopicPartitionAsync(
+        ClusterNode node, string topic, int partition)
+    {
+        using var client = await node.ConnectAsync(ClusterListener.Client).ConfigureAwait(false);
+        var response = await client.SendAsync<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>(new DescribeTopicPartitionsRequest
+        {
+            Topics = [new() { Name = topic }],
+            ResponsePartitionLimit = 2000,
+        }, 0, RequestTimeout).ConfigureAwait(false);
+        var t = Assert.Single(response.Topics);
+        Assert.Equal(0, t.ErrorCode);
+        return t.Partitions.Single(p => p.PartitionIndex == partition);
+    }
+
     /// <summary>Leader and leader epoch of one partition as the first answering node sees it; (-1, -1) when unknown.</summary>
     public static async Task<(int Leader, int Epoch)> LeaderAsync(ClusterProcess cluster, string topic, int partition, int exclude = -1)
     {
