@@ -62,4 +62,7 @@ public enum ApiKey : short
     ControllerRegistration = 70,
     AssignReplicasToDirs = 73,
     DescribeTopicPartitions = 75,
+    AddRaftVoter = 80,
+    RemoveRaftVoter = 81,
+    UpdateRaftVoter = 82,
 }
