@@ -41,25 +41,4 @@ public sealed class ControllerRegistrationRequest : IRequestMessage
 }
 
 /// <summary>ControllerRegistration response.</summary>
-public sealed class ControllerRegistrationResponse : IMessage
-{
-    public int ThrottleTimeMs { get; set; }
-    public short ErrorCode { get; set; }
-    public string? ErrorMessage { get; set; }
-
-    public void Read(ref ProtocolReader reader, short version)
-    {
-        ThrottleTimeMs = reader.ReadInt32();
-        ErrorCode = reader.ReadInt16();
-        ErrorMessage = reader.ReadNullableString();
-        reader.SkipTaggedFields();
-    }
-
-    public void Write(ProtocolWriter writer, short version)
-    {
-        writer.WriteInt32(ThrottleTimeMs);
-        writer.WriteInt16(ErrorCode);
-        writer.WriteNullableString(ErrorMessage);
-        writer.WriteEmptyTaggedFields();
-    }
-}
+public sealed class ControllerRegistrationResponse : ErrorMessageResponse;

@@ -24,25 +24,4 @@ public sealed class UnregisterBrokerRequest : IRequestMessage
 }
 
 /// <summary>UnregisterBroker response.</summary>
-public sealed class UnregisterBrokerResponse : IMessage
-{
-    public int ThrottleTimeMs { get; set; }
-    public short ErrorCode { get; set; }
-    public string? ErrorMessage { get; set; }
-
-    public void Read(ref ProtocolReader reader, short version)
-    {
-        ThrottleTimeMs = reader.ReadInt32();
-        ErrorCode = reader.ReadInt16();
-        ErrorMessage = reader.ReadNullableString();
-        reader.SkipTaggedFields();
-    }
-
-    public void Write(ProtocolWriter writer, short version)
-    {
-        writer.WriteInt32(ThrottleTimeMs);
-        writer.WriteInt16(ErrorCode);
-        writer.WriteNullableString(ErrorMessage);
-        writer.WriteEmptyTaggedFields();
-    }
-}
+public sealed class UnregisterBrokerResponse : ErrorMessageResponse;
