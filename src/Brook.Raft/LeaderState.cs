@@ -29,6 +29,26 @@ internal sealed class LeaderState
     /// <summary>Fetches with nothing new to answer, held until the log or high watermark moves or their wait ends; one per replica.</summary>
     public Dictionary<int, ParkedFetch> Parked { get; } = [];
 
+    /// <summary>
+    /// The voter set changed (KIP-853): replicas that left it keep their progress as observers, new voters bring their
+    /// observer progress along (or start with a fresh fetch time, so check-quorum gives them a full timeout).
+    /// </summary>
+    public void SetVoters(VoterSet voters, int localId, long nowMs)
+    {
+        foreach (var id in Voters.Keys.Where(id => !voters.Contains(id)).ToList())
+        {
+            Observers[id] = Voters[id];
+            Voters.Remove(id);
+        }
+        foreach (var id in voters.Ids)
+        {
+            if (id == localId || Voters.ContainsKey(id)) continue;
+            if (!Observers.Remove(id, out var progress)) progress = new ReplicaProgress(id);
+            progress.LastFetchMs = Math.Max(progress.LastFetchMs, nowMs);
+            Voters[id] = progress;
+        }
+    }
+
     public ReplicaProgress Replica(int id)
     {
         if (Voters.TryGetValue(id, out var voter)) return voter;

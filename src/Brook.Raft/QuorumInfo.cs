@@ -2,7 +2,8 @@ namespace Brook.Raft;
 
 /// <summary>
 /// The node's view of the quorum for DescribeQuorum (KIP-595 / KIP-836). Only the leader knows the replicas'
-/// progress; other nodes report their own state alone.
+/// progress; other nodes report their own state alone. <see cref="Members"/> is the voter set at the node's log end,
+/// with each voter's endpoints.
 /// </summary>
 public sealed record QuorumInfo(
     int LeaderId,
@@ -10,4 +11,5 @@ public sealed record QuorumInfo(
     long HighWatermark,
     RaftRole Role,
     IReadOnlyList<ReplicaInfo> Voters,
-    IReadOnlyList<ReplicaInfo> Observers);
+    IReadOnlyList<ReplicaInfo> Observers,
+    VoterSet? Members = null);

@@ -12,8 +12,14 @@ public sealed record RaftConfig
     /// <summary>Every request carries it; a member of another cluster is refused with INCONSISTENT_CLUSTER_ID.</summary>
     public required string ClusterId { get; init; }
 
-    /// <summary>The static voter set (controller.quorum.voters ids).</summary>
+    /// <summary>
+    /// The bootstrap voter set (controller.quorum.voters ids): the voters until the log holds a voters record
+    /// (KIP-853), after which the latest such record rules.
+    /// </summary>
     public required IReadOnlyList<int> Voters { get; init; }
+
+    /// <summary>Where the bootstrap voters listen, when known: written into the first voters record a change makes.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<RaftEndpoint>>? VoterEndpoints { get; init; }
 
     /// <summary>controller.quorum.election.timeout.ms: base of the randomized wait before standing for election.</summary>
     public int ElectionTimeoutMs { get; init; } = 1000;
@@ -42,10 +48,10 @@ public sealed record RaftConfig
     /// <summary>Largest number of records the leader accepts in one append (one batch).</summary>
     public int MaxRecordsPerBatch { get; init; } = 10_000;
 
-    /// <summary>True when <see cref="NodeId"/> is one of the <see cref="Voters"/>.</summary>
+    /// <summary>True when <see cref="NodeId"/> is one of the bootstrap <see cref="Voters"/>.</summary>
     public bool IsVoter => Voters.Contains(NodeId);
 
-    /// <summary>Votes needed to win, and acknowledgements needed to commit: a strict majority of the voters.</summary>
+    /// <summary>A strict majority of the bootstrap voters.</summary>
     public int Majority => Voters.Count / 2 + 1;
 
     /// <summary>Check-quorum (KIP-595): a leader without fetches from a majority for this long resigns.</summary>

@@ -33,11 +33,12 @@ public sealed partial class RaftNode
         var epoch = EpochOfOffset(endOffset - 1)
             ?? throw new ArgumentOutOfRangeException(nameof(endOffset), endOffset, "the log no longer holds the entry before the snapshot's end");
         var id = new OffsetAndEpoch(endOffset, epoch);
-        var bytes = SnapshotFormat.Write(id, lastContainedLogTimestampMs, records);
+        var bytes = SnapshotFormat.Write(id, lastContainedLogTimestampMs, records, _voterHistory.RecordedBefore(endOffset));
         // Snapshot first, then the prefix: a crash in between leaves a log that Start trims.
         _snapshots.Write(id, bytes);
         _snapshotCache = (id, bytes);
         _log.DeletePrefixBefore(endOffset);
+        _voterHistory.CompactBefore(endOffset);
         _logger.LogInformation("Raft node {Node} created snapshot {Snapshot}; log starts at {Start}", NodeId, id, _log.StartOffset);
         return id;
     }

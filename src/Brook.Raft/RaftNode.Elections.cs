@@ -50,6 +50,12 @@ public sealed partial class RaftNode
     private void PollElection(long now)
     {
         if (now < _electionDeadlineMs) return;
+        if (!CanStand)
+        {
+            // Left the voter set (a resigned leader that removed itself, a candidate that learned it was removed): observe.
+            TransitionToUnattached(_epoch, now);
+            return;
+        }
         switch (_role)
         {
             case RaftRole.Unattached:
@@ -70,12 +76,14 @@ public sealed partial class RaftNode
 
     private void CheckRoundOutcome(long now)
     {
-        if (_granted.Count >= _config.Majority)
+        // Counted against the voter set at this node's log end, which may have changed during the round.
+        var voters = Voters;
+        if (_granted.Count(voters.Contains) >= voters.Majority)
         {
             if (_role == RaftRole.Prospective) TransitionToCandidate(now);
             else TransitionToLeader(now);
         }
-        else if (_rejected.Count > _config.Voters.Count - _config.Majority) LoseRound(now, "rejected by a majority");
+        else if (_rejected.Count(voters.Contains) > voters.Count - voters.Majority) LoseRound(now, "rejected by a majority");
     }
 
     /// <summary>
@@ -156,7 +164,9 @@ public sealed partial class RaftNode
     private ErrorCode ValidateVoteRequest(VoteRequest request)
     {
         if (request.ClusterId != _config.ClusterId) return ErrorCode.InconsistentClusterId;
-        if (!IsVoter || request.VoterId != NodeId || !IsVoterId(request.CandidateId)) return ErrorCode.InconsistentVoterSet;
+        // KIP-853: the candidate's voter set may be newer than ours (it may count us, or itself, before we learn the
+        // change), so neither side's membership is checked here; each counts votes against its own latest set.
+        if (request.VoterId != NodeId) return ErrorCode.InconsistentVoterSet;
         if (request.LastOffset < 0 || request.LastOffsetEpoch < 0 || request.LastOffsetEpoch >= request.CandidateEpoch) return ErrorCode.InvalidRequest;
         return ErrorCode.None;
     }
@@ -182,7 +192,7 @@ public sealed partial class RaftNode
     {
         var error = ErrorCode.None;
         if (request.ClusterId != _config.ClusterId) error = ErrorCode.InconsistentClusterId;
-        else if (!IsVoter || request.VoterId != NodeId || !IsVoterId(request.LeaderId)) error = ErrorCode.InconsistentVoterSet;
+        else if (request.VoterId != NodeId) error = ErrorCode.InconsistentVoterSet;
         else if (request.LeaderEpoch < _epoch) error = ErrorCode.FencedLeaderEpoch;
         else if (request.LeaderEpoch == _epoch && _role is RaftRole.Leader or RaftRole.Resigned) error = ErrorCode.InvalidRequest;
         else
@@ -199,7 +209,6 @@ public sealed partial class RaftNode
     {
         var error = ErrorCode.None;
         if (request.ClusterId != _config.ClusterId) error = ErrorCode.InconsistentClusterId;
-        else if (!IsVoter || !IsVoterId(request.LeaderId)) error = ErrorCode.InconsistentVoterSet;
         else if (request.LeaderEpoch < _epoch) error = ErrorCode.FencedLeaderEpoch;
         else
         {

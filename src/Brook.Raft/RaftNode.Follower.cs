@@ -30,7 +30,11 @@ public sealed partial class RaftNode
         }
         // The next fetch acknowledges the log end, so it waits for the flush (Poll flushes before it gets here).
         if (now < _nextFetchMs || _flushPending) return;
-        if (_role == RaftRole.Unattached && _fetchTarget < 0) _fetchTarget = _config.Voters[_random.Next(_config.Voters.Count)];
+        if (_role == RaftRole.Unattached && _fetchTarget < 0)
+        {
+            var voters = Voters.Ids;
+            _fetchTarget = voters[_random.Next(voters.Count)];
+        }
         if (_fetchTarget < 0 || _fetchTarget == NodeId)
         {
             _fetchTarget = ElectionState.None;
@@ -84,7 +88,7 @@ public sealed partial class RaftNode
             HandleFetchError(fromId, response.Error, response.CurrentLeader, now);
             return;
         }
-        if (_role == RaftRole.Unattached && !IsVoter && response.CurrentLeader.LeaderId == fromId && response.CurrentLeader.Epoch == _epoch)
+        if (_role == RaftRole.Unattached && !CanStand && response.CurrentLeader.LeaderId == fromId && response.CurrentLeader.Epoch == _epoch)
         {
             // An observer found the leader of its epoch by asking it directly; the position it sent is still its own.
             TransitionToFollower(_epoch, fromId, leaderContact: true, now);
@@ -116,6 +120,7 @@ public sealed partial class RaftNode
             }
             _log.Append(response.Records.Span[..usable]);
             _flushPending = true;
+            TrackAppendedVoters(response.Records.Span[..usable], now);
         }
         UpdateFollowerHighWatermark(response.HighWatermark);
         _nextFetchMs = now;
@@ -192,6 +197,8 @@ public sealed partial class RaftNode
         _logger.LogInformation("Raft node {Node} truncates its log from {End} to {Offset} (diverging epoch {Diverging})",
             NodeId, _log.EndOffset, offset, diverging);
         _log.TruncateTo(offset);
+        _voterHistory.TruncateTo(offset);
+        VotersChanged(NowMs);
     }
 
     /// <summary>The leader's high watermark, capped by this log's end: the prefix up to it matches the leader's, as the fetch was validated.</summary>
@@ -236,7 +243,7 @@ public sealed partial class RaftNode
     /// <summary>Stores a downloaded snapshot and replaces the whole log by it; the next fetch continues from its end.</summary>
     private void InstallSnapshot(OffsetAndEpoch id, byte[] bytes)
     {
-        if (SnapshotFormat.TryRead(id, bytes) is null)
+        if (SnapshotFormat.TryRead(id, bytes) is not { } snapshot)
         {
             _logger.LogWarning("Raft node {Node}: snapshot {Snapshot} from the leader is malformed; fetching again", NodeId, id);
             return;
@@ -247,6 +254,8 @@ public sealed partial class RaftNode
         _log.TruncateFullyAndStartAt(id.Offset);
         _flushPending = false;
         if (id.Offset > _highWatermark) _highWatermark = id.Offset;
+        _voterHistory.Reset(snapshot.Voters);
+        VotersChanged(NowMs);
         _logger.LogInformation("Raft node {Node} installed snapshot {Snapshot}; its log now starts at {Offset}", NodeId, id, id.Offset);
     }
 }

@@ -46,14 +46,19 @@ public sealed partial class RaftNode
         var leader = CurrentLeader;
         if (_leader is not { } state)
         {
-            var self = new ReplicaInfo(NodeId, _log.EndOffset, -1, -1);
-            return new QuorumInfo(leader.LeaderId, _epoch, _highWatermark, _role, IsVoter ? [self] : [], IsVoter ? [] : [self]);
+            var self = new ReplicaInfo(NodeId, _log.EndOffset, -1, -1, Voters.Find(NodeId)?.DirectoryId ?? Uuid.Zero);
+            return new QuorumInfo(leader.LeaderId, _epoch, _highWatermark, _role, IsVoter ? [self] : [], IsVoter ? [] : [self], Voters);
         }
-        var voters = new List<ReplicaInfo> { new(NodeId, _log.EndOffset, now, now) };
-        voters.AddRange(state.Voters.Values.OrderBy(v => v.Id).Select(Info));
-        return new QuorumInfo(NodeId, _epoch, _highWatermark, _role, voters, [.. state.Observers.Values.OrderBy(o => o.Id).Select(Info)]);
+        var members = Voters;
+        var me = new ReplicaInfo(NodeId, _log.EndOffset, now, now, members.Find(NodeId)?.DirectoryId ?? Uuid.Zero);
+        var voters = new List<ReplicaInfo>();
+        var observers = new List<ReplicaInfo>();
+        (IsVoter ? voters : observers).Add(me);
+        voters.AddRange(state.Voters.Values.Select(Info));
+        observers.AddRange(state.Observers.Values.Select(Info));
+        return new QuorumInfo(NodeId, _epoch, _highWatermark, _role, [.. voters.OrderBy(v => v.ReplicaId)], [.. observers.OrderBy(o => o.ReplicaId)], members);
 
-        static ReplicaInfo Info(ReplicaProgress p) => new(p.Id, p.EndOffset, p.LastFetchMs, p.LastCaughtUpMs);
+        ReplicaInfo Info(ReplicaProgress p) => new(p.Id, p.EndOffset, p.LastFetchMs, p.LastCaughtUpMs, members.Find(p.Id)?.DirectoryId ?? Uuid.Zero);
     }
 
     private void PollLeader(long now)
@@ -93,7 +98,8 @@ public sealed partial class RaftNode
     /// <summary>When the leader must resign unless more voters fetch: the (majority-1)-th most recent voter fetch plus the timeout.</summary>
     private long CheckQuorumDeadlineMs(LeaderState leader)
     {
-        var needed = _config.Majority - 1;
+        // A leader that removed itself from the voter set no longer counts itself.
+        var needed = Majority - (IsVoter ? 1 : 0);
         if (needed == 0) return long.MaxValue;
         Span<long> times = stackalloc long[leader.Voters.Count];
         var i = 0;
@@ -175,7 +181,12 @@ public sealed partial class RaftNode
 
         // A valid position: the replica holds our log up to FetchOffset, and a voter flushed it before asking.
         replica.EndOffset = request.FetchOffset;
+        // Caught up (Kafka's lastCaughtUpTimestamp): at the log end now, or at the end the previous fetch saw, as of that
+        // fetch; under a steady load a follower is never at the very end when it asks, but it keeps reaching where it was.
         if (request.FetchOffset >= _log.EndOffset) replica.LastCaughtUpMs = now;
+        else if (request.FetchOffset >= replica.LeaderEndAtLastFetch) replica.LastCaughtUpMs = Math.Max(replica.LastCaughtUpMs, replica.PreviousFetchMs);
+        replica.LeaderEndAtLastFetch = _log.EndOffset;
+        replica.PreviousFetchMs = now;
         if (leader.Voters.ContainsKey(fromId)) MaybeAdvanceLeaderHighWatermark();
         if (_role != RaftRole.Leader) return;
 
@@ -251,13 +262,15 @@ public sealed partial class RaftNode
     private void MaybeAdvanceLeaderHighWatermark()
     {
         var leader = _leader!;
-        Span<long> offsets = stackalloc long[leader.Voters.Count + 1];
-        offsets[0] = _log.FlushedEndOffset;
-        var i = 1;
+        // The voter set at the log end decides, committed or not (KIP-853); a leader outside it does not count itself.
+        var self = IsVoter ? 1 : 0;
+        Span<long> offsets = stackalloc long[leader.Voters.Count + self];
+        if (self == 1) offsets[0] = _log.FlushedEndOffset;
+        var i = self;
         foreach (var voter in leader.Voters.Values) offsets[i++] = voter.EndOffset;
         offsets.Sort();
         // Ascending: the majority-th largest is that far from the end.
-        var candidate = offsets[^_config.Majority];
+        var candidate = offsets[^Majority];
         if (candidate <= leader.EpochStartOffset || candidate <= _highWatermark) return;
         _highWatermark = candidate;
         CompleteParkedFetches();

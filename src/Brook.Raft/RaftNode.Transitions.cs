@@ -51,7 +51,7 @@ public sealed partial class RaftNode
         _role = RaftRole.Unattached;
         _leaderId = ElectionState.None;
         Persist();
-        if (IsVoter) _electionDeadlineMs = now + RandomElectionTimeoutMs();
+        if (CanStand) _electionDeadlineMs = now + RandomElectionTimeoutMs();
         else
         {
             // An observer looks for the leader through the bootstrap voters.
@@ -89,7 +89,7 @@ public sealed partial class RaftNode
     /// </summary>
     private void TransitionToProspective(long now)
     {
-        if (!IsVoter) throw new InvalidOperationException("an observer never stands for election");
+        if (!CanStand) throw new InvalidOperationException("an observer never stands for election");
         LeaveCurrentState();
         if (_role != RaftRole.Follower && _role != RaftRole.Prospective) _leaderId = ElectionState.None;
         _role = RaftRole.Prospective;
@@ -121,9 +121,9 @@ public sealed partial class RaftNode
         Persist();
         _electionRetries = 0;
         var epochStart = _log.EndOffset;
-        _leader = new LeaderState(NodeId, _config.Voters, granting, epochStart, now);
+        _leader = new LeaderState(NodeId, Voters.Ids, granting, epochStart, now);
         // The epoch's first entry; the high watermark can only advance once it commits (Raft's current-term rule).
-        var record = new LeaderChangeRecord(NodeId, [.. _config.Voters.Order()], granting);
+        var record = new LeaderChangeRecord(NodeId, [.. Voters.Ids], granting);
         _log.Append(RaftBatches.BuildLeaderChange(epochStart, _epoch, _time.GetUtcNow().ToUnixTimeMilliseconds(), record));
         _flushPending = true;
         _logger.LogInformation("Raft node {Node} is leader in epoch {Epoch} from offset {Offset} (votes from {Voters})",

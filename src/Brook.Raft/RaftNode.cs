@@ -22,7 +22,6 @@ public sealed partial class RaftNode
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger _logger;
-    private readonly int[] _otherVoters;
 
     private RaftRole _role;
     private int _epoch;
@@ -52,11 +51,9 @@ public sealed partial class RaftNode
         _time = time;
         _random = random;
         _logger = logger ?? NullLogger.Instance;
-        _otherVoters = [.. config.Voters.Where(v => v != config.NodeId).Order()];
     }
 
     public int NodeId => _config.NodeId;
-    public bool IsVoter => _config.IsVoter;
     public RaftRole Role => _role;
 
     /// <summary>The last leader this node stopped following because its fetches timed out, or null.</summary>
@@ -108,9 +105,10 @@ public sealed partial class RaftNode
             _highWatermark = snapshot.Offset;
         }
         _nextDeliveryOffset = 0;
+        LoadVoterHistory();
 
         var now = NowMs;
-        if (!IsVoter)
+        if (!CanStand)
         {
             if (stored.LeaderId >= 0) EnterFollower(stored.LeaderId, leaderContact: false, now);
             else EnterUnattached(now);
@@ -124,9 +122,9 @@ public sealed partial class RaftNode
         else EnterUnattached(now);
         // The only voter needs nobody's vote: stand at once instead of waiting out an election timeout (a standalone
         // node would otherwise start up to two election timeouts late).
-        if (IsVoter && _config.Voters.Count == 1) _electionDeadlineMs = now;
-        _logger.LogInformation("Raft node {Node} started as {Role} in epoch {Epoch} (log {Start}..{End}, voted {Voted})",
-            NodeId, _role, _epoch, _log.StartOffset, _log.EndOffset, _votedId);
+        if (CanStand && Voters.Count == 1) _electionDeadlineMs = now;
+        _logger.LogInformation("Raft node {Node} started as {Role} {Kind} in epoch {Epoch} (log {Start}..{End}, voted {Voted}, voters {Voters})",
+            NodeId, _role, IsVoter ? "voter" : "observer", _epoch, _log.StartOffset, _log.EndOffset, _votedId, Voters);
     }
 
     /// <summary>A message from <paramref name="fromId"/>. Requests are answered through the transport before this returns.</summary>
@@ -165,7 +163,7 @@ public sealed partial class RaftNode
             {
                 RaftRole.Leader => LeaderDeadlineMs(),
                 RaftRole.Follower => Math.Min(_fetchTimeoutDeadlineMs, FetchDeadlineMs()),
-                RaftRole.Unattached when !IsVoter => FetchDeadlineMs(),
+                RaftRole.Unattached when !CanStand => FetchDeadlineMs(),
                 _ => _electionDeadlineMs,
             };
         }
@@ -196,12 +194,12 @@ public sealed partial class RaftNode
                 {
                     _logger.LogInformation("Raft node {Node}: no successful fetch from leader {Leader} in {Timeout} ms", NodeId, _leaderId, _config.FetchTimeoutMs);
                     if (_leaderId != ElectionState.None) LastSilentLeader = new SilentLeader(_leaderId, _epoch, _lastLeaderContactMs);
-                    if (IsVoter) TransitionToProspective(now);
+                    if (CanStand) TransitionToProspective(now);
                     else TransitionToUnattached(_epoch, now);
                 }
                 else PollFetch(now);
                 break;
-            case RaftRole.Unattached when !IsVoter:
+            case RaftRole.Unattached when !CanStand:
                 PollFetch(now);
                 break;
             default:
@@ -209,6 +207,7 @@ public sealed partial class RaftNode
                 break;
         }
         Deliver();
+        MaybeResignRemovedLeader();
     }
 
     private void EnsureStarted()
@@ -219,8 +218,6 @@ public sealed partial class RaftNode
     private long NextRequestId() => _nextRequestId++;
 
     private void Send(int destination, RaftMessage message) => _transport.Send(destination, message);
-
-    private bool IsVoterId(int id) => _config.Voters.Contains(id);
 
     /// <summary>Writes quorum-state if (epoch, leader, vote) changed; durable before the node acts on the change.</summary>
     private void Persist()

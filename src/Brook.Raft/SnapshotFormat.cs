@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Brook.Common;
+using Brook.Protocol;
 using Brook.Protocol.Records;
+using Brook.Protocol.Records.Control;
 using Brook.Raft.Messages;
 
 namespace Brook.Raft;
@@ -8,20 +10,29 @@ namespace Brook.Raft;
 /// <summary>
 /// A snapshot's bytes, as Kafka lays them out (KIP-630): record batches, the first a control batch with the
 /// SnapshotHeader record (version int16, last contained log timestamp int64, tagged fields), then the state machine's
-/// records in data batches, then a control batch with the SnapshotFooter record (version int16, tagged fields). All
+/// records in data batches, then a control batch with the SnapshotFooter record (version int16, tagged fields). A
+/// quorum whose voters live in the log (KIP-853) also puts a KRaftVersion and a KRaftVoters record right after the
+/// header, so a replica that installs the snapshot knows the voter set without the log it replaced. All
 /// batches carry the snapshot's epoch; offsets count from 0 within the snapshot.
 /// </summary>
 public static class SnapshotFormat
 {
     private const int RecordsPerBatch = 1000;
 
-    public static byte[] Write(OffsetAndEpoch id, long lastContainedLogTimestampMs, IReadOnlyList<byte[]> records)
+    public static byte[] Write(OffsetAndEpoch id, long lastContainedLogTimestampMs, IReadOnlyList<byte[]> records, VoterSet? voters = null)
     {
         using var output = new PooledBufferWriter(1024);
         long offset = 0;
         var header = new byte[2 + 8 + 1];
         BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(2), lastContainedLogTimestampMs);
         offset += WriteControl(output, offset, id.Epoch, lastContainedLogTimestampMs, KRaftControlRecordType.SnapshotHeader, header);
+        if (voters is not null)
+        {
+            offset += WriteControl(output, offset, id.Epoch, lastContainedLogTimestampMs, (short)ControlRecordType.KRaftVersion,
+                KRaftControlRecords.EncodeValue(new KRaftVersionRecord { KRaftVersion = 1 }));
+            offset += WriteControl(output, offset, id.Epoch, lastContainedLogTimestampMs, (short)ControlRecordType.KRaftVoters,
+                KRaftControlRecords.EncodeValue(voters.ToRecord()));
+        }
         for (var i = 0; i < records.Count; i += RecordsPerBatch)
         {
             using var builder = new RecordBatchBuilder { BaseOffset = offset, PartitionLeaderEpoch = id.Epoch };
@@ -40,6 +51,7 @@ public static class SnapshotFormat
         long timestamp = -1;
         var sawHeader = false;
         var sawFooter = false;
+        VoterSet? voters = null;
         using var scratch = new PooledBufferWriter(256);
         var batches = new RecordSetBatches(bytes);
         try
@@ -60,6 +72,9 @@ public static class SnapshotFormat
                             timestamp = BinaryPrimitives.ReadInt64BigEndian(record.Value[2..]);
                         }
                         else if ((short)type == KRaftControlRecordType.SnapshotFooter && sawHeader) sawFooter = true;
+                        else if (type == ControlRecordType.KRaftVersion && sawHeader && records.Count == 0) continue;
+                        else if (type == ControlRecordType.KRaftVoters && sawHeader && records.Count == 0 && voters is null)
+                            voters = VoterSet.FromRecord(KRaftControlRecords.DecodeValue<VotersRecord>(record.Value));
                         else return null;
                     }
                     else
@@ -70,11 +85,11 @@ public static class SnapshotFormat
                 }
             }
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or ProtocolException or ArgumentException)
         {
             return null;
         }
-        return sawFooter && batches.RemainingBytes == 0 ? new RaftSnapshot(id, timestamp, records) : null;
+        return sawFooter && batches.RemainingBytes == 0 ? new RaftSnapshot(id, timestamp, records, voters) : null;
     }
 
     private static int WriteControl(PooledBufferWriter output, long offset, int epoch, long timestamp, short type, byte[] value)

@@ -47,4 +47,28 @@ public sealed class FormatTests
         corrupt[100] ^= 1;
         Assert.Null(SnapshotFormat.TryRead(id, corrupt));
     }
+
+    [Fact]
+    public void Voters_records_round_trip_in_the_log_and_in_snapshots()
+    {
+        var voters = new VoterSet([
+            new RaftVoter(1, Brook.Common.Uuid.Zero, [new RaftEndpoint("CONTROLLER", "127.0.0.1", 9093)]),
+            new RaftVoter(4, new Brook.Common.Uuid(4, 2), [new RaftEndpoint("CONTROLLER", "127.0.0.4", 9093), new RaftEndpoint("CONTROLLER2", "h4", 9094)]),
+        ]);
+        var batch = RaftBatches.BuildVoters(17, 3, 5, voters);
+        Assert.True(new RecordBatchHeader(batch).IsControl);
+        var (offset, read) = RaftBatches.ReadVoters(batch).Single();
+        Assert.Equal(17, offset);
+        Assert.Equal([1, 4], read.Ids);
+        Assert.Equal(voters.Find(4), read.Find(4));
+
+        // A snapshot taken after a change carries the set (with a kraft.version record) between its header and the data.
+        var id = new OffsetAndEpoch(40, 3);
+        var bytes = SnapshotFormat.Write(id, 9, [Encoding.UTF8.GetBytes("state")], voters);
+        var snapshot = SnapshotFormat.TryRead(id, bytes)!;
+        Assert.Equal(voters.Find(1), snapshot.Voters!.Find(1));
+        Assert.Equal(voters.Find(4), snapshot.Voters.Find(4));
+        Assert.Equal("state", Encoding.UTF8.GetString(snapshot.Records.Single()));
+        Assert.Null(SnapshotFormat.TryRead(id, SnapshotFormat.Write(id, 9, [])).Voters);
+    }
 }

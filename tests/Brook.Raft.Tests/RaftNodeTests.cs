@@ -63,8 +63,12 @@ public sealed class RaftNodeTests
         Assert.Equal(ErrorCode.FencedLeaderEpoch, ((VoteResponse)transport.Sent[^1].Message).Error);
         node.Handle(3, Vote(3, 4, preVote: false) with { ClusterId = "other" });
         Assert.Equal(ErrorCode.InconsistentClusterId, ((VoteResponse)transport.Sent[^1].Message).Error);
-        node.Handle(9, Vote(9, 4, preVote: false));
+        // A request meant for another voter is refused; a candidate outside this node's voter set is not (KIP-853:
+        // its set may be newer), it gets an ordinary answer.
+        node.Handle(9, Vote(9, 4, preVote: false, voter: 5));
         Assert.Equal(ErrorCode.InconsistentVoterSet, ((VoteResponse)transport.Sent[^1].Message).Error);
+        node.Handle(9, Vote(9, 4, preVote: true));
+        Assert.Equal(ErrorCode.None, ((VoteResponse)transport.Sent[^1].Message).Error);
         node.Handle(3, Vote(3, 4, preVote: false) with { LastOffsetEpoch = 4 });
         Assert.Equal(ErrorCode.InvalidRequest, ((VoteResponse)transport.Sent[^1].Message).Error);
     }

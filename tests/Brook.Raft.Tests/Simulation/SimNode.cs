@@ -34,6 +34,6 @@ public sealed class SimNode(int id, bool isVoter)
     {
         if (Raft is not { } r) return $"node {Id}: down (log {Log.StartOffset}..{Log.EndOffset}, flushed {Log.FlushedEndOffset})";
         return $"node {Id}: {r.Role} epoch {r.Epoch} leader {r.CurrentLeader.LeaderId} voted {r.VotedId} hw {r.HighWatermark} " +
-               $"log {Log.StartOffset}..{Log.EndOffset} flushed {Log.FlushedEndOffset} delivered {r.NextDeliveryOffset} snapshot {Snapshots.Latest?.ToString() ?? "-"}";
+               $"log {Log.StartOffset}..{Log.EndOffset} flushed {Log.FlushedEndOffset} delivered {r.NextDeliveryOffset} snapshot {Snapshots.Latest?.ToString() ?? "-"} voters {r.Voters}{(r.IsVoter ? "" : " (observer)")}";
     }
 }

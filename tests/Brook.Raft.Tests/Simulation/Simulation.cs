@@ -28,6 +28,8 @@ public sealed class Simulation
     private readonly Dictionary<long, (long LastOffset, int Epoch, ulong Hash)> _truthContent = [];
     /// <summary>Offset → rolling hash of the state machine there (all history below it).</summary>
     private readonly Dictionary<long, ulong> _truthState = [];
+    /// <summary>Voter changes appended by leaders: offset → epoch (counted as committed when that batch commits).</summary>
+    private readonly Dictionary<long, int> _voterChanges = [];
     private readonly (long Time, string What, object? Detail)[] _trace = new (long, string, object?)[TraceLength];
     private long _traceCount;
     private long _seq;
@@ -77,6 +79,7 @@ public sealed class Simulation
         if (_options.Partitions) Schedule(start + 500 + _rng.Next(2500), new PartitionEvent());
         if (_options.Crashes) Schedule(start + 1000 + _rng.Next(4000), new CrashEvent());
         if (_options.Resignations) Schedule(start + 2000 + _rng.Next(6000), new ResignEvent());
+        if (_options.VoterChanges) Schedule(start + 1500 + _rng.Next(3000), new VoterChangeEvent());
         Schedule(start + _options.FaultPhaseMs, new HealEvent());
         var deadline = start + _options.FaultPhaseMs + _options.ConvergenceBudgetMs;
         while (!_converged && _queue.TryDequeue(out var e, out var at))
@@ -91,6 +94,7 @@ public sealed class Simulation
         Stats.Seed = _options.Seed;
         Stats.FinalState = string.Join("\n", _nodes.Values.Select(n => n.ToString()));
         Stats.CommittedBatches = _truthBytes.Count;
+        Stats.VoterChangesCommitted = _voterChanges.Count(c => _truthBytes.TryGetValue(c.Key, out var t) && t.Epoch == c.Value);
         Stats.Epochs = _leaderOfEpoch.Count;
         foreach (var n in _nodes.Values)
         {
@@ -187,6 +191,26 @@ public sealed class Simulation
         return result;
     }
 
+    /// <summary>Asks node <paramref name="nodeId"/> to add <paramref name="newVoter"/> to the voter set.</summary>
+    public VoterChangeResult AddVoter(int nodeId, int newVoter)
+    {
+        var node = _nodes[nodeId];
+        var result = node.Raft!.AddVoter(Voter(newVoter));
+        Trace($"add voter {newVoter}", result);
+        AfterInput(node);
+        return result;
+    }
+
+    /// <summary>Asks node <paramref name="nodeId"/> to remove <paramref name="voter"/> (with the directory id its voter set holds, unless given).</summary>
+    public VoterChangeResult RemoveVoter(int nodeId, int voter, Brook.Common.Uuid? directoryId = null)
+    {
+        var node = _nodes[nodeId];
+        var result = node.Raft!.RemoveVoter(voter, directoryId ?? node.Raft.Voters.Find(voter)?.DirectoryId ?? Brook.Common.Uuid.Zero);
+        Trace($"remove voter {voter}", result);
+        AfterInput(node);
+        return result;
+    }
+
     public void Block(int from, int to) => _blocked.Add((from, to));
 
     /// <summary>Cuts <paramref name="id"/> off from every other node, both ways.</summary>
@@ -243,6 +267,7 @@ public sealed class Simulation
     private sealed record HealEvent : SimEvent;
     private sealed record ResignEvent : SimEvent;
     private sealed record ConvergenceCheckEvent : SimEvent;
+    private sealed record VoterChangeEvent : SimEvent;
 
     private void Schedule(long at, SimEvent e) => _queue.Enqueue(e, (at, _seq++));
 
@@ -290,6 +315,9 @@ public sealed class Simulation
                     n.Raft!.Resign();
                     AfterInput(n);
                 }
+                break;
+            case VoterChangeEvent:
+                ChangeVoters();
                 break;
             case ConvergenceCheckEvent:
                 CheckConvergence();
@@ -378,6 +406,47 @@ public sealed class Simulation
         Trace("append", result);
         AfterInput(leader);
     }
+
+    /// <summary>
+    /// Asks a leader to add a random non-voter or remove a random voter (keeping at least one). Most requests are
+    /// refused (a change in flight, an observer not caught up, a leader that has not committed its epoch), which is
+    /// part of what is tested; the accepted ones race with crashes, partitions and elections.
+    /// </summary>
+    private void ChangeVoters()
+    {
+        if (!_faults) return;
+        Schedule(_clock.NowMs + 200 + _rng.Next(1500), new VoterChangeEvent());
+        var leaders = _nodes.Values.Where(n => n.Raft?.Role == RaftRole.Leader).ToList();
+        if (leaders.Count == 0) return;
+        var leader = leaders[_rng.Next(leaders.Count)];
+        var raft = leader.Raft!;
+        var voters = raft.Voters;
+        var outside = _ids.Where(id => !voters.Contains(id)).ToList();
+        VoterChangeResult result;
+        string what;
+        if (outside.Count > 0 && (voters.Count == 1 || _rng.Next(2) == 0))
+        {
+            var id = outside[_rng.Next(outside.Count)];
+            what = $"add {id}";
+            result = raft.AddVoter(Voter(id));
+        }
+        else
+        {
+            var id = voters.Ids[_rng.Next(voters.Count)];
+            what = $"remove {id}";
+            result = raft.RemoveVoter(id, voters.Find(id)!.DirectoryId);
+        }
+        Trace($"voter change: {what}", result);
+        if (result.IsAppended)
+        {
+            Stats.VoterChangesAppended++;
+            _voterChanges[result.Offset] = result.Epoch;
+        }
+        AfterInput(leader);
+    }
+
+    /// <summary>The voter record a simulated node joins with: a directory id of its own and a made-up endpoint.</summary>
+    public static RaftVoter Voter(int id) => new(id, new Brook.Common.Uuid(id, 7), [new RaftEndpoint("CONTROLLER", $"node{id}", 9093)]);
 
     private void ChangePartitions()
     {
@@ -486,6 +555,13 @@ public sealed class Simulation
             if (!batches.SequenceEqual(reference))
                 throw new SimulationViolationException($"node {n.Id}'s log differs from the leader's after convergence");
         }
+        // One voter set everywhere, and the leader in it.
+        foreach (var n in _nodes.Values)
+        {
+            if (!n.Raft!.Voters.SameMembers(leader.Voters))
+                throw new SimulationViolationException($"node {n.Id} has voters {n.Raft.Voters}, the leader {leader.Voters}, after convergence");
+        }
+        if (!leader.IsVoter) return;
         _converged = true;
         Stats.ConvergenceMs = _clock.NowMs - _healedAtMs;
     }

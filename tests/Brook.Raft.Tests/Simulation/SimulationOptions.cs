@@ -25,6 +25,8 @@ public sealed record SimulationOptions
     public bool Crashes { get; init; } = true;
     /// <summary>Leaders are asked now and then to resign gracefully (EndQuorumEpoch).</summary>
     public bool Resignations { get; init; } = true;
+    /// <summary>Leaders are asked now and then to add an observer to the voter set or remove a voter (KIP-853).</summary>
+    public bool VoterChanges { get; init; }
     /// <summary>Average virtual time between client appends.</summary>
     public int AppendIntervalMs { get; init; } = 40;
     /// <summary>Largest fetch response; 1 makes every response carry exactly one batch.</summary>
@@ -54,6 +56,8 @@ public sealed record SimulationOptions
             Seed = seed,
             Voters = voters,
             Observers = observers,
+            // Clusters with observers also change their voter set: an observer joins, a voter leaves, over and over.
+            VoterChanges = observers > 0,
             LossProbability = r.NextDouble() * (harsh ? 0.2 : 0.05),
             DuplicationProbability = r.NextDouble() * 0.02,
             SlowMessageProbability = r.NextDouble() * 0.03,
@@ -66,5 +70,5 @@ public sealed record SimulationOptions
     public override string ToString() =>
         $"seed {Seed}: {Voters} voters + {Observers} observers, loss {LossProbability:F3}, dup {DuplicationProbability:F3}, " +
         $"slow {SlowMessageProbability:F3}, delay ≤{MaxDelayMs} ms, append every ~{AppendIntervalMs} ms, snapshot every {SnapshotEveryBatches}, " +
-        $"partitions every ≤{PartitionIntervalMs + 300} ms, crashes every ≤{CrashIntervalMs + 500} ms, polls late ≤{MaxPollDelayMs} ms, fetch ≤{FetchMaxBytes} bytes";
+        $"partitions every ≤{PartitionIntervalMs + 300} ms, voter changes {VoterChanges}, crashes every ≤{CrashIntervalMs + 500} ms, polls late ≤{MaxPollDelayMs} ms, fetch ≤{FetchMaxBytes} bytes";
 }

@@ -11,6 +11,9 @@ public sealed class SimulationStats
     public long CommittedBatches { get; set; }
     public int Epochs { get; set; }
     public long SnapshotsTaken { get; set; }
+    /// <summary>Voter changes the leader appended, and how many of them committed.</summary>
+    public long VoterChangesAppended { get; set; }
+    public long VoterChangesCommitted { get; set; }
     public long SnapshotLoads { get; set; }
     public long VirtualMs { get; set; }
     public long ConvergenceMs { get; set; }

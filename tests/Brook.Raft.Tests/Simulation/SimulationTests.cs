@@ -36,7 +36,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         output.WriteLine($"{seeds} seeds in {watch.Elapsed.TotalSeconds:F1} s: {totals.VirtualMs / 1000} virtual s, {totals.Events} events, " +
                          $"{totals.Messages} messages delivered, {totals.Dropped} dropped, {totals.Crashes} crashes, {totals.Epochs} epochs, " +
                          $"{totals.Appends} appends, {totals.CommittedBatches} committed batches, {totals.SnapshotsTaken} snapshots taken, " +
-                         $"{totals.SnapshotLoads} snapshot loads, worst convergence {totals.ConvergenceMs} ms (seed {totals.Seed})");
+                         $"{totals.SnapshotLoads} snapshot loads, {totals.VoterChangesAppended} voter changes ({totals.VoterChangesCommitted} committed), worst convergence {totals.ConvergenceMs} ms (seed {totals.Seed})");
         if (!failures.IsEmpty)
         {
             var sorted = failures.OrderBy(f => f.Seed).ToList();
@@ -55,6 +55,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
         totals.Epochs += s.Epochs;
         totals.SnapshotsTaken += s.SnapshotsTaken;
         totals.SnapshotLoads += s.SnapshotLoads;
+        totals.VoterChangesAppended += s.VoterChangesAppended;
+        totals.VoterChangesCommitted += s.VoterChangesCommitted;
         totals.VirtualMs += s.VirtualMs;
         if (s.ConvergenceMs > totals.ConvergenceMs) (totals.ConvergenceMs, totals.Seed) = (s.ConvergenceMs, s.Seed);
     }
