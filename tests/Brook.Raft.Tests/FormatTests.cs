@@ -69,6 +69,6 @@ public sealed class FormatTests
         Assert.Equal(voters.Find(1), snapshot.Voters!.Find(1));
         Assert.Equal(voters.Find(4), snapshot.Voters.Find(4));
         Assert.Equal("state", Encoding.UTF8.GetString(snapshot.Records.Single()));
-        Assert.Null(SnapshotFormat.TryRead(id, SnapshotFormat.Write(id, 9, [])).Voters);
+        Assert.Null(SnapshotFormat.TryRead(id, SnapshotFormat.Write(id, 9, []))!.Voters);
     }
 }
