@@ -21,7 +21,7 @@ public sealed class RaftServer : IAsyncDisposable
     private readonly SortedDictionary<long, PendingAppend> _pending = [];
     private readonly IRaftListener _listener;
     private Task? _loop;
-    private volatile StatusSnapshot _status = new(new LeaderAndEpoch(LeaderAndEpoch.NoLeader, 0), RaftRole.Unattached, 0);
+    private volatile StatusSnapshot _status;
     private int _disposed;
 
     public RaftServer(RaftConfig config, IRaftLog log, IQuorumStateStore stateStore, ISnapshotStore snapshots, IRaftTransport transport,
@@ -31,6 +31,8 @@ public sealed class RaftServer : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _listener = listener ?? NullRaftListener.Instance;
         _node = new RaftNode(config, log, stateStore, snapshots, transport, new LoopListener(this), _time, random ?? new Random(), _logger);
+        _status = new StatusSnapshot(new LeaderAndEpoch(LeaderAndEpoch.NoLeader, 0), RaftRole.Unattached, 0,
+            Voters: VoterSet.Bootstrap(config.Voters, config.VoterEndpoints));
     }
 
     public int NodeId => _node.NodeId;
@@ -40,6 +42,9 @@ public sealed class RaftServer : IAsyncDisposable
     public RaftRole Role => _status.Role;
     public long HighWatermark => _status.HighWatermark;
     public bool IsLeader => _status.Role == RaftRole.Leader;
+
+    /// <summary>The voter set at the node's log end, as last seen by the loop (where peers are reached, who votes).</summary>
+    public VoterSet Voters => _status.Voters;
 
     /// <summary>The last leader this node stopped following because it fell silent, as last seen by the loop.</summary>
     public SilentLeader? LastSilentLeader => _status.SilentLeader;
@@ -98,6 +103,44 @@ public sealed class RaftServer : IAsyncDisposable
 
     /// <summary>Snapshot of the state machine at <paramref name="endOffset"/>; see <see cref="RaftNode.CreateSnapshot"/>.</summary>
     public Task<OffsetAndEpoch> CreateSnapshotAsync(long endOffset, IReadOnlyList<byte[]> records) => Call(() => _node.CreateSnapshot(endOffset, records));
+
+    /// <summary>Adds a caught-up observer to the voter set (KIP-853); completes when the new set is committed or refused.</summary>
+    public Task<VoterChangeResult> AddVoterAsync(RaftVoter voter, CancellationToken cancellationToken = default) =>
+        ChangeVotersAsync(() => _node.AddVoter(voter), cancellationToken);
+
+    /// <summary>Removes a voter (KIP-853); completes when the new set is committed or refused.</summary>
+    public Task<VoterChangeResult> RemoveVoterAsync(int voterId, Brook.Common.Uuid directoryId, CancellationToken cancellationToken = default) =>
+        ChangeVotersAsync(() => _node.RemoveVoter(voterId, directoryId), cancellationToken);
+
+    /// <summary>Replaces a voter's endpoints (KIP-853); completes when the new set is committed or refused.</summary>
+    public Task<VoterChangeResult> UpdateVoterAsync(RaftVoter voter, CancellationToken cancellationToken = default) =>
+        ChangeVotersAsync(() => _node.UpdateVoter(voter), cancellationToken);
+
+    /// <summary>
+    /// Runs a voter change on the loop and, when the leader appended it, waits for that voters record to commit like
+    /// an append. Losing leadership first answers NOT_LEADER_OR_FOLLOWER (the change may still commit under the next
+    /// leader, as with any append); cancellation is the caller's timeout.
+    /// </summary>
+    private async Task<VoterChangeResult> ChangeVotersAsync(Func<VoterChangeResult> change, CancellationToken cancellationToken)
+    {
+        var committed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = await Call(() =>
+        {
+            var r = change();
+            if (r.IsAppended) _pending[r.Offset] = new PendingAppend(r.Epoch, committed);
+            return r;
+        }).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!result.IsAppended) return result;
+        try
+        {
+            await committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (NotLeaderException e)
+        {
+            return VoterChangeResult.Refused(Brook.Common.ErrorCode.NotLeaderOrFollower, e.Message);
+        }
+    }
 
     /// <summary>Resigns if leader (so a successor is elected at once), stops the loop and fails waiting appends.</summary>
     public async ValueTask DisposeAsync()
@@ -212,7 +255,11 @@ public sealed class RaftServer : IAsyncDisposable
         }
     }
 
-    private void Publish() => _status = new StatusSnapshot(_node.CurrentLeader, _node.Role, _node.HighWatermark, _node.LastSilentLeader);
+    private void Publish()
+    {
+        var voters = _node.Voters;
+        _status = new StatusSnapshot(_node.CurrentLeader, _node.Role, _node.HighWatermark, voters, _node.LastSilentLeader);
+    }
 
     private void FailPending(Exception e)
     {
@@ -254,7 +301,7 @@ public sealed class RaftServer : IAsyncDisposable
 
     private sealed record PendingAppend(int Epoch, TaskCompletionSource<long> Result);
 
-    private sealed record StatusSnapshot(LeaderAndEpoch Leader, RaftRole Role, long HighWatermark, SilentLeader? SilentLeader = null);
+    private sealed record StatusSnapshot(LeaderAndEpoch Leader, RaftRole Role, long HighWatermark, VoterSet Voters, SilentLeader? SilentLeader = null);
 
     /// <summary>The node's listener: completes appends, then forwards to the user's listener and the events.</summary>
     private sealed class LoopListener(RaftServer server) : IRaftListener

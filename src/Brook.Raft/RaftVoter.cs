@@ -14,6 +14,16 @@ public sealed record RaftVoter(int Id, Uuid DirectoryId, IReadOnlyList<RaftEndpo
     /// <summary>A voter known only by id (the static controller.quorum.voters set without endpoints).</summary>
     public static RaftVoter OfId(int id) => new(id, Uuid.Zero, []);
 
+    /// <summary>The endpoint of <paramref name="listener"/>, else the first one; null when the voter has none.</summary>
+    public RaftEndpoint? EndpointFor(string listener)
+    {
+        foreach (var endpoint in Endpoints)
+        {
+            if (endpoint.Name == listener) return endpoint;
+        }
+        return Endpoints.Count > 0 ? Endpoints[0] : null;
+    }
+
     public bool Equals(RaftVoter? other) =>
         other is not null && Id == other.Id && DirectoryId == other.DirectoryId && Endpoints.SequenceEqual(other.Endpoints);
 

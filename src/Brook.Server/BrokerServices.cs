@@ -54,7 +54,7 @@ public static class BrokerServices
         }
         else
         {
-            services.AddSingleton(sp => new KafkaRaftTransport(sp.GetRequiredService<RaftConfig>(), QuorumEndpoints.VoterResolver(config),
+            services.AddSingleton(sp => new KafkaRaftTransport(sp.GetRequiredService<RaftConfig>(), QuorumEndpoints.VoterResolver(config, CurrentVoters(sp)),
                 QuorumEndpoints.LocalAddress(config), sp.GetRequiredService<ILoggerFactory>()));
             services.AddSingleton<IRaftTransport>(sp => sp.GetRequiredService<KafkaRaftTransport>());
             services.AddSingleton<IApiHandler, VoteHandler>();
@@ -100,7 +100,7 @@ public static class BrokerServices
                 sp.GetRequiredService<MetadataView>(), sp.GetService<InterBrokerConnections>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BalancerMonitor>>()));
         if (!config.IsStandalone)
-            services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config), QuorumEndpoints.LocalAddress(config), config.NodeId,
+            services.AddSingleton(sp => new RemoteController(QuorumEndpoints.VoterResolver(config, CurrentVoters(sp)), QuorumEndpoints.LocalAddress(config), config.NodeId,
                 sp.GetRequiredService<MetaProperties>().ClusterId, TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>())
             {
                 // A third of a session: fires before the heartbeat loop gives up on the attempt (half a session), so the
@@ -225,6 +225,9 @@ public static class BrokerServices
         services.AddSingleton<IApiHandler, ListTransactionsHandler>();
         services.AddSingleton<IApiHandler, DescribeProducersHandler>();
         services.AddSingleton<IApiHandler, DescribeQuorumHandler>();
+        services.AddSingleton<IApiHandler, AddRaftVoterHandler>();
+        services.AddSingleton<IApiHandler, RemoveRaftVoterHandler>();
+        services.AddSingleton<IApiHandler, UpdateRaftVoterHandler>();
         services.AddSingleton<IApiHandler, WriteTxnMarkersHandler>();
         services.AddSingleton<IApiHandler, UnregisterBrokerHandler>();
         services.AddSingleton<IApiHandler, ElectLeadersHandler>();
@@ -234,4 +237,8 @@ public static class BrokerServices
         services.AddSingleton<IRequestGate, OpenRequestGate>();
         return services;
     }
+
+    /// <summary>The voter set the local Raft node holds (null before it starts), read when a peer is resolved.</summary>
+    private static Func<VoterSet?> CurrentVoters(IServiceProvider services) =>
+        () => services.GetService<RaftMetadataQuorum>()?.Server?.Voters;
 }

@@ -692,8 +692,8 @@ public sealed class BrokerConfig
             throw Invalid("controller.listener.names", "must name the controller listener when the node is part of a multi-node quorum");
         if (IsController)
         {
-            if (!ControllerQuorumVoters.Any(v => v.Id == NodeId))
-                throw Invalid("controller.quorum.voters", $"node.id {NodeId} has the controller role but is not one of the voters");
+            // A controller outside controller.quorum.voters starts as an observer of the quorum: it replicates the
+            // metadata log and becomes a voter when an operator adds it (AddRaftVoter, KIP-853).
             if (!Listeners.Any(l => l.Name == ControllerListenerNames[0]))
                 throw Invalid("listeners", $"a controller must listen on its controller listener {ControllerListenerNames[0]}");
         }

@@ -1,16 +1,26 @@
 using System.Net;
 using Brook.Common.Config;
+using Brook.Raft;
 
 namespace Brook.Server.Quorum;
 
 /// <summary>Where this node reaches the voters, and the address its own outbound connections leave from.</summary>
 public static class QuorumEndpoints
 {
-    /// <summary>A voter's controller endpoint from controller.quorum.voters (resolved on every connection attempt).</summary>
-    public static Func<int, EndPoint?> VoterResolver(BrokerConfig config)
+    /// <summary>
+    /// A voter's controller endpoint (resolved on every connection attempt): from the voter set the local Raft node
+    /// holds when it knows one for the node (KIP-853: a voter added later is in no configuration file), else from
+    /// controller.quorum.voters.
+    /// </summary>
+    public static Func<int, EndPoint?> VoterResolver(BrokerConfig config, Func<VoterSet?>? currentVoters = null)
     {
         var voters = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
-        return id => voters.TryGetValue(id, out var v) ? Resolve(v.Host, v.Port) : null;
+        var listener = QuorumSettings.ControllerListenerName(config);
+        return id =>
+        {
+            if (currentVoters?.Invoke()?.Find(id)?.EndpointFor(listener) is { } endpoint) return Resolve(endpoint.Host, endpoint.Port);
+            return voters.TryGetValue(id, out var v) ? Resolve(v.Host, v.Port) : null;
+        };
     }
 
     /// <summary>

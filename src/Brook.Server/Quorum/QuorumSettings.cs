@@ -15,10 +15,18 @@ public static class QuorumSettings
         NodeId = config.NodeId,
         ClusterId = clusterId,
         Voters = config.IsStandalone ? [config.NodeId] : [.. config.ControllerQuorumVoters.Select(v => v.Id)],
+        // Written into the first voters record an AddRaftVoter/RemoveRaftVoter makes, so the set in the log says where
+        // the original voters listen too.
+        VoterEndpoints = config.ControllerQuorumVoters.ToDictionary(v => v.Id,
+            v => (IReadOnlyList<RaftEndpoint>)[new RaftEndpoint(ControllerListenerName(config), v.Host, v.Port)]),
         ElectionTimeoutMs = config.ControllerQuorumElectionTimeoutMs,
         FetchTimeoutMs = config.ControllerQuorumFetchTimeoutMs,
         ElectionBackoffMaxMs = config.ControllerQuorumElectionBackoffMaxMs,
         RequestTimeoutMs = config.ControllerQuorumRequestTimeoutMs,
         RetryBackoffMs = Math.Max(1, config.ControllerQuorumRetryBackoffMs),
     };
+
+    /// <summary>The listener quorum traffic uses: the first of controller.listener.names.</summary>
+    public static string ControllerListenerName(BrokerConfig config) =>
+        config.ControllerListenerNames.Count > 0 ? config.ControllerListenerNames[0] : "CONTROLLER";
 }

@@ -30,7 +30,7 @@ public class ClusterRoleConfigTests
     }
 
     [Fact]
-    public void VotersAreParsedAndTheNodeMustBeOne()
+    public void VotersAreParsedAndANodeOutsideThemIsAnObserverController()
     {
         var c = From(Voter2Of3);
         Assert.False(c.IsStandalone);
@@ -39,9 +39,9 @@ public class ClusterRoleConfigTests
         Assert.Equal("PLAINTEXT", c.BrokerListenerName);
         Assert.Single(c.AdvertisedListeners); // the controller listener is never advertised to clients
 
+        // A controller outside the voters is allowed: it joins as an observer until AddRaftVoter makes it a voter (KIP-853).
         var stranger = Voter2Of3.Select(p => p.Item1 == "node.id" ? ("node.id", "7") : p).ToArray();
-        var e = Assert.Throws<ConfigException>(() => From(stranger));
-        Assert.Contains("not one of the voters", e.Message);
+        Assert.Equal(7, From(stranger).NodeId);
     }
 
     [Theory]

@@ -55,13 +55,27 @@ public sealed class DescribeQuorumHandler(RaftMetadataQuorum quorum, BrokerConfi
         {
             Topics = [new() { TopicName = RaftWire.MetadataTopicName, Partitions = [partition] }],
         };
-        foreach (var voter in config.ControllerQuorumVoters)
-            response.Nodes.Add(new DescribeQuorumResponse.Node
-            {
-                NodeId = voter.Id,
-                Listeners = [new Protocol.Messages.ListenerEndpoint { Name = config.ControllerListenerNames.Count > 0 ? config.ControllerListenerNames[0] : "CONTROLLER", Host = voter.Host, Port = (ushort)voter.Port }],
-            });
+        foreach (var (id, endpoints) in VoterEndpoints(info, config))
+            response.Nodes.Add(new DescribeQuorumResponse.Node { NodeId = id, Listeners = [.. endpoints] });
         return response;
+    }
+
+    /// <summary>
+    /// Where each voter listens: from the voter set in the log (KIP-853), which knows voters added later, and for a
+    /// voter it has no endpoint for (a static quorum's set carries none), from controller.quorum.voters.
+    /// </summary>
+    internal static IEnumerable<(int Id, List<Protocol.Messages.ListenerEndpoint> Endpoints)> VoterEndpoints(QuorumInfo info, BrokerConfig config)
+    {
+        var listener = QuorumSettings.ControllerListenerName(config);
+        var configured = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
+        var ids = info.Members?.Ids ?? [.. configured.Keys.Order()];
+        foreach (var id in ids)
+        {
+            if (info.Members?.Find(id) is { Endpoints.Count: > 0 } voter)
+                yield return (id, [.. voter.Endpoints.Select(e => new Protocol.Messages.ListenerEndpoint { Name = e.Name, Host = e.Host, Port = (ushort)e.Port })]);
+            else if (configured.TryGetValue(id, out var v))
+                yield return (id, [new Protocol.Messages.ListenerEndpoint { Name = listener, Host = v.Host, Port = (ushort)v.Port }]);
+        }
     }
 
     private static DescribeQuorumResponse.ReplicaState Replica(ReplicaInfo r) => new()
@@ -70,5 +84,6 @@ public sealed class DescribeQuorumHandler(RaftMetadataQuorum quorum, BrokerConfi
         LogEndOffset = r.LogEndOffset,
         LastFetchTimestamp = r.LastFetchTimestampMs,
         LastCaughtUpTimestamp = r.LastCaughtUpTimestampMs,
+        ReplicaDirectoryId = r.DirectoryId,
     };
 }
