@@ -4,6 +4,9 @@ using Brook.Host;
 // brook storage format | random-uuid | info ...: Kafka's kafka-storage.sh (StorageCommand).
 if (args.Length > 0 && args[0] == "storage") return StorageCommand.Run(args[1..], Console.Out, Console.Error);
 
+// brook metadata-quorum describe | add-controller | remove-controller ...: Kafka's kafka-metadata-quorum.sh.
+if (args.Length > 0 && args[0] == "metadata-quorum") return await MetadataQuorumCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 // brook [--config server.properties] [--override key=value]... [--key=value]...
 BrokerConfig config;
 try

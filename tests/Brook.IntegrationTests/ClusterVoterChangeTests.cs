@@ -9,10 +9,11 @@ namespace Brook.IntegrationTests;
 
 /// <summary>
 /// Replacing a controller voter under load (KIP-853) on real processes: a fourth combined node started outside
-/// controller.quorum.voters follows the metadata log as an observer; AddRaftVoter makes it a voter and RemoveRaftVoter
-/// takes voter 3 out, while an admin client keeps creating topics (every creation is a metadata commit). Node 3 is
-/// then killed, and so is voter 2: the remaining original voter and the new one are a majority of {1, 2, 4} and the
-/// quorum keeps committing; DescribeQuorum and DescribeCluster report the new set at each step.
+/// controller.quorum.voters follows the metadata log as an observer; <c>brook metadata-quorum add-controller</c>
+/// (AddRaftVoter) makes it a voter and <c>remove-controller</c> (RemoveRaftVoter) takes voter 3 out, while an admin
+/// client keeps creating topics (every creation is a metadata commit). Node 3 is then killed, and so is one more
+/// original voter (the quorum leader when it is one): the remaining original voter and the new one are a majority of
+/// {1, 2, 4} and the quorum keeps committing; DescribeQuorum, <c>describe</c> and DescribeCluster report the new set.
 /// </summary>
 public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
 {
@@ -32,20 +33,17 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
             await Eventually.HoldsAsync(async () => await ClusterProbe.DescribeQuorumAsync(n1) is { } q && q.Observers.Any(o => o.ReplicaId == 4 && o.LogEndOffset > 0),
                 "node 4 is not an observer of the quorum", Patience);
 
-            using var load = new TopicCreationLoad(n1.BootstrapServers, output);
+            using var load = new TopicCreationLoad($"{n1.BootstrapServers},{cluster.Node(2).BootstrapServers},{newcomer.BootstrapServers}", output);
             await load.WaitForCreationsAsync(5, Patience);
 
-            // Node 4 joins: the leader takes it once it has caught up (REQUEST_TIMED_OUT until then).
+            // Node 4 joins, as an operator adds it: brook metadata-quorum add-controller with node 4's own configuration
+            // (its id, controller listener and the directory id in its meta.properties). The leader takes it once it has
+            // caught up (REQUEST_TIMED_OUT until then).
             var directoryId = DirectoryIdOf(newcomer.DataDirectory);
-            var added = await RetryWhileTimedOutAsync(() => SendAsync<AddRaftVoterRequest, AddRaftVoterResponse>(n1, new AddRaftVoterRequest
-            {
-                ClusterId = cluster.ClusterId,
-                TimeoutMs = 10_000,
-                VoterId = 4,
-                VoterDirectoryId = directoryId,
-                Listeners = [new ListenerEndpoint { Name = "CONTROLLER", Host = "127.0.0.1", Port = (ushort)newcomer.ReadinessPort }],
-            }));
-            Assert.True(added.ErrorCode == 0, $"AddRaftVoter: {(ErrorCode)added.ErrorCode} {added.ErrorMessage}");
+            var added = await RetryCliWhileTimedOutAsync(["metadata-quorum", "--bootstrap-controller", n1.ControllerEndpoint, "add-controller",
+                .. BrookCli.OverrideArguments(newcomer.Overrides)]);
+            Assert.True(added.ExitCode == 0, $"add-controller: {added}");
+            Assert.Contains($"Added controller 4 with directory id {directoryId}", added.StandardOutput);
             var quorum = await VotersEventuallyAsync(n1, [1, 2, 3, 4]);
             var described = await SendAsync<DescribeQuorumRequest, DescribeQuorumResponse>(n1, new DescribeQuorumRequest
             {
@@ -60,14 +58,11 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
             })).ErrorCode);
             await load.WaitForCreationsAsync(load.Created + 3, Patience);
 
-            // Voter 3 leaves (possibly the leader: it then resigns once the removal commits), asked through node 2.
-            var removed = await RetryWhileTimedOutAsync(() => SendAsync<RemoveRaftVoterRequest, RemoveRaftVoterResponse>(cluster.Node(2), new RemoveRaftVoterRequest
-            {
-                ClusterId = cluster.ClusterId,
-                VoterId = 3,
-                VoterDirectoryId = quorum.Voter(3).ReplicaDirectoryId,
-            }));
-            Assert.True(removed.ErrorCode == 0, $"RemoveRaftVoter: {(ErrorCode)removed.ErrorCode} {removed.ErrorMessage}");
+            // Voter 3 leaves (possibly the leader: it then resigns once the removal commits), asked through node 2's
+            // client listener (forwarded to the leader).
+            var removed = await RetryCliWhileTimedOutAsync(["metadata-quorum", "--bootstrap-server", cluster.Node(2).BootstrapServers, "remove-controller",
+                "--controller-id", "3", "--controller-directory-id", quorum.Voter(3).ReplicaDirectoryId.ToString()]);
+            Assert.True(removed.ExitCode == 0, $"remove-controller: {removed}");
             await VotersEventuallyAsync(n1, [1, 2, 4]);
             Assert.Equal((short)ErrorCode.VoterNotFound, (await SendAsync<RemoveRaftVoterRequest, RemoveRaftVoterResponse>(n1, new RemoveRaftVoterRequest
             {
@@ -75,22 +70,37 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
             })).ErrorCode);
             await load.WaitForCreationsAsync(load.Created + 3, Patience);
 
-            // Node 3 goes away for good, then voter 2 dies too: {1, 4} is a majority of {1, 2, 4}.
+            // Node 3 goes away for good, then one more original voter dies — the quorum leader if it is one of them, so
+            // the survivor and node 4 must elect a new one: those two are a majority of {1, 2, 4}.
             cluster.Node(3).Kill();
             await load.WaitForCreationsAsync(load.Created + 3, Patience);
-            cluster.Node(2).Kill();
+            var (leaderBefore, epochBefore) = await ClusterProbe.QuorumLeaderAsync(cluster);
+            var victim = cluster.Node(leaderBefore is 1 or 2 ? leaderBefore : 2);
+            var survivor = cluster.Node(victim.NodeId == 1 ? 2 : 1);
+            victim.Kill();
             var clock = Stopwatch.StartNew();
             var beforeKill = load.Created;
             await load.WaitForCreationsAsync(beforeKill + 5, Patience);
-            output.WriteLine($"with voters 2 and 3 dead, 5 more topic creations committed within {clock.ElapsedMilliseconds} ms");
-            var final = await ClusterProbe.DescribeQuorumAsync(n1);
+            output.WriteLine($"with voters {victim.NodeId} (leader before: {leaderBefore}) and 3 dead, 5 more topic creations committed within {clock.ElapsedMilliseconds} ms");
+            var final = await ClusterProbe.DescribeQuorumAsync(survivor);
             Assert.NotNull(final);
             output.WriteLine($"final quorum: leader {final.LeaderId} epoch {final.LeaderEpoch} hw {final.HighWatermark} voters [{string.Join(",", final.CurrentVoters.Select(v => $"{v.ReplicaId}@{v.LogEndOffset}"))}] observers [{string.Join(",", final.Observers.Select(v => $"{v.ReplicaId}@{v.LogEndOffset}"))}]");
-            Assert.Contains(final.LeaderId, new[] { 1, 4 });
+            Assert.Contains(final.LeaderId, new[] { survivor.NodeId, 4 });
+            if (victim.NodeId == leaderBefore) Assert.True(final.LeaderEpoch > epochBefore, $"no new epoch after leader {leaderBefore} died");
             Assert.Equal([1, 2, 4], final.CurrentVoters.Select(v => v.ReplicaId).Order());
 
+            // brook metadata-quorum describe reports the same, with node 4's endpoint.
+            var status = await BrookCli.RunAsync("metadata-quorum", "--bootstrap-controller", survivor.ControllerEndpoint, "describe", "--status");
+            Assert.True(status.ExitCode == 0, $"describe --status: {status}");
+            output.WriteLine(status.StandardOutput);
+            Assert.Contains($"\"id\": 4, \"directoryId\": \"{directoryId}\", \"endpoints\": [\"CONTROLLER://127.0.0.1:{newcomer.ReadinessPort}\"]", status.StandardOutput);
+            var replication = await BrookCli.RunAsync("metadata-quorum", "--bootstrap-controller", survivor.ControllerEndpoint, "describe", "--replication");
+            Assert.True(replication.ExitCode == 0, $"describe --replication: {replication}");
+            output.WriteLine(replication.StandardOutput);
+            Assert.Equal(3, replication.StandardOutput.Split('\n').Count(l => l.TrimEnd().EndsWith("Leader", StringComparison.Ordinal) || l.TrimEnd().EndsWith("Follower", StringComparison.Ordinal)));
+
             // DescribeCluster (controllers) lists the new voter set with node 4's controller endpoint.
-            using (var client = await n1.ConnectAsync(ClusterListener.Controller))
+            using (var client = await survivor.ConnectAsync(ClusterListener.Controller))
             {
                 var cluster4 = await client.SendAsync<DescribeClusterRequest, DescribeClusterResponse>(
                     new DescribeClusterRequest { EndpointType = DescribeClusterRequest.EndpointTypeControllers }, 1, RequestTimeout);
@@ -101,7 +111,7 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
 
             // Every topic the load created is there.
             load.Stop();
-            using var admin = KafkaTestClient.CreateAdmin(n1.BootstrapServers);
+            using var admin = KafkaTestClient.CreateAdmin(survivor.BootstrapServers);
             var names = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
             Assert.All(load.CreatedTopics, t => Assert.Contains(t, names));
             output.WriteLine($"{load.Created} topics created under load, {load.Failures} creations failed or timed out during the changes");
@@ -114,11 +124,11 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
     }
 
     /// <summary>Node <paramref name="nodeId"/>: broker and controller, outside controller.quorum.voters, formatted with the cluster's id.</summary>
-    private static async Task<BrokerProcess> StartObserverControllerAsync(ClusterProcess cluster, int nodeId)
+    private static Task<BrokerProcess> StartObserverControllerAsync(ClusterProcess cluster, int nodeId)
     {
         var clientPort = FreePort.Pick();
         var controllerPort = FreePort.Pick();
-        var node = BrokerProcess.Create($"voter-change-n{nodeId}",
+        return BrokerOnlyNode.StartFormattedAsync(cluster, $"voter-change-n{nodeId}",
         [
             new("process.roles", "broker,controller"),
             new("node.id", nodeId.ToString(CultureInfo.InvariantCulture)),
@@ -128,18 +138,6 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
             new("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
             new("inter.broker.listener.name", "PLAINTEXT"),
         ], new BrokerProcessOptions { Port = clientPort, ReadinessPort = controllerPort, StartupTimeout = Patience });
-        try
-        {
-            var format = await BrookCli.RunAsync(["storage", "format", "--cluster-id", cluster.ClusterId, .. BrookCli.OverrideArguments(node.Overrides)]);
-            Assert.True(format.ExitCode == 0, $"brook storage format failed: {format}");
-            await node.RestartAsync();
-            return node;
-        }
-        catch
-        {
-            await node.DisposeAsync();
-            throw;
-        }
     }
 
     private static Uuid DirectoryIdOf(string dataDirectory)
@@ -157,14 +155,15 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
     }
 
     /// <summary>Repeats a voter change the leader refuses for now (observer catching up, a change or an election in flight).</summary>
-    private static async Task<T> RetryWhileTimedOutAsync<T>(Func<Task<T>> send) where T : ErrorMessageResponse
+    private static async Task<ProcessResult> RetryCliWhileTimedOutAsync(string[] arguments)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var response = await send();
-            var retriable = (ErrorCode)response.ErrorCode is ErrorCode.RequestTimedOut or ErrorCode.NotLeaderOrFollower;
-            if (!retriable || deadline.Elapsed > Patience) return response;
+            var result = await BrookCli.RunAsync(arguments);
+            var retriable = result.ExitCode == 1 && (result.StandardError.Contains(nameof(ErrorCode.RequestTimedOut), StringComparison.Ordinal)
+                                                     || result.StandardError.Contains(nameof(ErrorCode.NotLeaderOrFollower), StringComparison.Ordinal));
+            if (!retriable || deadline.Elapsed > Patience) return result;
             await Task.Delay(250);
         }
     }

@@ -74,14 +74,7 @@ public sealed class StorageCommandLine
         for (int i = 1; i < args.Count; i++)
         {
             string arg = args[i];
-            string option = arg;
-            string? inlineValue = null;
-            int eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
-            {
-                option = arg[..eq];
-                inlineValue = arg[(eq + 1)..];
-            }
+            var (option, inlineValue) = CommandLineOption.Split(arg);
 
             switch (option)
             {
@@ -94,18 +87,18 @@ public sealed class StorageCommandLine
                         throw new ConfigException("--cluster-id given more than once");
                     }
 
-                    clusterId = inlineValue ?? TakeValue(args, ref i, arg);
+                    clusterId = inlineValue ?? CommandLineOption.TakeValue(args, ref i, arg);
                     break;
                 case "--ignore-formatted" or "-g" when action == StorageAction.Format && inlineValue is null:
                     ignoreFormatted = true;
                     break;
                 case "--config" or "-c" when action != StorageAction.RandomUuid:
                     brokerArgs.Add("--config");
-                    brokerArgs.Add(inlineValue ?? TakeValue(args, ref i, arg));
+                    brokerArgs.Add(inlineValue ?? CommandLineOption.TakeValue(args, ref i, arg));
                     break;
                 case "--override" when action != StorageAction.RandomUuid:
                     brokerArgs.Add("--override");
-                    brokerArgs.Add(inlineValue ?? TakeValue(args, ref i, arg));
+                    brokerArgs.Add(inlineValue ?? CommandLineOption.TakeValue(args, ref i, arg));
                     break;
                 default:
                     throw new ConfigException($"Unexpected argument '{arg}' for brook storage {args[0]} (see brook storage --help)");
@@ -169,15 +162,5 @@ public sealed class StorageCommandLine
         {
             throw new ConfigException($"Cluster id '{clusterId}' is not a Kafka UUID (22 characters of URL-safe base64); brook storage random-uuid makes one");
         }
-    }
-
-    private static string TakeValue(IReadOnlyList<string> args, ref int i, string option)
-    {
-        if (i + 1 >= args.Count || args[i + 1].StartsWith('-'))
-        {
-            throw new ConfigException($"Missing value after '{option}'");
-        }
-
-        return args[++i];
     }
 }

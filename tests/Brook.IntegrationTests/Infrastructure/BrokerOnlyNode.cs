@@ -11,7 +11,7 @@ public static class BrokerOnlyNode
         IEnumerable<KeyValuePair<string, string>>? extraOverrides = null)
     {
         var port = FreePort.Pick();
-        var broker = BrokerProcess.Create(name,
+        return await StartFormattedAsync(cluster, name,
         [
             new("process.roles", "broker"),
             new("node.id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -22,16 +22,23 @@ public static class BrokerOnlyNode
             new("inter.broker.listener.name", "PLAINTEXT"),
             .. extraOverrides ?? [],
         ], new BrokerProcessOptions { Port = port, StartupTimeout = startupTimeout });
+    }
+
+    /// <summary>Creates a node process with <paramref name="overrides"/>, formats its storage for the cluster and starts it.</summary>
+    public static async Task<BrokerProcess> StartFormattedAsync(ClusterProcess cluster, string name, IEnumerable<KeyValuePair<string, string>> overrides,
+        BrokerProcessOptions options)
+    {
+        var node = BrokerProcess.Create(name, overrides, options);
         try
         {
-            var format = await BrookCli.RunAsync(["storage", "format", "--cluster-id", cluster.ClusterId, .. BrookCli.OverrideArguments(broker.Overrides)]);
+            var format = await BrookCli.RunAsync(["storage", "format", "--cluster-id", cluster.ClusterId, .. BrookCli.OverrideArguments(node.Overrides)]);
             Assert.True(format.ExitCode == 0, $"brook storage format failed: {format}");
-            await broker.RestartAsync();
-            return broker;
+            await node.RestartAsync();
+            return node;
         }
         catch
         {
-            await broker.DisposeAsync();
+            await node.DisposeAsync();
             throw;
         }
     }

@@ -1,15 +1,11 @@
 using System.Text;
+using static Brook.Raft.Tests.Simulation.ScenarioSteps;
 
 namespace Brook.Raft.Tests.Simulation;
 
 /// <summary>Targeted schedules on a quiet simulated network, every invariant still checked after each event.</summary>
 public sealed class ScenarioTests
 {
-    private static byte[] Value(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static void AwaitCommittedEverywhere(Simulation sim, long lastOffset) =>
-        Assert.True(sim.RunUntil(() => sim.Nodes.Values.All(n => !n.IsUp || n.Machine!.NextOffset > lastOffset), 5_000), sim.Report());
-
     [Fact]
     public void A_partitioned_leader_rejoins_and_its_divergent_uncommitted_tail_is_truncated()
     {

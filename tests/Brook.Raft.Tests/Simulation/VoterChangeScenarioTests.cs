@@ -1,4 +1,5 @@
 using System.Text;
+using static Brook.Raft.Tests.Simulation.ScenarioSteps;
 using Brook.Common;
 
 namespace Brook.Raft.Tests.Simulation;
@@ -6,11 +7,6 @@ namespace Brook.Raft.Tests.Simulation;
 /// <summary>Dynamic voter set (KIP-853) on a quiet simulated network, every invariant still checked after each event.</summary>
 public sealed class VoterChangeScenarioTests
 {
-    private static byte[] Value(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static void AwaitCommittedEverywhere(Simulation sim, long lastOffset) =>
-        Assert.True(sim.RunUntil(() => sim.Nodes.Values.All(n => !n.IsUp || n.Machine!.NextOffset > lastOffset), 5_000), sim.Report());
-
     /// <summary>Retries a change the leader refuses for now (REQUEST_TIMED_OUT: observer catching up, change in flight).</summary>
     private static VoterChangeResult Change(Simulation sim, Func<SimNode, VoterChangeResult> change)
     {
