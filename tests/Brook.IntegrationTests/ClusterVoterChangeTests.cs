@@ -56,6 +56,15 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
                 ClusterId = cluster.ClusterId, VoterId = 4, VoterDirectoryId = directoryId,
                 Listeners = [new ListenerEndpoint { Name = "CONTROLLER", Host = "127.0.0.1", Port = (ushort)newcomer.ReadinessPort }],
             })).ErrorCode);
+            // UpdateRaftVoter: node 4 re-announcing its endpoints is accepted (nothing to change); a stranger's is not.
+            var update = new UpdateRaftVoterRequest
+            {
+                ClusterId = cluster.ClusterId, CurrentLeaderEpoch = quorum.LeaderEpoch, VoterId = 4, VoterDirectoryId = directoryId,
+                Listeners = [new ListenerEndpoint { Name = "CONTROLLER", Host = "127.0.0.1", Port = (ushort)newcomer.ReadinessPort }],
+            };
+            Assert.Equal(0, (await SendAsync<UpdateRaftVoterRequest, UpdateRaftVoterResponse>(n1, update)).ErrorCode);
+            update.VoterDirectoryId = new Uuid(1, 2);
+            Assert.Equal((short)ErrorCode.VoterNotFound, (await SendAsync<UpdateRaftVoterRequest, UpdateRaftVoterResponse>(n1, update)).ErrorCode);
             await load.WaitForCreationsAsync(load.Created + 3, Patience);
 
             // Voter 3 leaves (possibly the leader: it then resigns once the removal commits), asked through node 2's

@@ -165,4 +165,25 @@ public sealed class VoterChangeScenarioTests
         sim.AwaitStableLeader();
         Assert.True(sim.Nodes[4].Raft!.IsVoter);
     }
+
+    [Fact]
+    public void A_voter_updates_its_endpoints_and_the_new_ones_are_in_everyones_set()
+    {
+        var sim = Simulation.Scripted(voters: 3);
+        var leader = sim.AwaitStableLeader();
+        AwaitCommittedEverywhere(sim, sim.Append(leader.Id, Value("epoch committed")).LastOffset);
+        var follower = sim.Nodes.Values.First(n => n != leader);
+        var moved = new RaftVoter(follower.Id, Uuid.Zero, [new RaftEndpoint("CONTROLLER", "new-host", 19093)]);
+
+        Assert.Equal(ErrorCode.VoterNotFound, leader.Raft!.UpdateVoter(moved with { DirectoryId = new Uuid(3, 3) }).Error);
+        Assert.Equal(ErrorCode.InvalidRequest, leader.Raft.UpdateVoter(moved with { Endpoints = [] }).Error);
+        var update = leader.Raft.UpdateVoter(moved);
+        Assert.True(update.IsAppended);
+        sim.Touch(leader.Id);
+        AwaitCommittedEverywhere(sim, update.Offset);
+        Assert.All(sim.Nodes.Values, n => Assert.Equal(moved, n.Raft!.Voters.Find(follower.Id)));
+        // The same endpoints again change nothing and need no record.
+        var again = leader.Raft.UpdateVoter(moved);
+        Assert.Equal((ErrorCode.None, -1L), (again.Error, again.Offset));
+    }
 }
