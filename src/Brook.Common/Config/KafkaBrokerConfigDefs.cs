@@ -27,7 +27,6 @@ internal static class KafkaBrokerConfigDefs
     // catalogue stays as other work changes it; the documentation Brook reports appends the fact.
     private static readonly string[] CoreKeysWithoutEffect =
     [
-        "process.roles", "controller.quorum.voters", "controller.quorum.bootstrap.servers", "inter.broker.listener.name",
         "security.inter.broker.protocol", "unstable.api.versions.enable",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "socket.listen.backlog.size", "num.network.threads",
         "num.io.threads", "queued.max.requests", "connections.max.idle.ms",
