@@ -73,10 +73,13 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
                 "--controller-id", "3", "--controller-directory-id", quorum.Voter(3).ReplicaDirectoryId.ToString()]);
             Assert.True(removed.ExitCode == 0, $"remove-controller: {removed}");
             await VotersEventuallyAsync(n1, [1, 2, 4]);
-            Assert.Equal((short)ErrorCode.VoterNotFound, (await SendAsync<RemoveRaftVoterRequest, RemoveRaftVoterResponse>(n1, new RemoveRaftVoterRequest
+            // Removing it again finds no such voter — once a leader can take changes: if 3 led, it resigned after the
+            // removal and its successor refuses changes (REQUEST_TIMED_OUT) until its own epoch is committed.
+            var again = await RetryWhileTimedOutAsync(() => SendAsync<RemoveRaftVoterRequest, RemoveRaftVoterResponse>(n1, new RemoveRaftVoterRequest
             {
                 ClusterId = cluster.ClusterId, VoterId = 3, VoterDirectoryId = quorum.Voter(3).ReplicaDirectoryId,
-            })).ErrorCode);
+            }));
+            Assert.Equal((short)ErrorCode.VoterNotFound, again.ErrorCode);
             await load.WaitForCreationsAsync(load.Created + 3, Patience);
 
             // Node 3 goes away for good, then one more original voter dies — the quorum leader if it is one of them, so
@@ -124,6 +127,15 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
             var names = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
             Assert.All(load.CreatedTopics, t => Assert.Contains(t, names));
             output.WriteLine($"{load.Created} topics created under load, {load.Failures} creations failed or timed out during the changes");
+
+            // The killed voter restarts with the same static controller.quorum.voters (1, 2, 3): its log says {1, 2, 4},
+            // so it rejoins as a voter of that set and catches up.
+            await victim.RestartAsync();
+            await Eventually.HoldsAsync(async () => await ClusterProbe.DescribeQuorumAsync(survivor) is { } q
+                    && q.CurrentVoters.Select(v => v.ReplicaId).Order().SequenceEqual([1, 2, 4])
+                    && q.CurrentVoters.Single(v => v.ReplicaId == victim.NodeId).LogEndOffset >= q.HighWatermark,
+                $"restarted voter {victim.NodeId} did not catch up as a voter of {{1, 2, 4}}", Patience);
+            Assert.Contains($"voters 1,2,4", victim.Log);
         }
         finally
         {
@@ -161,6 +173,18 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
     {
         using var client = await node.ConnectAsync(ClusterListener.Controller);
         return await client.SendAsync<TRequest, TResponse>(request, version, RequestTimeout);
+    }
+
+    /// <summary>Repeats a voter change request the leader refuses for now (a change or an election in flight).</summary>
+    private static async Task<T> RetryWhileTimedOutAsync<T>(Func<Task<T>> send) where T : ErrorMessageResponse
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await send();
+            if ((ErrorCode)response.ErrorCode is not (ErrorCode.RequestTimedOut or ErrorCode.NotLeaderOrFollower) || deadline.Elapsed > Patience) return response;
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Repeats a voter change the leader refuses for now (observer catching up, a change or an election in flight).</summary>
