@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Net;
 using Brook.Client;
 using Brook.Common;
 using Brook.Common.Config;
 using Brook.Protocol.Messages;
+using Brook.Server.Quorum;
 using Brook.Storage;
 
 namespace Brook.Host;
@@ -15,7 +15,6 @@ namespace Brook.Host;
 /// </summary>
 public static class MetadataQuorumCommand
 {
-    private const string MetadataTopic = "__cluster_metadata";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -61,10 +60,7 @@ public static class MetadataQuorumCommand
 
     private static EndPoint ParseEndpoint(string hostPort)
     {
-        var colon = hostPort.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(hostPort[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            throw new ConfigException($"'{hostPort}' is not host:port");
-        var host = hostPort[..colon].Trim('[', ']');
+        if (HostPort.TryParse(hostPort, out var host, out var port) is { } problem) throw new ConfigException($"'{hostPort}': {problem}");
         return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
     }
 
@@ -72,7 +68,7 @@ public static class MetadataQuorumCommand
     {
         var response = await connection.SendAsync<DescribeQuorumRequest, DescribeQuorumResponse>(new DescribeQuorumRequest
         {
-            Topics = [new() { TopicName = MetadataTopic, Partitions = [new() { PartitionIndex = 0 }] }],
+            Topics = [new() { TopicName = RaftWire.MetadataTopicName, Partitions = [new() { PartitionIndex = 0 }] }],
         }, 2, Timeout);
         var partition = response.Topics.SelectMany(t => t.Partitions).FirstOrDefault();
         var code = response.ErrorCode != 0 ? response.ErrorCode : partition?.ErrorCode ?? (short)ErrorCode.UnknownServerError;
