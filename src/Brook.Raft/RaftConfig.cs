@@ -51,9 +51,6 @@ public sealed record RaftConfig
     /// <summary>True when <see cref="NodeId"/> is one of the bootstrap <see cref="Voters"/>.</summary>
     public bool IsVoter => Voters.Contains(NodeId);
 
-    /// <summary>A strict majority of the bootstrap voters.</summary>
-    public int Majority => Voters.Count / 2 + 1;
-
     /// <summary>Check-quorum (KIP-595): a leader without fetches from a majority for this long resigns.</summary>
     public int CheckQuorumTimeoutMs => FetchTimeoutMs * 3 / 2;
 

@@ -30,8 +30,6 @@ public sealed partial class RaftNode
 
     private int Majority => _voterHistory.Latest.Majority;
 
-    private bool IsVoterId(int id) => _voterHistory.Latest.Contains(id);
-
     /// <summary>
     /// Adds <paramref name="voter"/> (KIP-853 AddRaftVoter). Only the leader changes the set, one change at a time,
     /// after its own epoch is committed, and only for an observer that is caught up (else it could not help commit).

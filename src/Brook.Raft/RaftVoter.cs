@@ -11,9 +11,6 @@ public sealed record RaftEndpoint(string Name, string Host, int Port);
 /// </summary>
 public sealed record RaftVoter(int Id, Uuid DirectoryId, IReadOnlyList<RaftEndpoint> Endpoints)
 {
-    /// <summary>A voter known only by id (the static controller.quorum.voters set without endpoints).</summary>
-    public static RaftVoter OfId(int id) => new(id, Uuid.Zero, []);
-
     /// <summary>The endpoint of <paramref name="listener"/>, else the first one; null when the voter has none.</summary>
     public RaftEndpoint? EndpointFor(string listener)
     {
