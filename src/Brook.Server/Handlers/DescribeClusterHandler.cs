@@ -65,22 +65,12 @@ public sealed class DescribeClusterHandler(MetadataView metadata, BrokerConfig c
     private void ListControllers(DescribeClusterResponse response)
     {
         response.ControllerId = quorum.Leader.LeaderId;
-        var voters = (quorum as RaftMetadataQuorum)?.Server?.Voters;
-        if (voters is null)
-        {
-            foreach (var voter in config.ControllerQuorumVoters)
-                response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = voter.Id, Host = voter.Host, Port = voter.Port });
-            return;
-        }
-        // The voter set in the log (KIP-853) names voters added after start-up; its endpoints win over the configuration's.
-        var configured = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
+        // The voter set in the log (KIP-853) names voters added after start-up, with their endpoints.
         var listener = Brook.Server.Quorum.QuorumSettings.ControllerListenerName(config);
-        foreach (var voter in voters.Voters)
+        foreach (var voter in Brook.Server.Quorum.QuorumEndpoints.ControllerVoters(config, (quorum as RaftMetadataQuorum)?.Server?.Voters))
         {
             if (voter.EndpointFor(listener) is { } endpoint)
                 response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = voter.Id, Host = endpoint.Host, Port = endpoint.Port });
-            else if (configured.TryGetValue(voter.Id, out var v))
-                response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = v.Id, Host = v.Host, Port = v.Port });
         }
     }
 

@@ -14,13 +14,24 @@ public static class QuorumEndpoints
     /// </summary>
     public static Func<int, EndPoint?> VoterResolver(BrokerConfig config, Func<VoterSet?>? currentVoters = null)
     {
-        var voters = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
+        var bootstrap = QuorumSettings.BootstrapVoters(config);
         var listener = QuorumSettings.ControllerListenerName(config);
         return id =>
         {
-            if (currentVoters?.Invoke()?.Find(id)?.EndpointFor(listener) is { } endpoint) return Resolve(endpoint.Host, endpoint.Port);
-            return voters.TryGetValue(id, out var v) ? Resolve(v.Host, v.Port) : null;
+            var voter = currentVoters?.Invoke()?.Find(id) is { Endpoints.Count: > 0 } known ? known : bootstrap.Find(id);
+            return voter?.EndpointFor(listener) is { } endpoint ? Resolve(endpoint.Host, endpoint.Port) : null;
         };
+    }
+
+    /// <summary>
+    /// The controllers and where they listen, for DescribeQuorum and DescribeCluster: the voter set the node holds (the
+    /// configured one while it has none), a voter listed there without endpoints taking them from controller.quorum.voters.
+    /// </summary>
+    public static IEnumerable<RaftVoter> ControllerVoters(BrokerConfig config, VoterSet? current)
+    {
+        var bootstrap = QuorumSettings.BootstrapVoters(config);
+        foreach (var voter in (current ?? bootstrap).Voters)
+            yield return voter.Endpoints.Count > 0 ? voter : bootstrap.Find(voter.Id) ?? voter;
     }
 
     /// <summary>

@@ -55,27 +55,14 @@ public sealed class DescribeQuorumHandler(RaftMetadataQuorum quorum, BrokerConfi
         {
             Topics = [new() { TopicName = RaftWire.MetadataTopicName, Partitions = [partition] }],
         };
-        foreach (var (id, endpoints) in VoterEndpoints(info, config))
-            response.Nodes.Add(new DescribeQuorumResponse.Node { NodeId = id, Listeners = [.. endpoints] });
+        // Where each voter listens: the voter set in the log knows voters added later (KIP-853).
+        foreach (var voter in QuorumEndpoints.ControllerVoters(config, info.Members).Where(v => v.Endpoints.Count > 0))
+            response.Nodes.Add(new DescribeQuorumResponse.Node
+            {
+                NodeId = voter.Id,
+                Listeners = [.. voter.Endpoints.Select(e => new Protocol.Messages.ListenerEndpoint { Name = e.Name, Host = e.Host, Port = (ushort)e.Port })],
+            });
         return response;
-    }
-
-    /// <summary>
-    /// Where each voter listens: from the voter set in the log (KIP-853), which knows voters added later, and for a
-    /// voter it has no endpoint for (a static quorum's set carries none), from controller.quorum.voters.
-    /// </summary>
-    internal static IEnumerable<(int Id, List<Protocol.Messages.ListenerEndpoint> Endpoints)> VoterEndpoints(QuorumInfo info, BrokerConfig config)
-    {
-        var listener = QuorumSettings.ControllerListenerName(config);
-        var configured = config.ControllerQuorumVoters.ToDictionary(v => v.Id);
-        var ids = info.Members?.Ids ?? [.. configured.Keys.Order()];
-        foreach (var id in ids)
-        {
-            if (info.Members?.Find(id) is { Endpoints.Count: > 0 } voter)
-                yield return (id, [.. voter.Endpoints.Select(e => new Protocol.Messages.ListenerEndpoint { Name = e.Name, Host = e.Host, Port = (ushort)e.Port })]);
-            else if (configured.TryGetValue(id, out var v))
-                yield return (id, [new Protocol.Messages.ListenerEndpoint { Name = listener, Host = v.Host, Port = (ushort)v.Port }]);
-        }
     }
 
     private static DescribeQuorumResponse.ReplicaState Replica(ReplicaInfo r) => new()
