@@ -106,8 +106,7 @@ public sealed partial class RaftNode
     private void LoadVoterHistory()
     {
         _voterHistory = new VoterSetHistory(VoterSet.Bootstrap(_config.Voters, _config.VoterEndpoints));
-        if (_snapshots.Latest is { } id && ReadSnapshotBytes(id) is { } bytes && SnapshotFormat.TryRead(id, bytes) is { } snapshot)
-            _voterHistory.Reset(snapshot.Voters);
+        if (_snapshots.Latest is { } id && ReadSnapshotBytes(id) is { } bytes) _voterHistory.Reset(SnapshotVoters(bytes));
         var offset = _log.StartOffset;
         while (offset < _log.EndOffset)
         {
@@ -118,6 +117,23 @@ public sealed partial class RaftNode
         }
         _couldStand = CanStand;
         _otherVoters = [.. Voters.Ids.Where(v => v != NodeId)];
+    }
+
+    /// <summary>
+    /// The voter set in a snapshot's control batches, without decoding its data (delivery parses and checks the whole
+    /// snapshot right after start-up; doing that twice would double the start-up cost of a large metadata image); null
+    /// when it carries none or does not frame (delivery then reports it as corrupt).
+    /// </summary>
+    private VoterSet? SnapshotVoters(byte[] bytes)
+    {
+        try
+        {
+            return RaftBatches.ReadVoters(bytes, MalformedVoters) is [.., var last] ? last.Voters : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Records the voters records among batches just appended from the leader.</summary>
