@@ -161,11 +161,8 @@ public sealed class ClusterVoterChangeTests(ITestOutputHelper output)
         ], new BrokerProcessOptions { Port = clientPort, ReadinessPort = controllerPort, StartupTimeout = Patience });
     }
 
-    private static Uuid DirectoryIdOf(string dataDirectory)
-    {
-        var line = File.ReadAllLines(Path.Combine(dataDirectory, "meta.properties")).Single(l => l.StartsWith("directory.id=", StringComparison.Ordinal));
-        return Uuid.Parse(line["directory.id=".Length..]);
-    }
+    private static Uuid DirectoryIdOf(string dataDirectory) =>
+        Uuid.Parse((Brook.Storage.MetaProperties.Read(dataDirectory) ?? throw new InvalidOperationException($"{dataDirectory} is not formatted")).DirectoryId);
 
     private static async Task<TResponse> SendAsync<TRequest, TResponse>(ClusterNode node, TRequest request, short version = 0)
         where TRequest : Brook.Protocol.IRequestMessage
