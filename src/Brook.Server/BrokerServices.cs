@@ -11,6 +11,7 @@ using Brook.Server.Handlers.Controller;
 using Brook.Server.Handlers.Quorum;
 using Brook.Server.Hosting;
 using Brook.Server.Internal;
+using Brook.Server.Metrics;
 using Brook.Server.Network;
 using Brook.Server.Quorum;
 using Brook.Storage;
@@ -32,6 +33,10 @@ public static class BrokerServices
         services.AddSingleton<RemovedConfigNotices>();
         services.AddSingleton(sp => new DynamicBrokerConfig(config, sp.GetRequiredService<RemovedConfigNotices>()));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BrokerMetrics>();
+        services.AddSingleton<ProcessMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<BrokerStateGauges>();
         services.AddSingleton(new ServerOptions
         {
             SocketRequestMaxBytes = config.SocketRequestMaxBytes,

@@ -62,7 +62,8 @@ public sealed class ConnectionErrorResponseTests
         var toServer = new Pipe();
         var toClient = new Pipe();
         var connection = new TestConnection { Transport = new DuplexPipe(toServer.Reader, toClient.Writer) };
-        var handler = new KafkaConnectionHandler(new ApiRegistry([new ScriptedHeartbeat()]), gate, Ready(), new ServerOptions(),
+        using var metrics = new Brook.Server.Metrics.BrokerMetrics();
+        var handler = new KafkaConnectionHandler(new ApiRegistry([new ScriptedHeartbeat()]), gate, Ready(), new ServerOptions(), metrics,
             new Lifetime(), NullLogger<KafkaConnectionHandler>.Instance);
         var run = handler.OnConnectedAsync(connection);
 

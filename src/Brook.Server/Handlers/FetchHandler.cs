@@ -4,6 +4,7 @@ using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Metrics;
 using Brook.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,8 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
         (services.GetService(typeof(ReplicationQuotas)) as ReplicationQuotas)?.Leader, time);
 
     private readonly bool _rackAware = (services.GetService(typeof(Common.Config.BrokerConfig)) as Common.Config.BrokerConfig)?.RackAwareReplicaSelection == true;
+
+    private readonly BrokerTopicMetrics? _topicMetrics = (services.GetService(typeof(BrokerMetrics)) as BrokerMetrics)?.Topics;
 
     private readonly ILogger? _logger = (services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<FetchHandler>();
 
@@ -55,8 +58,24 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
 
         var (response, bytes, waitable) = Read(context.ApiVersion, request, context.ListenerName);
         if (bytes >= request.MinBytes || request.MaxWaitMs <= 0 || waitable.Count == 0)
-            return Done(response);
+            return Done(Counted(response));
         return LongPollAsync(context.ApiVersion, request, waitable, context.ListenerName);
+    }
+
+    /// <summary>BytesOut and the fetch request counts of the response actually sent (a long poll reads several times).</summary>
+    private FetchResponse Counted(FetchResponse response)
+    {
+        if (_topicMetrics is null) return response;
+        foreach (var topic in response.Responses)
+        {
+            if (string.IsNullOrEmpty(topic.Topic)) continue;
+            foreach (var p in topic.Partitions)
+            {
+                if (p.ErrorCode is (short)ErrorCode.KafkaStorageError or (short)ErrorCode.UnknownServerError) _topicMetrics.FetchFailed(topic.Topic);
+                else _topicMetrics.Fetched(topic.Topic, p.Records?.SizeInBytes ?? 0);
+            }
+        }
+        return response;
     }
 
     private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable, string listenerName)
@@ -72,15 +91,15 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
             // Read again once armed: a high watermark that moved between the last read and taking the wait tasks
             // pulsed signals nobody held, and would otherwise leave this fetch asleep until its deadline.
             var (armed, armedBytes, armedWaitable) = Read(version, request, listenerName);
-            if (armedBytes >= request.MinBytes || armedWaitable.Count == 0) return armed;
+            if (armedBytes >= request.MinBytes || armedWaitable.Count == 0) return Counted(armed);
             await Task.WhenAny(signals);
             // Reading is cheap: record sets are file regions copied only when the response is written.
             var (next, bytes, nextWaitable) = Read(version, request, listenerName);
-            if (bytes >= request.MinBytes || nextWaitable.Count == 0) return next;
+            if (bytes >= request.MinBytes || nextWaitable.Count == 0) return Counted(next);
             waitable = nextWaitable;
         }
         var (response, _, _) = Read(version, request, listenerName);
-        return response;
+        return Counted(response);
     }
 
     private (FetchResponse Response, long Bytes, List<Partition> Waitable) Read(short version, FetchRequest request, string listenerName)

@@ -6,6 +6,7 @@ using Brook.Protocol.Messages;
 using Brook.Protocol.Records;
 using Brook.Replication;
 using Brook.Server.Api;
+using Brook.Server.Metrics;
 using Brook.Server.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,7 @@ public sealed class ProduceHandler(
     MetadataView metadata,
     ReplicaManager replicas,
     TransactionVerifier verifier,
+    BrokerMetrics metrics,
     ILogger<ProduceHandler> logger) : ApiHandler<ProduceRequest>
 {
     /// <summary>Every partition of the request fails with <paramref name="error"/>; nothing was appended.</summary>
@@ -154,6 +156,7 @@ public sealed class ProduceHandler(
                 pr.LogStartOffset = partition.LogStartOffset;
                 if (result.Error != ErrorCode.None)
                 {
+                    metrics.Topics.ProduceFailed(name);
                     pr.ErrorCode = (short)result.Error;
                     pr.ErrorMessage = result.ErrorMessage;
                     foreach (var recordError in result.RecordErrors)
@@ -161,6 +164,8 @@ public sealed class ProduceHandler(
                     logger.LogDebug("Produce to {Partition} from {Client} rejected: {Error} {Message}", partition.Id, context.ClientId, result.Error, result.ErrorMessage);
                     continue;
                 }
+                // A retried duplicate was counted when it was first appended.
+                if (!result.Duplicate) metrics.Topics.Produced(name, result.LastOffset - result.FirstOffset + 1, records.SizeInBytes);
                 pr.BaseOffset = result.FirstOffset;
                 pr.LogAppendTimeMs = partition.Settings.LogAppendTime ? result.LogAppendTime : -1;
                 // A retried duplicate waits too: it is answered once its original is committed.

@@ -1,5 +1,6 @@
 using System.Net;
 using Brook.Common.Config;
+using Brook.Server.Metrics;
 using Brook.Server.Network;
 using Brook.Server.Quorum;
 using Microsoft.AspNetCore.Builder;
@@ -21,9 +22,12 @@ public sealed class BrookBroker : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ListenerBindings _bindings;
 
-    private BrookBroker(WebApplication app, BrokerConfig config)
+    private readonly AdminServer? _admin;
+
+    private BrookBroker(WebApplication app, BrokerConfig config, AdminServer? admin)
     {
         _app = app;
+        _admin = admin;
         Config = config;
         _bindings = app.Services.GetRequiredService<ListenerBindings>();
     }
@@ -38,6 +42,9 @@ public sealed class BrookBroker : IAsyncDisposable
 
     /// <summary>The client-facing listeners with their bound ports.</summary>
     public IReadOnlyList<ListenerEndpoint> AdvertisedListeners => _bindings.Advertised;
+
+    /// <summary>The port of the HTTP admin listener (metrics, health), or null when it is off.</summary>
+    public int? AdminPort => _admin?.Port;
 
     /// <summary>"host:port" of the first advertised listener, ready for bootstrap.servers.</summary>
     public string BootstrapServers => AdvertisedListeners[0] is { } l ? $"{l.HostForUri}:{l.Port}" : "";
@@ -117,16 +124,23 @@ public sealed class BrookBroker : IAsyncDisposable
         // One log entry for the whole effective configuration: hundreds of lines would interleave with start-up.
         logger.LogInformation("Effective configuration:{Lines}",
             string.Concat(config.Effective.Select(e => $"{Environment.NewLine}  config {e.Key} = {e.Value} ({e.Source})")));
+        // The exporter listens before anything records, and the instruments exist before the first scrape.
+        app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<ProcessMetrics>();
+        AdminServer? admin = null;
         try
         {
+            admin = await AdminServer.StartAsync(config, app.Services, logger, cancellationToken);
             await app.StartAsync(cancellationToken);
+            app.Services.GetRequiredService<BrokerStateGauges>();
         }
         catch
         {
+            if (admin is not null) await admin.DisposeAsync();
             await app.DisposeAsync();
             throw;
         }
-        var broker = new BrookBroker(app, config);
+        var broker = new BrookBroker(app, config, admin);
         logger.LogInformation("Brook node {NodeId} started ({Roles}); listeners {Listeners}; advertised {Advertised}; log.dirs {Dirs}",
             config.NodeId, string.Join(",", config.ProcessRoles), string.Join(",", broker.Listeners), string.Join(",", broker.AdvertisedListeners),
             string.Join(",", config.LogDirs));
@@ -147,6 +161,7 @@ public sealed class BrookBroker : IAsyncDisposable
         }
         catch (OperationCanceledException) { }
         await _app.DisposeAsync();
+        if (_admin is not null) await _admin.DisposeAsync();
     }
 
     private static IPEndPoint ToEndPoint(string host, int port)

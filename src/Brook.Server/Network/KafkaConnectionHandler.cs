@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Brook.Common;
@@ -7,6 +8,7 @@ using Brook.Protocol;
 using Brook.Protocol.Messages;
 using Brook.Server.Api;
 using Brook.Server.Hosting;
+using Brook.Server.Metrics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,14 +28,16 @@ public sealed class KafkaConnectionHandler(
     IRequestGate gate,
     BrokerReadiness readiness,
     ServerOptions options,
+    BrokerMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
     /// <summary>Key under which the listener set-up stores the listener name in <see cref="ConnectionContext.Items"/>.</summary>
     public const string ListenerNameItem = "brook.listener";
 
+    /// <param name="Received">Stopwatch timestamps for the request metrics: last byte read, handler started, handler returned.</param>
     private readonly record struct Pending(int CorrelationId, short HeaderVersion, short Version, ValueTask<IMessage?> Response, byte[] Frame, ApiKey Key,
-        IApiHandler? Handler, IRequestMessage? Request);
+        IApiHandler? Handler, IRequestMessage? Request, long Received = 0, long Started = 0, long Returned = 0);
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -60,6 +64,7 @@ public sealed class KafkaConnectionHandler(
             RemoteEndPoint = connection.RemoteEndPoint,
             Closed = connection.ConnectionClosed,
         };
+        using var counted = metrics.ConnectionOpened(listener);
         var writer = WriteResponsesAsync(connection, pending.Reader);
         // Kafka connections have no graceful close: on shutdown, drop them so clients fail over at once instead of
         // Kestrel waiting out its shutdown timeout for connections that never end by themselves — but only once the
@@ -110,10 +115,11 @@ public sealed class KafkaConnectionHandler(
                         return;
                     }
                     if (buffer.Length < 4 + size) break;
+                    var received = Stopwatch.GetTimestamp();
                     var frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
                     buffer.Slice(4, size).CopyTo(frame);
                     buffer = buffer.Slice(4 + size);
-                    if (!Dispatch(connection, session, frame, size, out var item))
+                    if (!Dispatch(connection, session, frame, size, received, out var item))
                     {
                         ArrayPool<byte>.Shared.Return(frame);
                         connection.Abort();
@@ -138,7 +144,7 @@ public sealed class KafkaConnectionHandler(
     }
 
     /// <summary>Parses one frame and starts its handler. False means the connection must be closed (Kafka's behaviour for unparsable requests).</summary>
-    private bool Dispatch(ConnectionContext connection, ConnectionSession session, byte[] frame, int size, out Pending item)
+    private bool Dispatch(ConnectionContext connection, ConnectionSession session, byte[] frame, int size, long received, out Pending item)
     {
         item = default;
         var memory = frame.AsMemory(0, size);
@@ -200,6 +206,7 @@ public sealed class KafkaConnectionHandler(
 
         var context = new RequestContext { Header = header, Session = session };
         ValueTask<IMessage?> response;
+        var started = Stopwatch.GetTimestamp();
         if (gate.Check(context, handler) is { } refused)
         {
             logger.LogInformation("Refused {Api} v{Version} from {Principal} on connection {Connection}: {Error}",
@@ -217,7 +224,8 @@ public sealed class KafkaConnectionHandler(
                 response = ValueTask.FromException<IMessage?>(e);
             }
         }
-        item = new Pending(header.CorrelationId, handler.Api.ResponseHeaderVersion(version), version, response, frame, header.ApiKey, handler, request);
+        item = new Pending(header.CorrelationId, handler.Api.ResponseHeaderVersion(version), version, response, frame, header.ApiKey, handler, request,
+            received, started, Stopwatch.GetTimestamp());
         return true;
     }
 
@@ -236,9 +244,11 @@ public sealed class KafkaConnectionHandler(
                 try
                 {
                     response = await item.Response;
+                    ResponseErrors.Count(metrics.Requests, item.Key, response);
                 }
                 catch (Exception e)
                 {
+                    metrics.Requests.CountError(item.Key, e is KafkaException ke ? ke.Code : ErrorCode.UnknownServerError);
                     response = ErrorResponseFor(item, e, connection);
                     if (response is null)
                     {
@@ -247,6 +257,7 @@ public sealed class KafkaConnectionHandler(
                         continue;
                     }
                 }
+                var completed = Stopwatch.GetTimestamp();
                 if (response is not null)
                 {
                     buffer.Reset();
@@ -266,6 +277,8 @@ public sealed class KafkaConnectionHandler(
                     unflushed = false;
                     await output.FlushAsync();
                 }
+                if (item.Received != 0)
+                    metrics.Requests.Record(item.Key, item.Version, item.Received, item.Started, item.Returned, completed, Stopwatch.GetTimestamp());
             }
             catch (Exception e) when (e is InvalidOperationException or ConnectionResetException or OperationCanceledException or IOException)
             {

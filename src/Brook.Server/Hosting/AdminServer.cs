@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using Brook.Common.Config;
+using Brook.Server.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Brook.Server.Hosting;
+
+/// <summary>
+/// The HTTP admin listener (brook.admin.listener), apart from the Kafka listeners: /metrics in the Prometheus text
+/// format, /health/live (the process answers) and /health/ready (the broker has loaded, registered and serves clients;
+/// 503 before and while shutting down) for orchestrators. It runs its own small Kestrel server, started before the
+/// broker so liveness answers during a long start-up, and stopped after it.
+/// </summary>
+public sealed class AdminServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AdminServer(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    /// <summary>The bound port.</summary>
+    public int Port { get; }
+
+    /// <summary>
+    /// Starts the listener for <paramref name="broker"/>'s services, or returns null when brook.admin.listener is empty,
+    /// or when it is left at its default and the port is taken (logged). A port set explicitly that cannot be bound
+    /// throws <see cref="IOException"/>, as a Kafka listener does.
+    /// </summary>
+    public static async Task<AdminServer?> StartAsync(BrokerConfig config, IServiceProvider broker, ILogger logger, CancellationToken cancellationToken)
+    {
+        var address = config.GetString(BrokerConfigDefs.AdminListener) ?? "";
+        if (address.Length == 0) return null;
+        if (HostPort.TryParse(address, out var host, out var port) is { } reason)
+            throw new ConfigException($"{BrokerConfigDefs.AdminListener}: {reason}");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(EndPointFor(host, port));
+        });
+        var app = builder.Build();
+        var exporter = broker.GetRequiredService<PrometheusExporter>();
+        var readiness = broker.GetRequiredService<BrokerReadiness>();
+        app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
+        app.MapGet("/health/live", () => Results.Text("live\n"));
+        app.MapGet("/health/ready", () => readiness.Ready.IsCompletedSuccessfully && !readiness.Closing.IsCancellationRequested
+            ? Results.Text("ready\n")
+            : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            await app.DisposeAsync();
+            if (config.IsSet(BrokerConfigDefs.AdminListener))
+                throw new IOException($"{BrokerConfigDefs.AdminListener} {address}: {e.Message}", e);
+            logger.LogWarning("The admin listener (metrics, health) is off: its default address {Address} cannot be bound ({Reason}); set {Key} to another host:port",
+                address, e.Message, BrokerConfigDefs.AdminListener);
+            return null;
+        }
+        var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(port);
+        logger.LogInformation("Admin listener on http://{Host}:{Port}: /metrics, /health/live, /health/ready", host, bound);
+        return new AdminServer(app, bound);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+
+    private static IPEndPoint EndPointFor(string host, int port) =>
+        host is "" or "0.0.0.0" ? new IPEndPoint(IPAddress.Any, port)
+        : host is "::" ? new IPEndPoint(IPAddress.IPv6Any, port)
+        : IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port)
+        : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, port)
+        : new IPEndPoint(Dns.GetHostAddresses(host)[0], port);
+}
