@@ -24,7 +24,7 @@ public sealed class BrokerStateGauges
     private readonly BrokerConfig _config;
     private readonly TimeProvider _time;
     private readonly Lock _lagLock = new();
-    private (long AtMs, IReadOnlyList<PartitionLag> Lags) _lag = (long.MinValue, []);
+    private (long AtMs, IReadOnlyList<PartitionLag> Lags)? _lag;
 
     public BrokerStateGauges(BrokerMetrics metrics, ReplicaManager replicas, MetadataView metadata, IMetadataQuorum quorum, GroupCoordinator groups,
         BrokerConfig config, TimeProvider time)
@@ -103,7 +103,7 @@ public sealed class BrokerStateGauges
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_lagLock)
         {
-            if (nowMs - _lag.AtMs < 1000 && nowMs >= _lag.AtMs) return _lag.Lags;
+            if (_lag is { } cached && nowMs >= cached.AtMs && nowMs - cached.AtMs < 1000) return cached.Lags;
             var lags = new List<PartitionLag>();
             foreach (var group in _groups.SnapshotGroups())
             {
