@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Brook.Common.Config;
 using Brook.Server.Metrics;
@@ -50,7 +49,7 @@ public sealed class AdminServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(EndPointFor(host, port));
+            k.Listen(BrookBroker.ToEndPoint(host, port));
         });
         var app = builder.Build();
         var exporter = broker.GetRequiredService<PrometheusExporter>();
@@ -87,11 +86,4 @@ public sealed class AdminServer : IAsyncDisposable
         catch (OperationCanceledException) { }
         await _app.DisposeAsync();
     }
-
-    private static IPEndPoint EndPointFor(string host, int port) =>
-        host is "" or "0.0.0.0" ? new IPEndPoint(IPAddress.Any, port)
-        : host is "::" ? new IPEndPoint(IPAddress.IPv6Any, port)
-        : IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port)
-        : host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(IPAddress.Loopback, port)
-        : new IPEndPoint(Dns.GetHostAddresses(host)[0], port);
 }

@@ -164,7 +164,8 @@ public sealed class BrookBroker : IAsyncDisposable
         if (_admin is not null) await _admin.DisposeAsync();
     }
 
-    private static IPEndPoint ToEndPoint(string host, int port)
+    /// <summary>The socket address a listener's host binds: wildcards, literals, localhost, else the name's first address.</summary>
+    internal static IPEndPoint ToEndPoint(string host, int port)
     {
         if (string.IsNullOrEmpty(host) || host == "0.0.0.0") return new IPEndPoint(IPAddress.Any, port);
         if (host is "::" or "[::]") return new IPEndPoint(IPAddress.IPv6Any, port);
