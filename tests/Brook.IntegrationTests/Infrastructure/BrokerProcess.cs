@@ -242,7 +242,7 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
             // already gone
         }
         _process?.Dispose();
-        TryDeleteDirectory(RootDirectory);
+        TempDirectories.TryDelete(RootDirectory);
     }
 
     public ValueTask DisposeAsync()
@@ -335,26 +335,6 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         var eq = keyValue.IndexOf('=');
         if (eq <= 0) throw new ArgumentException($"override must be key=value: '{keyValue}'", nameof(keyValue));
         return new(keyValue[..eq], keyValue[(eq + 1)..]);
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                return;
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(100);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return;
-            }
-        }
     }
 }
 

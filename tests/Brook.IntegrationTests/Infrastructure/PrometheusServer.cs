@@ -143,7 +143,7 @@ public sealed class PrometheusServer : IAsyncDisposable
             }
             process.Dispose();
         }
-        TryDeleteDirectory(RootDirectory);
+        TempDirectories.TryDelete(RootDirectory);
     }
 
     private async Task StartProcessAsync(string scrapeTarget, string metricsPath, TimeSpan scrapeInterval)
@@ -250,26 +250,6 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         if (line is null) return; // end of stream
         lock (_logLock) _log.Append('[').Append(stream).Append("] ").AppendLine(line);
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-                return;
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(100);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return;
-            }
-        }
     }
 }
 
