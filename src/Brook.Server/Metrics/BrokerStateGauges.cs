@@ -23,8 +23,8 @@ public sealed class BrokerStateGauges
     private readonly BrokerTopicMetrics _topics;
     private readonly BrokerConfig _config;
     private readonly TimeProvider _time;
-    private readonly Lock _lagLock = new();
-    private (long AtMs, IReadOnlyList<PartitionLag> Lags)? _lag;
+    private readonly Lock _viewLock = new();
+    private (long AtMs, GroupView View)? _view;
 
     public BrokerStateGauges(BrokerMetrics metrics, ReplicaManager replicas, MetadataView metadata, IMetadataQuorum quorum, GroupCoordinator groups,
         BrokerConfig config, TimeProvider time)
@@ -69,12 +69,12 @@ public sealed class BrokerStateGauges
         meter.CreateObservableGauge("brook.logdir.free.bytes", () => PerDirectory(s => s.UsableBytes), "By", "Bytes free for Brook on a log directory's file system.");
         meter.CreateObservableGauge("brook.logdir.used.bytes", () => PerDirectory(s => s.TotalBytes - s.UsableBytes), "By", "Bytes used on a log directory's file system.");
 
-        Gauge(meter, "kafka.coordinator.group.groupmetadatamanager.numgroups", () => _groups.SnapshotGroups().Count, "Groups this broker coordinates.");
+        Gauge(meter, "kafka.coordinator.group.groupmetadatamanager.numgroups", () => CurrentGroups().Groups.Count, "Groups this broker coordinates.");
         foreach (var state in Enum.GetValues<GroupState>())
         {
             var s = state;
             Gauge(meter, "kafka.coordinator.group.groupmetadatamanager.numgroups" + s.ToString().ToLowerInvariant(),
-                () => _groups.SnapshotGroups().Count(g => g.State == s), $"Groups this broker coordinates in state {s.Name()}.");
+                () => CurrentGroups().Groups.Count(g => g.State == s), $"Groups this broker coordinates in state {s.Name()}.");
         }
 
         meter.CreateObservableGauge("kafka.consumergroup.group.offset", () => Lags(l => l.Committed), null,
@@ -94,18 +94,26 @@ public sealed class BrokerStateGauges
 
     private bool IsActiveController => _config.IsController && _quorum.Leader.LeaderId == _config.NodeId;
 
+    /// <summary>The groups and their lag as one scrape sees them.</summary>
+    private sealed record GroupView(IReadOnlyList<GroupOffsetsSnapshot> Groups, IReadOnlyList<PartitionLag> Lags);
+
+    /// <summary>Lag of every group this broker coordinates in every partition it holds.</summary>
+    public IReadOnlyList<PartitionLag> CurrentLag() => CurrentGroups().Lags;
+
     /// <summary>
-    /// Lag of every group this broker coordinates in every partition it holds. Computed once per scrape (the lag gauges
-    /// share it) and kept for a second.
+    /// The coordinator's groups and their lag, read once per scrape (every group and lag gauge shares it) and kept for
+    /// a second. Refreshing it also drops the topic counters of deleted topics.
     /// </summary>
-    public IReadOnlyList<PartitionLag> CurrentLag()
+    private GroupView CurrentGroups()
     {
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        lock (_lagLock)
+        lock (_viewLock)
         {
-            if (_lag is { } cached && nowMs >= cached.AtMs && nowMs - cached.AtMs < 1000) return cached.Lags;
+            if (_view is { } cached && nowMs >= cached.AtMs && nowMs - cached.AtMs < 1000) return cached.View;
+            _topics.Retain(_metadata.Image.TopicsByName.ContainsKey);
+            var groups = _groups.SnapshotGroups();
             var lags = new List<PartitionLag>();
-            foreach (var group in _groups.SnapshotGroups())
+            foreach (var group in groups)
             {
                 foreach (var (tp, committed) in group.Offsets)
                 {
@@ -121,8 +129,9 @@ public sealed class BrokerStateGauges
                     lags.Add(new PartitionLag(group.GroupId, tp, committed, hw, lag, seconds));
                 }
             }
-            _lag = (nowMs, lags);
-            return lags;
+            var view = new GroupView(groups, lags);
+            _view = (nowMs, view);
+            return view;
         }
     }
 
@@ -133,8 +142,6 @@ public sealed class BrokerStateGauges
 
     private IEnumerable<Measurement<long>> PerPartition(Func<Partition, long> read, bool leadersOnly = false)
     {
-        var image = _metadata.Image;
-        _topics.Retain(image.TopicsByName.ContainsKey);
         foreach (var p in _replicas.Partitions)
         {
             if (p.IsOffline || (leadersOnly && !p.IsLeader)) continue;
