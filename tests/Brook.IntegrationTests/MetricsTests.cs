@@ -84,17 +84,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }, "lag did not drop to 0 after committing the end", TimeSpan.FromSeconds(15));
     }
 
-    [Fact]
+    [PrometheusFact]
     public async Task PrometheusScrapesTheBroker()
     {
-        if (!PrometheusServer.IsAvailable)
-        {
-            // Outside CI a machine without Debian's prometheus skips this check; CI installs it (scripts/test.sh).
-            Assert.True(Environment.GetEnvironmentVariable("BROOK_REQUIRE_NETNS") != "1" && Environment.GetEnvironmentVariable("CI") is null,
-                $"{PrometheusServer.PrometheusPath} not found; {PrometheusServer.InstallHint}");
-            output.WriteLine($"skipped: {PrometheusServer.PrometheusPath} not found");
-            return;
-        }
         Librdkafka.EnsureLoaded();
         var adminPort = FreePort.Pick();
         await using var broker = await BrokerProcess.StartAsync("metrics-prom", $"brook.admin.listener=127.0.0.1:{adminPort}");
