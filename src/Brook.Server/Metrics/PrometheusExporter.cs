@@ -193,7 +193,13 @@ public sealed class PrometheusExporter : IDisposable
             if (tags.Length > 0) _a = tags[0];
             if (tags.Length > 1) _b = tags[1];
             if (tags.Length > 2) _c = tags[2];
+            // Sorted by key, so the same tags given in another order are the same series.
+            if (_count > 1 && Before(_b, _a)) (_a, _b) = (_b, _a);
+            if (_count > 2 && Before(_c, _b)) (_b, _c) = (_c, _b);
+            if (_count > 2 && Before(_b, _a)) (_a, _b) = (_b, _a);
         }
+
+        private static bool Before(KeyValuePair<string, object?> x, KeyValuePair<string, object?> y) => string.CompareOrdinal(x.Key, y.Key) < 0;
 
         /// <summary>The key to store: the same (its values are immutable strings or boxed numbers).</summary>
         public LabelKey Owned() => this;
@@ -213,7 +219,7 @@ public sealed class PrometheusExporter : IDisposable
             foreach (var (key, value) in sorted)
             {
                 if (sb.Length > 0) sb.Append(',');
-                sb.Append(Sanitize(key)).Append("=\"");
+                sb.Append(Sanitize(key, allowColon: false)).Append("=\"");
                 var text = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
                 sb.Append(text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")).Append('"');
             }
@@ -243,11 +249,12 @@ public sealed class PrometheusExporter : IDisposable
         return name;
     }
 
-    private static string Sanitize(string name)
+    /// <summary>A valid metric name (letters, digits, _ and :) or, without <paramref name="allowColon"/>, label name.</summary>
+    private static string Sanitize(string name, bool allowColon = true)
     {
         var chars = name.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
-            if (!(char.IsAsciiLetterOrDigit(chars[i]) || chars[i] == '_' || chars[i] == ':')) chars[i] = '_';
+            if (!(char.IsAsciiLetterOrDigit(chars[i]) || chars[i] == '_' || (allowColon && chars[i] == ':'))) chars[i] = '_';
         if (chars.Length > 0 && char.IsAsciiDigit(chars[0])) return "_" + new string(chars);
         return new string(chars);
     }
