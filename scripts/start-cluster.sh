@@ -21,6 +21,7 @@ stop_timeout=30    # seconds for all nodes to exit after SIGTERM
 
 client_port() { echo $(($1 * 10000 + 9092)); }
 controller_port() { echo $(($1 * 10000 + 9093)); }
+admin_port() { echo $(($1 * 10000 + 9644)); }
 voters=$(for n in "${node_ids[@]}"; do printf '%s@%s:%s,' "$n" "$host" "$(controller_port "$n")"; done)
 voters=${voters%,}
 bootstrap=$(for n in "${node_ids[@]}"; do printf '%s:%s,' "$host" "$(client_port "$n")"; done)
@@ -53,6 +54,7 @@ controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$repo_root/$cluster_dir/node-$n
+brook.admin.listener=$host:$(admin_port "$n")
 EOF
 }
 
