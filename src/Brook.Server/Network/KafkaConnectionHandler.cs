@@ -248,7 +248,6 @@ public sealed class KafkaConnectionHandler(
                 }
                 catch (Exception e)
                 {
-                    metrics.Requests.CountError(item.Key, e is KafkaException ke ? ke.Code : ErrorCode.UnknownServerError);
                     response = ErrorResponseFor(item, e, connection);
                     if (response is null)
                     {
@@ -294,12 +293,13 @@ public sealed class KafkaConnectionHandler(
 
     /// <summary>
     /// The error response for a request whose handler threw (or that the gate refused): the exception's Kafka error
-    /// code when it carries one, UNKNOWN_SERVER_ERROR otherwise (logged with its stack, since it is a bug). Null when the
-    /// API has no error response, and the connection is closed.
+    /// code when it carries one, UNKNOWN_SERVER_ERROR otherwise (logged with its stack, since it is a bug), counted under
+    /// that code in the request metrics. Null when the API has no error response, and the connection is closed.
     /// </summary>
     private IMessage? ErrorResponseFor(Pending item, Exception e, ConnectionContext connection)
     {
         var code = e is KafkaException ke ? ke.Code : ErrorCode.UnknownServerError;
+        metrics.Requests.CountError(item.Key, code);
         // A handler cancelled because its peer went away (a killed broker's fetch or vote, a client that hung up) is
         // routine in a cluster, not a server fault: no error line, no stack trace.
         if (code == ErrorCode.UnknownServerError && e is OperationCanceledException && connection.ConnectionClosed.IsCancellationRequested)
