@@ -28,6 +28,9 @@ public sealed class AdminServer : IAsyncDisposable
     /// <summary>The bound port.</summary>
     public int Port { get; }
 
+    /// <summary>Whether brook.admin.listener names an address (an empty value turns the listener, and metric collection, off).</summary>
+    public static bool IsConfigured(BrokerConfig config) => (config.GetString(BrokerConfigDefs.AdminListener) ?? "").Length > 0;
+
     /// <summary>
     /// Starts the listener for <paramref name="broker"/>'s services, or returns null when brook.admin.listener is empty,
     /// or when it is left at its default and the port is taken (logged). A port set explicitly that cannot be bound
@@ -35,8 +38,8 @@ public sealed class AdminServer : IAsyncDisposable
     /// </summary>
     public static async Task<AdminServer?> StartAsync(BrokerConfig config, IServiceProvider broker, ILogger logger, CancellationToken cancellationToken)
     {
-        var address = config.GetString(BrokerConfigDefs.AdminListener) ?? "";
-        if (address.Length == 0) return null;
+        if (!IsConfigured(config)) return null;
+        var address = config.GetString(BrokerConfigDefs.AdminListener)!;
         if (HostPort.TryParse(address, out var host, out var port) is { } reason)
             throw new ConfigException($"{BrokerConfigDefs.AdminListener}: {reason}");
 

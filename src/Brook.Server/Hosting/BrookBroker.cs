@@ -124,8 +124,9 @@ public sealed class BrookBroker : IAsyncDisposable
         // One log entry for the whole effective configuration: hundreds of lines would interleave with start-up.
         logger.LogInformation("Effective configuration:{Lines}",
             string.Concat(config.Effective.Select(e => $"{Environment.NewLine}  config {e.Key} = {e.Value} ({e.Source})")));
-        // The exporter listens before anything records, and the instruments exist before the first scrape.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        // The exporter listens before anything records, and the instruments exist before the first scrape. With the
+        // admin listener off nobody can scrape, so no MeterListener is started and the histograms' Record calls are no-ops.
+        if (AdminServer.IsConfigured(config)) app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<ProcessMetrics>();
         AdminServer? admin = null;
         try
