@@ -84,7 +84,7 @@ public static class FailoverBenchmark
                 Console.WriteLine($"  killed node {victim} (active controller: {controller}; leader of partitions {string.Join(',', victimPartitions)}) at {clock.Elapsed.TotalSeconds:F1} s, " +
                                   $"{Interlocked.Read(ref delivered):N0} acknowledged so far");
             }
-            ProduceBenchmark.ProduceWhenQueued(producer, o.Topic, message, handler);
+            ProducerQueue.ProduceWhenQueued(producer, o.Topic, message, handler);
         }
         var remaining = producer.Flush(TimeSpan.FromMinutes(2));
         clock.Stop();

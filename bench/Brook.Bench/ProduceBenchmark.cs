@@ -76,7 +76,7 @@ public static class ProduceBenchmark
                     if (Count(report)) latencies[sampled++] = Stopwatch.GetTimestamp() - sentAt;
                 };
             }
-            ProduceBenchmark.ProduceWhenQueued(producer, o.Topic, message, handler);
+            ProducerQueue.ProduceWhenQueued(producer, o.Topic, message, handler);
             if ((i & 0xFFFF) == 0 && clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
             {
                 lastReport = clock.Elapsed;
@@ -102,24 +102,6 @@ public static class ProduceBenchmark
             return 1;
         }
         return 0;
-    }
-
-    /// <summary>Produces one record, waiting (serving delivery reports) while librdkafka's queue is full.</summary>
-    internal static void ProduceWhenQueued(IProducer<Null, byte[]> producer, string topic, Message<Null, byte[]> message,
-        Action<DeliveryReport<Null, byte[]>> handler)
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(topic, message, handler);
-                return;
-            }
-            catch (ProduceException<Null, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(10));
-            }
-        }
     }
 
     internal static string AcksText(Acks? acks) => acks switch

@@ -83,7 +83,7 @@ public static class ReassignmentBenchmark
             BootstrapServers = o.Bootstrap, Acks = Acks.Leader, LingerMs = 5, QueueBufferingMaxMessages = 1_000_000,
         }).Build();
         Action<DeliveryReport<Null, byte[]>> count = r => { if (r.Error.IsError) Interlocked.Increment(ref failed); };
-        for (long i = 0; i < o.Records; i++) ProduceBenchmark.ProduceWhenQueued(producer, o.Topic, message, count); // one partition
+        for (long i = 0; i < o.Records; i++) ProducerQueue.ProduceWhenQueued(producer, o.Topic, message, count); // one partition
         producer.Flush(TimeSpan.FromMinutes(10));
         if (failed > 0) throw new InvalidOperationException($"{failed} records were not acknowledged while filling the partition");
     }

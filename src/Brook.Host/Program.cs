@@ -1,5 +1,18 @@
+using Brook.Cli;
 using Brook.Common.Config;
 using Brook.Host;
+
+// brook topic | group | produce | consume | cluster | perf | profile ...: the client tool (Brook.Cli), for any Kafka cluster.
+if (CliApplication.IsCliInvocation(args))
+{
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    return await CliApplication.RunAsync(args, Console.Out, Console.Error, interrupted.Token);
+}
 
 // brook storage format | random-uuid | info ...: Kafka's kafka-storage.sh (StorageCommand).
 if (args.Length > 0 && args[0] == "storage") return StorageCommand.Run(args[1..], Console.Out, Console.Error);

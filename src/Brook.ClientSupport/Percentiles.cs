@@ -1,4 +1,4 @@
-namespace Brook.Bench;
+namespace Brook.ClientSupport;
 
 /// <summary>Latency percentiles computed exactly from all recorded samples (Stopwatch ticks).</summary>
 public static class Percentiles
