@@ -29,10 +29,17 @@ public sealed class ConnectionErrorResponseTests
         {
             "kafka-error" => throw new KafkaException(ErrorCode.NotCoordinator, "moved"),
             "bug" => ValueTask.FromException<IMessage?>(new InvalidOperationException("a bug")),
+            "unwritable" => Done(new UnwritableResponse()),
             _ => Done(new HeartbeatResponse()),
         };
     }
 
+    /// <summary>A response whose serialization fails as a fetch's does when its segment file was deleted before the copy.</summary>
+    private sealed class UnwritableResponse : IMessage
+    {
+        public void Read(ref ProtocolReader reader, short version) => throw new NotSupportedException();
+        public void Write(ProtocolWriter writer, short version) => throw new IOException("the segment file was deleted");
+    }
 
     private sealed class RefuseAll : IRequestGate
     {
@@ -58,6 +65,13 @@ public sealed class ConnectionErrorResponseTests
     }
 
     private static async Task<(short Error, int Correlation)[]> RunAsync(IRequestGate gate, params string[] memberIds)
+    {
+        var (results, aborted) = await RunConnectionAsync(gate, memberIds);
+        Assert.False(aborted);
+        return results;
+    }
+
+    private static async Task<((short Error, int Correlation)[] Results, bool Aborted)> RunConnectionAsync(IRequestGate gate, params string[] memberIds)
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
@@ -109,8 +123,7 @@ public sealed class ConnectionErrorResponseTests
             results.Add((response.ErrorCode, correlation));
             position += 4 + length;
         }
-        Assert.False(connection.Aborted);
-        return [.. results];
+        return ([.. results], connection.Aborted);
     }
 
     private static BrokerReadiness Ready()
@@ -140,5 +153,14 @@ public sealed class ConnectionErrorResponseTests
     {
         var results = await RunAsync(new RefuseAll(), "fine");
         Assert.Equal([((short)ErrorCode.ClusterAuthorizationFailed, 100)], results);
+    }
+
+    [Fact]
+    public async Task A_response_that_cannot_be_written_closes_the_connection_instead_of_leaving_the_client_waiting()
+    {
+        var (results, aborted) = await RunConnectionAsync(new OpenRequestGate(), "fine", "unwritable", "fine");
+        // The answer before it went out; nothing after it can keep the order, so the connection is closed at once.
+        Assert.Equal([((short)ErrorCode.None, 100)], results);
+        Assert.True(aborted);
     }
 }

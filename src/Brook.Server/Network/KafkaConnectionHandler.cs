@@ -281,7 +281,14 @@ public sealed class KafkaConnectionHandler(
             }
             catch (Exception e) when (e is InvalidOperationException or ConnectionResetException or OperationCanceledException or IOException)
             {
+                // The transport broke, or a response could not be serialized (a fetched segment's file was deleted
+                // before its records were copied). Nothing more can be answered in order: close the connection, so the
+                // client sees it at once and retries, instead of waiting socket.timeout.ms for answers that never come.
+                if (!connection.ConnectionClosed.IsCancellationRequested)
+                    logger.LogInformation("Closing connection {Connection}: the {Api} v{Version} response could not be written: {Reason}",
+                        connection.ConnectionId, item.Key, item.Version, e.Message);
                 broken = true;
+                connection.Abort();
             }
             finally
             {
