@@ -44,8 +44,11 @@ public sealed class ClientProfile
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "brook");
     }
 
-    /// <summary>Reads profile <paramref name="requested"/> (null: $BROOK_PROFILE or "default").</summary>
-    public static ClientProfile Load(string? requested)
+    /// <summary>
+    /// Reads profile <paramref name="requested"/> (null: $BROOK_PROFILE or "default"); <paramref name="mayBeMissing"/> lets a
+    /// named profile not exist yet, for the verb that creates it.
+    /// </summary>
+    public static ClientProfile Load(string? requested, bool mayBeMissing = false)
     {
         var name = requested ?? Environment.GetEnvironmentVariable("BROOK_PROFILE") ?? DefaultName;
         if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name.StartsWith('.'))
@@ -53,13 +56,14 @@ public sealed class ClientProfile
         var path = Path.Combine(Folder(), name + ".properties");
         if (!File.Exists(path))
         {
-            if (requested is not null && name != DefaultName) throw CliException.Usage($"profile '{name}' does not exist ({path}); create it with: brook profile set --profile {name} bootstrap.servers=HOST:PORT");
+            if (requested is not null && name != DefaultName && !mayBeMissing) throw CliException.Usage($"profile '{name}' does not exist ({path}); create it with: brook profile set --profile {name} bootstrap.servers=HOST:PORT");
             return new ClientProfile(name, path, exists: false, new Dictionary<string, string>());
         }
         try
         {
             var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var entry in JavaProperties.Load(path)) properties[entry.Key] = entry.Value.Trim();
+            // Trailing blanks are a classic invisible typo in .properties files; leading ones are already gone unless escaped.
+            foreach (var entry in JavaProperties.Load(path)) properties[entry.Key] = entry.Value.TrimEnd();
             return new ClientProfile(name, path, exists: true, properties);
         }
         catch (ConfigException e)

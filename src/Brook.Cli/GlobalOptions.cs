@@ -71,18 +71,21 @@ public sealed class GlobalOptions
         root.Add(Verbose);
     }
 
-    /// <summary>Sets <paramref name="command"/>'s action to run <paramref name="body"/> with a resolved <see cref="CliContext"/>.</summary>
-    public void Handle(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body) =>
-        command.SetAction((result, cancellationToken) => RunAsync(result, body, cancellationToken));
+    /// <summary>
+    /// Sets <paramref name="command"/>'s action to run <paramref name="body"/> with a resolved <see cref="CliContext"/>;
+    /// <paramref name="createsProfile"/> marks the verb that may name a profile not written yet.
+    /// </summary>
+    public void Handle(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, bool createsProfile = false) =>
+        command.SetAction((result, cancellationToken) => RunAsync(result, body, createsProfile, cancellationToken));
 
-    private async Task<int> RunAsync(ParseResult result, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ParseResult result, Func<ParseResult, CliContext, CancellationToken, Task<int>> body, bool createsProfile, CancellationToken cancellationToken)
     {
         var output = new CliOutput(_out, _error, result.GetValue(Json));
         try
         {
             var timeout = result.GetValue(Timeout);
             if (timeout <= 0 || double.IsNaN(timeout)) throw CliException.Usage("--timeout must be a positive number of seconds");
-            var context = new CliContext(output, ClientProfile.Load(result.GetValue(Profile)), result.GetValue(Bootstrap),
+            var context = new CliContext(output, ClientProfile.Load(result.GetValue(Profile), mayBeMissing: createsProfile), result.GetValue(Bootstrap),
                 result.GetValue(Property) ?? [], TimeSpan.FromSeconds(timeout), result.GetValue(Verbose));
             return await body(result, context, cancellationToken).ConfigureAwait(false);
         }

@@ -60,7 +60,7 @@ public static class ProfileVerbs
             if (cli.Output.Json) cli.Output.Document(new JsonObject { ["profile"] = saved.Name, ["file"] = saved.FilePath, ["keys"] = saved.Properties.Count });
             else cli.Output.Line($"Saved profile {saved.Name} ({saved.FilePath}).");
             return Task.FromResult(ExitCodes.Ok);
-        });
+        }, createsProfile: true);
         return command;
     }
 
