@@ -81,7 +81,7 @@ public static class GroupVerbs
             List<DeleteGroupReport> reports;
             try
             {
-                await admin.DeleteGroupsAsync(groups, new DeleteGroupsOptions { RequestTimeout = cli.Timeout, OperationTimeout = cli.Timeout });
+                await admin.DeleteGroupsAsync(groups, new DeleteGroupsOptions { RequestTimeout = cli.Timeout });
                 reports = groups.Select(g => new DeleteGroupReport { Group = g, Error = new Error(ErrorCode.NoError) }).ToList();
             }
             catch (DeleteGroupsException e)

@@ -8,6 +8,22 @@ public static class BrookCli
         ProcessRunner.RunAsync(BrokerProcess.DotnetHostPath(), [RepoPaths.FindBrookDll(), .. arguments], timeout: timeout,
             environment: new Dictionary<string, string?> { ["NO_COLOR"] = "1", ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false" });
 
+    /// <summary>
+    /// Runs a client verb (<c>brook topic list</c>, <c>brook produce</c>...) against <paramref name="bootstrap"/> with
+    /// <paramref name="standardInput"/>; profiles come from <paramref name="profileFolder"/> so the user's own never leak in.
+    /// </summary>
+    public static Task<ProcessResult> RunClientAsync(string bootstrap, string profileFolder, IEnumerable<string> arguments,
+        string? standardInput = null, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync(BrokerProcess.DotnetHostPath(), [RepoPaths.FindBrookDll(), .. arguments], standardInput, timeout,
+            new Dictionary<string, string?>
+            {
+                ["NO_COLOR"] = "1",
+                ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false",
+                ["BROOK_BROKERS"] = bootstrap,
+                ["BROOK_CONFIG_DIR"] = profileFolder,
+                ["BROOK_PROFILE"] = null,
+            });
+
     /// <summary>Convenience overload.</summary>
     public static Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, null);
 

@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Brook.IntegrationTests.Infrastructure;
+using Confluent.Kafka;
+
+namespace Brook.IntegrationTests;
+
+/// <summary>
+/// The real <c>brook</c> CLI binary against a real broker: topic create/list/describe/alter-config/add-partitions/delete,
+/// produce from stdin and consume as JSON, a group's lag and reset-offsets (dry run changes nothing, --execute commits),
+/// and the exit codes scripts rely on (0 ok, 1 refused, 2 usage, 3 unreachable). Records the CLI writes are read back
+/// with Confluent.Kafka and records Confluent.Kafka writes are read with the CLI, so neither side checks only itself.
+/// </summary>
+[Trait("Category", "Broker")]
+public sealed class CliTests(DefaultBrokerFixture fixture) : IClassFixture<DefaultBrokerFixture>, IDisposable
+{
+    private readonly string _profiles = Directory.CreateTempSubdirectory("brook-cli-profiles-").FullName;
+
+    public void Dispose() => Directory.Delete(_profiles, recursive: true);
+
+    [Fact]
+    public async Task Topic_verbs_create_describe_alter_grow_and_delete_a_topic()
+    {
+        var topic = KafkaTestClient.UniqueTopic("cli-topic");
+        await Ok("topic", "create", topic, "--partitions", "2", "--config", "retention.ms=3600000");
+        var again = await Run("topic", "create", topic, "--partitions", "2");
+        Assert.True(again.ExitCode == 1, again.ToString());
+        Assert.Contains("already exists", again.StandardError, StringComparison.OrdinalIgnoreCase);
+        await Ok("topic", "create", topic, "--if-not-exists");
+
+        var listed = JsonNode.Parse((await Ok("--json", "topic", "list")).StandardOutput)!.AsArray();
+        var entry = listed.Single(t => (string?)t!["name"] == topic)!;
+        Assert.Equal(2, (int)entry["partitions"]!);
+        Assert.Equal(1, (int)entry["replication_factor"]!);
+
+        await Ok("topic", "alter-config", topic, "--set", "retention.ms=7200000", "--set", "cleanup.policy=compact");
+        await Ok("topic", "add-partitions", topic, "--total", "4");
+        var described = JsonNode.Parse((await Ok("--json", "topic", "describe", topic)).StandardOutput)!.AsArray().Single()!;
+        Assert.Equal(4, described["partitions"]!.AsArray().Count);
+        Assert.Equal("7200000", (string?)described["configs"]!["retention.ms"]!["value"]);
+        Assert.Equal("DYNAMIC_TOPIC_CONFIG", (string?)described["configs"]!["retention.ms"]!["source"]);
+        Assert.Equal("compact", (string?)described["configs"]!["cleanup.policy"]!["value"]);
+
+        await Ok("topic", "alter-config", topic, "--delete", "cleanup.policy");
+        described = JsonNode.Parse((await Ok("--json", "topic", "describe", topic)).StandardOutput)!.AsArray().Single()!;
+        Assert.Null(described["configs"]!["cleanup.policy"]);
+        described = JsonNode.Parse((await Ok("--json", "topic", "describe", topic, "--all-configs")).StandardOutput)!.AsArray().Single()!;
+        Assert.Equal("delete", (string?)described["configs"]!["cleanup.policy"]!["value"]);
+
+        await Ok("topic", "delete", topic);
+        using var admin = KafkaTestClient.CreateAdmin(fixture.BootstrapServers);
+        await Eventually.HoldsAsync(() => Task.FromResult(!KafkaTestClient.TopicListed(admin, topic)), "the deleted topic is still listed",
+            TimeSpan.FromSeconds(15));
+        var missing = await Run("topic", "delete", topic);
+        Assert.True(missing.ExitCode == 1, missing.ToString());
+    }
+
+    [Fact]
+    public async Task Produce_reads_keyed_lines_from_stdin_and_consume_prints_what_a_real_producer_wrote_as_json()
+    {
+        var topic = KafkaTestClient.UniqueTopic("cli-records");
+        await KafkaTestClient.CreateTopicAsync(fixture.BootstrapServers, topic, 1);
+        var lines = string.Concat(Enumerable.Range(0, 5).Select(i => $"key-{i}:value {i}\n"));
+        await Ok(["produce", topic, "--key-delimiter", ":", "--header", "source=cli"], lines);
+
+        var read = KafkaTestClient.ConsumeExactly(fixture.BootstrapServers, [new TopicPartition(topic, 0)], 5);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"key-{i}"), read.Select(r => Encoding.UTF8.GetString(r.Message.Key!)));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"value {i}"), read.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
+        Assert.All(read, r => Assert.Equal("cli", Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("source"))));
+
+        using (var producer = KafkaTestClient.CreateProducer(KafkaTestClient.ProducerConfig(fixture.BootstrapServers)))
+        {
+            var headers = new Headers { { "trace", "t-1"u8.ToArray() } };
+            await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = "k-real"u8.ToArray(), Value = [0xff, 0x00, 0x41], Headers = headers });
+        }
+
+        var consumed = await Ok("consume", topic, "--from", "earliest", "--count", "6", "--format", "json", "--encoding", "Base64");
+        var records = consumed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(6, records.Count);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (long)i), records.Select(r => (long)r["offset"]!));
+        Assert.Equal("value 0", Encoding.UTF8.GetString(Convert.FromBase64String((string)records[0]["value"]!)));
+        var last = records[5];
+        Assert.Equal("k-real", Encoding.UTF8.GetString(Convert.FromBase64String((string)last["key"]!)));
+        Assert.Equal(new byte[] { 0xff, 0x00, 0x41 }, Convert.FromBase64String((string)last["value"]!));
+        var header = last["headers"]!.AsArray().Single()!;
+        Assert.Equal("trace", (string?)header["key"]);
+        Assert.Equal("t-1", Encoding.UTF8.GetString(Convert.FromBase64String((string)header["value"]!)));
+
+        var tail = await Ok("consume", topic, "--from", "-2", "--exit", "--print-key", "--key-delimiter", "=");
+        var tailLines = tail.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, tailLines.Length);
+        Assert.Equal("key-4=value 4", tailLines[0]);
+        Assert.StartsWith("k-real=", tailLines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Group_describe_shows_lag_and_reset_offsets_changes_nothing_until_execute()
+    {
+        var topic = KafkaTestClient.UniqueTopic("cli-group");
+        var group = $"cli-group-{Guid.NewGuid():N}";
+        await KafkaTestClient.CreateTopicAsync(fixture.BootstrapServers, topic, 1);
+        using (var producer = KafkaTestClient.CreateProducer(KafkaTestClient.ProducerConfig(fixture.BootstrapServers)))
+        {
+            for (var i = 0; i < 10; i++) producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes($"r{i}") });
+            producer.Flush(KafkaTestClient.DefaultTimeout);
+        }
+        using (var consumer = KafkaTestClient.CreateConsumer(new ConsumerConfig(KafkaTestClient.ConsumerConfig(fixture.BootstrapServers)) { GroupId = group }))
+        {
+            consumer.Commit([new TopicPartitionOffset(topic, 0, 4)]);
+        }
+
+        Assert.Equal((4, 6), await CommittedAndLag(group));
+        var plan = await Ok("--json", "group", "reset-offsets", group, "--topic", topic, "--to-earliest");
+        var planned = JsonNode.Parse(plan.StandardOutput)!;
+        Assert.False((bool)planned["executed"]!);
+        Assert.Equal(0, (long)planned["partitions"]![0]!["new_offset"]!);
+        Assert.Equal((4, 6), await CommittedAndLag(group));
+
+        await Ok("group", "reset-offsets", group, "--topic", topic, "--shift-by", "3", "--execute");
+        Assert.Equal((7, 3), await CommittedAndLag(group));
+        await Ok("group", "reset-offsets", group, "--all-topics", "--to-earliest", "--execute");
+        Assert.Equal((0, 10), await CommittedAndLag(group));
+
+        var listed = await Ok("--json", "group", "list");
+        Assert.Contains(group, listed.StandardOutput, StringComparison.Ordinal);
+        await Ok("group", "delete", group);
+        Assert.DoesNotContain(group, (await Ok("--json", "group", "list")).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exit_codes_tell_usage_errors_and_an_unreachable_cluster_apart()
+    {
+        var info = JsonNode.Parse((await Ok("--json", "cluster", "info")).StandardOutput)!;
+        Assert.Equal(1, (int)info["brokers"]!);
+
+        var usage = await Run("topic", "create");
+        Assert.True(usage.ExitCode == 2, usage.ToString());
+        var badOffset = await Run("consume", "any-topic", "--from", "soon");
+        Assert.True(badOffset.ExitCode == 2, badOffset.ToString());
+
+        var unreachable = await Run("--bootstrap", $"127.0.0.1:{FreePort.Pick()}", "--timeout", "3", "topic", "list");
+        Assert.True(unreachable.ExitCode == 3, unreachable.ToString());
+        Assert.Contains("cannot reach the cluster", unreachable.StandardError, StringComparison.Ordinal);
+    }
+
+    private async Task<(long Committed, long Lag)> CommittedAndLag(string group)
+    {
+        var described = JsonNode.Parse((await Ok("--json", "group", "describe", group)).StandardOutput)!.AsArray().Single()!;
+        var partition = described["offsets"]!.AsArray().Single()!;
+        return ((long)partition["current_offset"]!, (long)partition["lag"]!);
+    }
+
+    private Task<ProcessResult> Run(params string[] arguments) =>
+        BrookCli.RunClientAsync(fixture.BootstrapServers, _profiles, arguments);
+
+    private Task<ProcessResult> Ok(params string[] arguments) => Ok(arguments, null);
+
+    private async Task<ProcessResult> Ok(string[] arguments, string? standardInput)
+    {
+        var result = await BrookCli.RunClientAsync(fixture.BootstrapServers, _profiles, arguments, standardInput);
+        Assert.True(result.ExitCode == 0, $"brook {string.Join(' ', arguments)}: {result}");
+        return result;
+    }
+}
