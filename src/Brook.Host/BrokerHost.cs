@@ -1,5 +1,6 @@
 using Brook.Common.Config;
 using Brook.Server.Hosting;
+using Brook.WebConsole;
 
 namespace Brook.Host;
 
@@ -11,7 +12,7 @@ public static class BrokerHost
         BrookBroker broker;
         try
         {
-            broker = await BrookBroker.StartAsync(config);
+            broker = await BrookBroker.StartAsync(config, adminEndpoints: [new ConsoleEndpoints()]);
         }
         catch (IOException e)
         {

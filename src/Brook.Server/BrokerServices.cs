@@ -36,6 +36,8 @@ public static class BrokerServices
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<ProcessMetrics>();
         services.AddSingleton<PrometheusExporter>();
+        // Sampling starts when something (the web console) asks for the history.
+        services.AddSingleton(sp => new MetricsHistory(sp.GetRequiredService<PrometheusExporter>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BrokerStateGauges>();
         services.AddSingleton(new ServerOptions
         {

@@ -118,7 +118,7 @@ public static class ClusterVerbs
                 var cluster = await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = cli.Timeout });
                 id = cluster.Controller?.Id ?? cluster.Nodes.Select(n => n.Id).DefaultIfEmpty(-1).Min();
             }
-            var entries = await ConfigChanges.DescribeAsync(admin, cli, new ConfigResource { Type = ResourceType.Broker, Name = Text(id.Value) }, result.GetValue(all), topic: false);
+            var entries = await ConfigChanges.DescribeAsync(admin, cli.Timeout, new ConfigResource { Type = ResourceType.Broker, Name = Text(id.Value) }, result.GetValue(all), topic: false);
             if (cli.Output.Json) cli.Output.Document(new JsonObject { ["broker"] = id, ["configs"] = ConfigChanges.ToJson(entries) });
             else
             {

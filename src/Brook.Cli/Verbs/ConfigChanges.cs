@@ -30,9 +30,9 @@ public static class ConfigChanges
     /// The configs of <paramref name="resource"/>: all of them, or (<paramref name="all"/> false) only those set explicitly:
     /// a topic's own overrides, or a broker's static and dynamic settings.
     /// </summary>
-    public static async Task<IReadOnlyList<ConfigEntryResult>> DescribeAsync(IAdminClient admin, CliContext cli, ConfigResource resource, bool all, bool topic)
+    public static async Task<IReadOnlyList<ConfigEntryResult>> DescribeAsync(IAdminClient admin, TimeSpan timeout, ConfigResource resource, bool all, bool topic)
     {
-        var results = await admin.DescribeConfigsAsync([resource], new DescribeConfigsOptions { RequestTimeout = cli.Timeout });
+        var results = await admin.DescribeConfigsAsync([resource], new DescribeConfigsOptions { RequestTimeout = timeout });
         return results.Single().Entries.Values
             .Where(e => all || (topic ? e.Source == ConfigSource.DynamicTopicConfig : e.Source is not ConfigSource.DefaultConfig and not ConfigSource.UnknownConfig))
             .OrderBy(e => e.Name, StringComparer.Ordinal)

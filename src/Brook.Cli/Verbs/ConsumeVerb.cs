@@ -121,10 +121,10 @@ public static class ConsumeVerb
             case StartPosition.Latest: return partitions.ToDictionary(p => p, _ => Offset.End);
             case StartPosition.At at: return partitions.ToDictionary(p => p, _ => new Offset(at.Offset));
             case StartPosition.BeforeEnd back:
-                var bounds = await DescribedTopic.OffsetsAsync(admin, cli, partitions);
+                var bounds = await DescribedTopic.OffsetsAsync(admin, cli.Timeout, partitions);
                 return partitions.ToDictionary(p => p, p => new Offset(Math.Max(bounds[p].Start, bounds[p].End - back.Records)));
             case StartPosition.AtTime time:
-                var found = await DescribedTopic.ListAsync(admin, cli, partitions, OffsetSpec.ForTimestamp(time.Time.ToUnixTimeMilliseconds()));
+                var found = await DescribedTopic.ListAsync(admin, cli.Timeout, partitions, OffsetSpec.ForTimestamp(time.Time.ToUnixTimeMilliseconds()));
                 return partitions.ToDictionary(p => p, p => found.TryGetValue(p, out var o) && o >= 0 ? new Offset(o) : Offset.End);
             default: throw new ArgumentOutOfRangeException(nameof(start));
         }

@@ -17,13 +17,13 @@ public sealed record DescribedTopic(
     public sealed record PartitionRow(int Partition, int? Leader, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, long LogStartOffset, long LogEndOffset);
 
     /// <summary>Describes <paramref name="topics"/> (placement, offsets, configs); a missing topic carries its error instead.</summary>
-    public static async Task<IReadOnlyList<DescribedTopic>> DescribeAsync(IAdminClient admin, CliContext cli, IReadOnlyList<string> topics, bool allConfigs)
+    public static async Task<IReadOnlyList<DescribedTopic>> DescribeAsync(IAdminClient admin, TimeSpan timeout, IReadOnlyList<string> topics, bool allConfigs)
     {
         List<TopicDescription> descriptions;
         try
         {
             descriptions = (await admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(topics),
-                new DescribeTopicsOptions { RequestTimeout = cli.Timeout })).TopicDescriptions;
+                new DescribeTopicsOptions { RequestTimeout = timeout })).TopicDescriptions;
         }
         catch (DescribeTopicsException e)
         {
@@ -31,7 +31,7 @@ public sealed record DescribedTopic(
         }
 
         var found = descriptions.Where(d => !d.Error.IsError).ToList();
-        var offsets = await OffsetsAsync(admin, cli, found.SelectMany(d => d.Partitions.Select(p => new TopicPartition(d.Name, p.Partition))).ToList());
+        var offsets = await OffsetsAsync(admin, timeout, found.SelectMany(d => d.Partitions.Select(p => new TopicPartition(d.Name, p.Partition))).ToList());
         var described = new List<DescribedTopic>();
         foreach (var d in descriptions)
         {
@@ -40,7 +40,7 @@ public sealed record DescribedTopic(
                 described.Add(new DescribedTopic(d.Name, null, false, [], [], $"{d.Error.Reason} ({d.Error.Code})"));
                 continue;
             }
-            var configs = await ConfigChanges.DescribeAsync(admin, cli, new ConfigResource { Type = ResourceType.Topic, Name = d.Name }, allConfigs, topic: true);
+            var configs = await ConfigChanges.DescribeAsync(admin, timeout, new ConfigResource { Type = ResourceType.Topic, Name = d.Name }, allConfigs, topic: true);
             var partitions = d.Partitions.OrderBy(p => p.Partition).Select(p =>
             {
                 var (start, end) = offsets.GetValueOrDefault(new TopicPartition(d.Name, p.Partition), (-1, -1));
@@ -52,25 +52,25 @@ public sealed record DescribedTopic(
     }
 
     /// <summary>Log start and end offsets of <paramref name="partitions"/> (ListOffsets earliest and latest).</summary>
-    public static async Task<Dictionary<TopicPartition, (long Start, long End)>> OffsetsAsync(IAdminClient admin, CliContext cli, IReadOnlyList<TopicPartition> partitions)
+    public static async Task<Dictionary<TopicPartition, (long Start, long End)>> OffsetsAsync(IAdminClient admin, TimeSpan timeout, IReadOnlyList<TopicPartition> partitions)
     {
         var result = new Dictionary<TopicPartition, (long, long)>();
         if (partitions.Count == 0) return result;
-        var earliest = await ListAsync(admin, cli, partitions, OffsetSpec.Earliest());
-        var latest = await ListAsync(admin, cli, partitions, OffsetSpec.Latest());
+        var earliest = await ListAsync(admin, timeout, partitions, OffsetSpec.Earliest());
+        var latest = await ListAsync(admin, timeout, partitions, OffsetSpec.Latest());
         foreach (var partition in partitions)
             result[partition] = (earliest.GetValueOrDefault(partition, -1), latest.GetValueOrDefault(partition, -1));
         return result;
     }
 
     /// <summary>ListOffsets for <paramref name="spec"/>; partitions whose answer is an error are left out.</summary>
-    public static async Task<Dictionary<TopicPartition, long>> ListAsync(IAdminClient admin, CliContext cli, IReadOnlyList<TopicPartition> partitions, OffsetSpec spec)
+    public static async Task<Dictionary<TopicPartition, long>> ListAsync(IAdminClient admin, TimeSpan timeout, IReadOnlyList<TopicPartition> partitions, OffsetSpec spec)
     {
         List<ListOffsetsResultInfo> infos;
         try
         {
             infos = (await admin.ListOffsetsAsync(partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = spec }),
-                new ListOffsetsOptions { RequestTimeout = cli.Timeout })).ResultInfos;
+                new ListOffsetsOptions { RequestTimeout = timeout })).ResultInfos;
         }
         catch (ListOffsetsException e)
         {

@@ -56,13 +56,13 @@ public static class GroupOffsetReset
             if (description.State is not (ConsumerGroupState.Empty or ConsumerGroupState.Dead))
                 throw new CliException($"assignments can only be reset if the group '{groupId}' is inactive, but the current state is {GroupVerbs.StateName(description.State)}");
 
-            var committed = await GroupView.CommittedAsync(admin, cli, groupId);
+            var committed = await GroupView.CommittedAsync(admin, cli.Timeout, groupId);
             var partitions = topicSpecs.Length > 0 ? Partitions(admin, cli, topicSpecs) : committed.Keys.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).ToList();
             if (partitions.Count == 0) throw new CliException($"group '{groupId}' has no committed offsets to reset; name the topics with --topic");
             var strategy = strategies[0];
-            var bounds = await DescribedTopic.OffsetsAsync(admin, cli, partitions);
+            var bounds = await DescribedTopic.OffsetsAsync(admin, cli.Timeout, partitions);
             var forTime = strategy is OffsetResetStrategy.ToTimestamp t
-                ? await DescribedTopic.ListAsync(admin, cli, partitions, OffsetSpec.ForTimestamp(t.Time.ToUnixTimeMilliseconds()))
+                ? await DescribedTopic.ListAsync(admin, cli.Timeout, partitions, OffsetSpec.ForTimestamp(t.Time.ToUnixTimeMilliseconds()))
                 : [];
             var plan = partitions.Select(p =>
             {

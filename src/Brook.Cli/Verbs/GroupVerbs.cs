@@ -54,7 +54,7 @@ public static class GroupVerbs
         {
             using var admin = cli.Admin();
             var described = new List<GroupView>();
-            foreach (var group in result.GetRequiredValue(names)) described.Add(await GroupView.LoadAsync(admin, cli, group));
+            foreach (var group in result.GetRequiredValue(names)) described.Add(await GroupView.LoadAsync(admin, cli.Timeout, group));
             if (cli.Output.Json)
             {
                 cli.Output.Document(new JsonArray(described.Select(d => (JsonNode)d.ToJson()).ToArray()));
@@ -106,7 +106,7 @@ public static class GroupVerbs
     }
 
     /// <summary>Kafka's state names (Stable, PreparingRebalance, Empty, ...), as the tools print them.</summary>
-    internal static string StateName(ConsumerGroupState state) => state switch
+    public static string StateName(ConsumerGroupState state) => state switch
     {
         ConsumerGroupState.PreparingRebalance => "PreparingRebalance",
         ConsumerGroupState.CompletingRebalance => "CompletingRebalance",

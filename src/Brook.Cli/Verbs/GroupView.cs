@@ -21,19 +21,19 @@ public sealed record GroupView(
     }
 
     /// <summary>Reads the group's description, committed offsets and the log end offsets of those partitions.</summary>
-    public static async Task<GroupView> LoadAsync(IAdminClient admin, CliContext cli, string groupId)
+    public static async Task<GroupView> LoadAsync(IAdminClient admin, TimeSpan timeout, string groupId)
     {
-        var description = (await admin.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = cli.Timeout }))
+        var description = (await admin.DescribeConsumerGroupsAsync([groupId], new DescribeConsumerGroupsOptions { RequestTimeout = timeout }))
             .ConsumerGroupDescriptions.Single();
         if (description.Error.IsError) throw new CliException($"group {groupId}: {description.Error.Reason} ({description.Error.Code})");
-        var committed = await CommittedAsync(admin, cli, groupId);
+        var committed = await CommittedAsync(admin, timeout, groupId);
 
         var owners = new Dictionary<TopicPartition, MemberDescription>();
         foreach (var member in description.Members)
         foreach (var partition in member.Assignment?.TopicPartitions ?? [])
             owners[partition] = member;
         var partitions = committed.Keys.Union(owners.Keys).OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value).ToList();
-        var ends = await DescribedTopic.ListAsync(admin, cli, partitions, OffsetSpec.Latest());
+        var ends = await DescribedTopic.ListAsync(admin, timeout, partitions, OffsetSpec.Latest());
         var rows = partitions.Select(p =>
         {
             owners.TryGetValue(p, out var owner);
@@ -44,10 +44,10 @@ public sealed record GroupView(
     }
 
     /// <summary>The group's committed offsets (partitions without one are left out).</summary>
-    public static async Task<Dictionary<TopicPartition, long>> CommittedAsync(IAdminClient admin, CliContext cli, string groupId)
+    public static async Task<Dictionary<TopicPartition, long>> CommittedAsync(IAdminClient admin, TimeSpan timeout, string groupId)
     {
         var listed = await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)],
-            new ListConsumerGroupOffsetsOptions { RequestTimeout = cli.Timeout });
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
         return listed.Single().Partitions
             .Where(p => !p.Error.IsError && p.Offset.Value >= 0)
             .ToDictionary(p => p.TopicPartition, p => p.Offset.Value);

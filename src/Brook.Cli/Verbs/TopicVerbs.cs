@@ -179,7 +179,7 @@ public static class TopicVerbs
         {
             var topics = result.GetRequiredValue(names);
             using var admin = cli.Admin();
-            var described = await DescribedTopic.DescribeAsync(admin, cli, topics, result.GetValue(allConfigs));
+            var described = await DescribedTopic.DescribeAsync(admin, cli.Timeout, topics, result.GetValue(allConfigs));
             if (cli.Output.Json)
             {
                 cli.Output.Document(new JsonArray(described.Select(d => (JsonNode)d.ToJson()).ToArray()));

@@ -36,7 +36,8 @@ public sealed class AdminServer : IAsyncDisposable
     /// or when it is left at its default and the port is taken (logged). A port set explicitly that cannot be bound
     /// throws <see cref="IOException"/>, as a Kafka listener does.
     /// </summary>
-    public static async Task<AdminServer?> StartAsync(BrokerConfig config, IServiceProvider broker, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<AdminServer?> StartAsync(BrokerConfig config, IServiceProvider broker, IReadOnlyList<IAdminEndpoints> extensions,
+        ILogger logger, CancellationToken cancellationToken)
     {
         if (!IsConfigured(config)) return null;
         var address = config.GetString(BrokerConfigDefs.AdminListener)!;
@@ -62,6 +63,7 @@ public sealed class AdminServer : IAsyncDisposable
         app.MapGet("/health/ready", () => readiness.Ready.IsCompletedSuccessfully && !readiness.Closing.IsCancellationRequested
             ? Results.Text("ready\n")
             : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        foreach (var extension in extensions) extension.Map(app, broker);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -76,7 +78,8 @@ public sealed class AdminServer : IAsyncDisposable
             return null;
         }
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(port);
-        logger.LogInformation("Admin listener on http://{Host}:{Port}: /metrics, /health/live, /health/ready", host, bound);
+        logger.LogInformation("Admin listener on http://{Host}:{Port}: /metrics, /health/live, /health/ready{More}", host, bound,
+            string.Concat(extensions.Select(e => ", " + e.Summary)));
         return new AdminServer(app, bound);
     }
 

@@ -56,8 +56,9 @@ public sealed class BrookBroker : IAsyncDisposable
     /// <param name="config">The node's configuration.</param>
     /// <param name="configureLogging">Replaces the default single-line console logging (tests route it elsewhere).</param>
     /// <param name="cancellationToken">Cancels the start-up.</param>
+    /// <param name="adminEndpoints">More endpoints for the admin listener (the brook executable adds the web console).</param>
     public static async Task<BrookBroker> StartAsync(BrokerConfig config, Action<ILoggingBuilder>? configureLogging = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyList<IAdminEndpoints>? adminEndpoints = null)
     {
         void ConfigureLogging(ILoggingBuilder logging)
         {
@@ -131,7 +132,7 @@ public sealed class BrookBroker : IAsyncDisposable
         AdminServer? admin = null;
         try
         {
-            admin = await AdminServer.StartAsync(config, app.Services, logger, cancellationToken);
+            admin = await AdminServer.StartAsync(config, app.Services, adminEndpoints ?? [], logger, cancellationToken);
             await app.StartAsync(cancellationToken);
             app.Services.GetRequiredService<BrokerStateGauges>();
         }

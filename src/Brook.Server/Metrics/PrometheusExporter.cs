@@ -63,6 +63,25 @@ public sealed class PrometheusExporter : IDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// The current value of every series of the families named <paramref name="names"/> (Prometheus names, e.g.
+    /// kafka_consumergroup_group_lag), as a scrape would print them; a histogram gives its sum.
+    /// </summary>
+    public IReadOnlyList<MetricValue> Read(IReadOnlySet<string> names)
+    {
+        var values = new List<MetricValue>();
+        lock (_scrapeLock)
+        {
+            Family[] families;
+            lock (_families) families = [.. _families];
+            foreach (var f in families) f.BeginScrape();
+            _listener.RecordObservableInstruments();
+            foreach (var f in families)
+                if (names.Contains(f.Name)) f.Collect(values);
+        }
+        return values;
+    }
+
     public void Dispose() => _listener.Dispose();
 
     /// <summary>One instrument: its Prometheus name and type and its series by label set.</summary>
@@ -105,6 +124,11 @@ public sealed class PrometheusExporter : IDisposable
             if (Kind == "histogram") series.Observe(value, _buckets);
             else if (_setsValue) series.Set(value);
             else series.Add(value);
+        }
+
+        public void Collect(List<MetricValue> values)
+        {
+            foreach (var (key, series) in _series) values.Add(new MetricValue(Name, key.Pairs(), series.Value));
         }
 
         public static void Write(StringBuilder text, Family[] families)
@@ -185,11 +209,17 @@ public sealed class PrometheusExporter : IDisposable
         private readonly KeyValuePair<string, object?> _a, _b, _c;
         private readonly int _count;
         private readonly string? _more;
+        private readonly KeyValuePair<string, object?>[]? _moreTags;
 
         public LabelKey(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             _count = tags.Length;
-            if (tags.Length > 3) { _more = FormatAll(tags); return; }
+            if (tags.Length > 3)
+            {
+                _more = FormatAll(tags);
+                _moreTags = tags.ToArray();
+                return;
+            }
             if (tags.Length > 0) _a = tags[0];
             if (tags.Length > 1) _b = tags[1];
             if (tags.Length > 2) _c = tags[2];
@@ -211,6 +241,18 @@ public sealed class PrometheusExporter : IDisposable
             return FormatAll(tags[.._count]);
         }
 
+        /// <summary>The labels as text, sorted by name.</summary>
+        public KeyValuePair<string, string>[] Pairs()
+        {
+            Span<KeyValuePair<string, object?>> few = [_a, _b, _c];
+            var tags = _moreTags ?? few[.._count].ToArray();
+            var pairs = tags.Select(t => new KeyValuePair<string, string>(t.Key, TagText(t.Value))).ToArray();
+            Array.Sort(pairs, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+            return pairs;
+        }
+
+        private static string TagText(object? value) => value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
+
         private static string FormatAll(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var sorted = tags.ToArray();
@@ -220,7 +262,7 @@ public sealed class PrometheusExporter : IDisposable
             {
                 if (sb.Length > 0) sb.Append(',');
                 sb.Append(Sanitize(key, allowColon: false)).Append("=\"");
-                var text = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
+                var text = TagText(value);
                 sb.Append(text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n")).Append('"');
             }
             return sb.ToString();
@@ -262,4 +304,16 @@ public sealed class PrometheusExporter : IDisposable
     private static string Number(double value) =>
         double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One series' value read from the exporter: its Prometheus name, labels sorted by name, and value.</summary>
+public sealed record MetricValue(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels, double Value)
+{
+    /// <summary>The value of label <paramref name="name"/>, or null.</summary>
+    public string? Label(string name)
+    {
+        foreach (var (key, value) in Labels)
+            if (key == name) return value;
+        return null;
+    }
 }
