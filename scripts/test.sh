@@ -19,11 +19,15 @@ results_dir="$repo_root/TestResults/run-$(date +%Y%m%d-%H%M%S)-$$"
 have_kcat() { [ -x /usr/bin/kcat ]; }
 have_kafka_python() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1; }
 have_prometheus() { [ -x /usr/bin/prometheus ]; }
+# chromium (Debian's package, /usr/bin/chromium) runs the web console tests through Microsoft.Playwright, with no
+# browser download. Without it those tests are skipped, except in CI where they fail.
+have_chromium() { [ -x /usr/bin/chromium ]; }
 have_sbin() { [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || command -v "$1" >/dev/null 2>&1; }
 missing=()
 have_kcat || missing+=(kcat)
 have_kafka_python || missing+=(python3-kafka)
 have_prometheus || missing+=(prometheus)
+have_chromium || missing+=(chromium)
 have_sbin ip || missing+=(iproute2)
 have_sbin iptables || missing+=(iptables)
 # mkfs.ext4 and losetup make the small loop-mounted file system of the disk-full test (tmpfs when loop devices are missing).
@@ -34,10 +38,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
         echo "installing ${missing[*]} ..."
         export DEBIAN_FRONTEND=noninteractive
         if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-            echo "warning: could not install ${missing[*]}; the kcat/kafka-python/prometheus tests will be skipped, the network namespace tests will fail" >&2
+            echo "warning: could not install ${missing[*]}; the kcat/kafka-python/prometheus/browser tests will be skipped, the network namespace tests will fail" >&2
         fi
     else
-        echo "warning: ${missing[*]} missing and cannot install (need root + apt-get); the kcat/kafka-python/prometheus tests will be skipped," \
+        echo "warning: ${missing[*]} missing and cannot install (need root + apt-get); the kcat/kafka-python/prometheus/browser tests will be skipped," \
             "the network namespace tests skipped when not root (failed in CI)" >&2
     fi
 fi

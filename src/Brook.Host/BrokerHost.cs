@@ -12,7 +12,8 @@ public static class BrokerHost
         BrookBroker broker;
         try
         {
-            broker = await BrookBroker.StartAsync(config, adminEndpoints: [new ConsoleEndpoints()]);
+            broker = await BrookBroker.StartAsync(config,
+                adminEndpoints: config.GetBool(BrokerConfigDefs.AdminConsoleEnable) ? [new ConsoleEndpoints()] : []);
         }
         catch (IOException e)
         {

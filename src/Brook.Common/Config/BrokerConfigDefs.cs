@@ -28,6 +28,9 @@ public static class BrokerConfigDefs
     /// <summary>host:port of the HTTP admin listener (metrics, health), or empty for none.</summary>
     public const string AdminListener = "brook.admin.listener";
 
+    /// <summary>Whether the admin listener also serves the web console.</summary>
+    public const string AdminConsoleEnable = "brook.admin.console.enable";
+
     // host:port or empty (brook.admin.listener).
     private static readonly ConfigValidator AdminListenerAddress = ConfigValidator.Custom("host:port, or empty to turn the listener off",
         v => v is string s && s.Length > 0 && HostPort.TryParse(s, out _, out _) is { } reason ? reason : null);
@@ -243,6 +246,8 @@ public static class BrokerConfigDefs
             "Brook durability switch. true (default): a Produce with acks=all is acknowledged only after its records are fsynced to disk; concurrent produces to any partitions share one group-commit fsync, so the cost is amortised. false: Kafka's behaviour, acknowledging once the data is in the OS page cache and relying on replication (which a single node lacks) plus log.flush.interval.* for durability."),
         new(AdminListener, ConfigType.String, "127.0.0.1:9644", AdminListenerAddress, ConfigImportance.High,
             "host:port of the HTTP admin listener, apart from the Kafka listeners: Prometheus metrics on /metrics, liveness on /health/live and readiness on /health/ready. Empty turns it off. Port 0 picks a free port. When left at its default and the port is taken (several nodes on one machine), the node logs a warning and runs without it; a port set explicitly must bind, as a Kafka listener must."),
+        new(AdminConsoleEnable, ConfigType.Boolean, "true", null, ConfigImportance.Medium,
+            "Serve the web console on the admin listener (/console, with its JSON API under /api): cluster overview, topics, a message browser, produce, consumer groups with lag charts and broker configs. It is a Kafka client of this node's first advertised listener. false leaves the admin listener with metrics and health only."),
         new("brook.balancer.enable", ConfigType.Boolean, "false", null, ConfigImportance.High,
             "Continuous partition balancing on the active controller (dynamic, cluster-wide): it moves replicas off brokers listed in brook.balancer.decommission.brokers and off unregistered brokers, evens out replica counts when a broker joins, and moves replicas off a broker whose log directories are fuller than brook.balancer.disk.usage.threshold.percent, through ordinary reassignments (ListPartitionReassignments shows them), at most brook.balancer.max.concurrent.moves at a time. Off by default: as in Kafka, replicas then move only when an operator reassigns them."),
         new("brook.balancer.check.interval.ms", ConfigType.Long, "30000", ConfigValidator.AtLeast(100), ConfigImportance.Medium,

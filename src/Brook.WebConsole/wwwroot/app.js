@@ -115,16 +115,23 @@ function parseLines(text) {
 }
 
 // ---------- charts (SVG, no library) ----------
+// The smallest 1, 2, 2.5 or 5 × 10^n at or above v, so the four grid steps are round numbers.
+function niceCeiling(v) {
+  const step = v / 4;
+  const magnitude = Math.pow(10, Math.floor(Math.log10(step)));
+  const nice = [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(m => m >= step);
+  return nice * 4;
+}
 const palette = ["#0e7490", "#f59e0b", "#7c3aed", "#16a34a", "#dc2626", "#2563eb", "#db2777", "#65a30d"];
 function lineChart(series, options = {}) {
   const all = series.flatMap(x => x.points);
   if (all.length < 2) return h("div", { class: "chart-empty", "data-testid": options.testId }, options.empty || "Collecting samples… (one every 5 s)");
   const W = 900, H = 220, L = 64, R = 16, T = 12, B = 28;
   const t0 = Math.min(...all.map(p => p.t)), t1 = Math.max(...all.map(p => p.t));
-  const vmax = Math.max(1, ...all.map(p => p.v)) * 1.1;
+  const vmax = niceCeiling(Math.max(1, ...all.map(p => p.v)));
   const x = t => L + (t1 === t0 ? 0 : (t - t0) / (t1 - t0)) * (W - L - R);
   const y = v => T + (1 - v / vmax) * (H - T - B);
-  const label = options.format || (v => fmt.format(Math.round(v)));
+  const label = options.format || (v => fmt.format(Math.round(v * 100) / 100));
   const grid = s("g", { class: "grid" }), axis = s("g", { class: "axis" });
   for (let i = 0; i <= 4; i++) {
     const v = vmax * i / 4;
@@ -133,7 +140,7 @@ function lineChart(series, options = {}) {
   }
   for (let i = 0; i <= 4; i++) {
     const t = t0 + (t1 - t0) * i / 4;
-    axis.append(s("text", { x: x(t), y: H - 8, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle" }, new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })));
+    axis.append(s("text", { x: x(t), y: H - 8, "text-anchor": i === 0 ? "start" : i === 4 ? "end" : "middle" }, new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })));
   }
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", "data-testid": options.testId, "data-points": all.length }, grid, axis);
   series.forEach((ser, i) => {
