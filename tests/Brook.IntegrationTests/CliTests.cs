@@ -128,6 +128,28 @@ public sealed class CliTests(DefaultBrokerFixture fixture) : IClassFixture<Defau
     }
 
     [Fact]
+    public async Task Perf_reports_throughput_and_latency_and_tables_show_what_json_shows()
+    {
+        var topic = KafkaTestClient.UniqueTopic("cli-perf");
+        var produced = JsonNode.Parse((await Ok("--json", "perf", "produce", topic, "--records", "2000", "--record-size", "50", "--partitions", "2")).StandardOutput)!;
+        Assert.Equal(2000, (long)produced["records"]!);
+        Assert.Equal(0, (long)produced["failed"]!);
+        Assert.True((double)produced["records_per_second"]! > 0);
+        Assert.True((double)produced["latency_ms"]!["p99"]! >= (double)produced["latency_ms"]!["p50"]!);
+
+        var report = await Ok("perf", "consume", topic, "--records", "2000");
+        Assert.Contains("Records/s", report.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("MB/s", report.StandardOutput, StringComparison.Ordinal);
+
+        var table = (await Ok("topic", "list")).StandardOutput;
+        var row = table.Split('\n').Single(l => l.Contains(topic, StringComparison.Ordinal));
+        Assert.Equal([topic, "2", "1"], row.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Take(3));
+        var described = (await Ok("topic", "describe", topic)).StandardOutput;
+        Assert.Contains($"Topic: {topic}", described, StringComparison.Ordinal);
+        Assert.Contains("PartitionCount: 2", described, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Exit_codes_tell_usage_errors_and_an_unreachable_cluster_apart()
     {
         var info = JsonNode.Parse((await Ok("--json", "cluster", "info")).StandardOutput)!;
