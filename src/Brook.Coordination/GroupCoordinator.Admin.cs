@@ -207,6 +207,7 @@ public sealed partial class GroupCoordinator
         }
         var appends = new List<Task<long>>(batches.Count);
         foreach (var (partition, records) in batches) appends.Add(StartAppend(partition, records));
+        Counters.Expired(count);
         return new PendingExpiration(count, appends);
     }
 

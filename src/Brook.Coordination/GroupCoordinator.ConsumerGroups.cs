@@ -25,8 +25,10 @@ public sealed partial class GroupCoordinator
 
     // Each Write* adds one record to the batch and applies it to memory through the method replay uses.
 
-    private static void WriteGroupEpoch(ConsumerGroup cg, int epoch, long metadataHash, List<(byte[] Key, byte[]? Value)> records)
+    private void WriteGroupEpoch(ConsumerGroup cg, int epoch, long metadataHash, List<(byte[] Key, byte[]? Value)> records)
     {
+        // Only live changes write records (replay applies them directly), so each call is one rebalance.
+        Counters.ConsumerGroupRebalanced();
         var value = new ConsumerGroupMetadataValue(epoch, metadataHash);
         records.Add((OffsetsRecordKey.EncodeConsumerGroupMetadata(cg.GroupId), value.Encode()));
         cg.ApplyGroupMetadata(value);

@@ -87,6 +87,7 @@ public sealed partial class GroupCoordinator
                 if (appendError == ErrorCode.None && live) ApplyOffsetCommit(group, partition, value, sequence);
                 results[index] = new PartitionResult(partition.Topic, partition.Partition, appendError);
             }
+            if (appendError == ErrorCode.None) Counters.Committed(commits.Count);
             if (group.InFlightCommits == 0) group.RecentDeletions.Clear();
             if (live && group.IsUnused) _groups.Remove(group.GroupId);
         }
@@ -261,6 +262,7 @@ public sealed partial class GroupCoordinator
         try
         {
             await append.ConfigureAwait(false);
+            Counters.Deleted(deletedIndexes.Count);
         }
         catch (Exception e)
         {

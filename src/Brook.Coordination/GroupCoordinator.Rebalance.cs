@@ -87,6 +87,7 @@ public sealed partial class GroupCoordinator
             return;
         }
 
+        Counters.ClassicRebalanceCompleted();
         _logger.LogInformation("Group {Group} generation {Generation} formed with {Count} members, protocol {Protocol}, leader {Leader}",
             group.GroupId, group.GenerationId, group.Members.Count, group.ProtocolName, group.LeaderId);
         foreach (var member in group.Members.Values)

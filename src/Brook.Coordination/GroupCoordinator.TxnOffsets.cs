@@ -107,6 +107,7 @@ public sealed partial class GroupCoordinator : ITransactionCompletionListener
                 if (live) SettlePendingOffset(group, args.ProducerId, partition, pending, appendError == ErrorCode.None);
                 results[index] = new PartitionResult(partition.Topic, partition.Partition, appendError);
             }
+            if (appendError == ErrorCode.None) Counters.Committed(commits.Count);
             if (group.InFlightCommits == 0) group.RecentDeletions.Clear();
             if (live && group.IsUnused) _groups.Remove(group.GroupId);
         }

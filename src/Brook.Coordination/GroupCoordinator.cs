@@ -66,6 +66,9 @@ public sealed partial class GroupCoordinator : IDisposable
 
     public GroupCoordinatorOptions Options => _options;
 
+    /// <summary>Rebalances and offset commits, expirations and deletions since start-up, for the broker's metrics.</summary>
+    public GroupCoordinatorCounters Counters { get; } = new();
+
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The __consumer_offsets partition of <paramref name="groupId"/> (FindCoordinator answers with its leader).</summary>

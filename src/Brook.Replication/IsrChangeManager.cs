@@ -23,6 +23,9 @@ public sealed class IsrChangeManager : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly ConcurrentDictionary<Partition, Task> _inFlight = new();
     private int _disposed;
+    private long _shrinks;
+    private long _expands;
+    private long _failed;
 
     public IsrChangeManager(IControllerChannel controller, BrokerIdentity identity, Func<IEnumerable<Partition>> leaders, long lagTimeMaxMs,
         TimeProvider time, ILogger<IsrChangeManager> logger)
@@ -36,6 +39,15 @@ public sealed class IsrChangeManager : IAsyncDisposable
         var period = TimeSpan.FromMilliseconds(Math.Max(100, lagTimeMaxMs / 2));
         _shrinkTimer = time.CreateTimer(_ => ShrinkLagging(), null, period, period);
     }
+
+    /// <summary>ISR shrinks the controller accepted (Kafka's ReplicaManager IsrShrinksPerSec).</summary>
+    public long IsrShrinks => Interlocked.Read(ref _shrinks);
+
+    /// <summary>ISR expansions the controller accepted (IsrExpandsPerSec).</summary>
+    public long IsrExpands => Interlocked.Read(ref _expands);
+
+    /// <summary>ISR changes refused by the controller or that could not reach it (FailedIsrUpdatesPerSec).</summary>
+    public long FailedIsrUpdates => Interlocked.Read(ref _failed);
 
     /// <summary>A follower's fetch showed it caught up while outside the ISR: ask for it to join.</summary>
     public void RequestExpansion(Partition partition, int replicaId)
@@ -73,17 +85,23 @@ public sealed class IsrChangeManager : IAsyncDisposable
                 partition.Id.Partition, state.LeaderEpoch, state.PartitionEpoch, isr), _closing.Token).ConfigureAwait(false);
             if (result.Error == ErrorCode.None)
             {
+                Interlocked.Increment(ref isr.Count < state.Isr.Length ? ref _shrinks : ref _expands);
                 partition.CompleteIsrChange(state with { LeaderId = result.LeaderId, LeaderEpoch = result.LeaderEpoch, PartitionEpoch = result.PartitionEpoch, Isr = [.. result.Isr] });
             }
             else
             {
                 _logger.LogInformation("ISR change of {Partition} refused: {Error}", partition.Id, result.Error);
+                Interlocked.Increment(ref _failed);
                 partition.CompleteIsrChange(null);
             }
         }
         catch (Exception e) when (e is KafkaException or IOException or TimeoutException or OperationCanceledException)
         {
-            if (!_closing.IsCancellationRequested) _logger.LogWarning("ISR change of {Partition} failed: {Reason}", partition.Id, e.Message);
+            if (!_closing.IsCancellationRequested)
+            {
+                _logger.LogWarning("ISR change of {Partition} failed: {Reason}", partition.Id, e.Message);
+                Interlocked.Increment(ref _failed);
+            }
             partition.CompleteIsrChange(null);
         }
         finally

@@ -181,8 +181,13 @@ public static class BrokerServices
         services.AddSingleton<TransactionCoordinatorHost>();
         services.AddSingleton(sp => new LocalTransactionMarkerWriter(sp.GetRequiredService<ReplicaManager>(), transactionWriteTimeout));
         if (!config.IsStandalone)
+        {
             services.AddSingleton(sp => new InterBrokerConnections(sp.GetRequiredService<MetadataView>(), config.NodeId, config.BrokerListenerName,
                 QuorumEndpoints.BrokerLocalAddress(config), TimeSpan.FromMilliseconds(config.RequestTimeoutMs), sp.GetRequiredService<ILoggerFactory>()));
+            // Consumer lag of the groups coordinated here, in partitions led by other brokers.
+            services.AddSingleton(sp => new RemoteLagSampler(sp.GetRequiredService<MetadataView>(), config.NodeId, sp.GetRequiredService<InterBrokerConnections>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RemoteLagSampler>>()));
+        }
         services.AddSingleton(sp => new ClusterTransactionMarkerWriter(sp.GetRequiredService<LocalTransactionMarkerWriter>(),
             sp.GetRequiredService<MetadataView>(), config.NodeId, sp.GetService<InterBrokerConnections>(), sp.GetRequiredService<ILogger<ClusterTransactionMarkerWriter>>()));
         services.AddSingleton(sp => new TransactionVerifier(sp.GetRequiredService<TransactionCoordinatorHost>(),

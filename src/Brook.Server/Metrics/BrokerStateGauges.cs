@@ -23,12 +23,14 @@ public sealed class BrokerStateGauges
     private readonly BrokerTopicMetrics _topics;
     private readonly BrokerConfig _config;
     private readonly TimeProvider _time;
+    private readonly RemoteLagSampler? _remote;
     private readonly Lock _viewLock = new();
     private (long AtMs, GroupView View)? _view;
 
     public BrokerStateGauges(BrokerMetrics metrics, ReplicaManager replicas, MetadataView metadata, IMetadataQuorum quorum, GroupCoordinator groups,
-        BrokerConfig config, TimeProvider time)
+        BrokerConfig config, TimeProvider time, IsrChangeManager? isrChanges = null, RemoteLagSampler? remote = null)
     {
+        _remote = remote;
         _replicas = replicas;
         _metadata = metadata;
         _quorum = quorum;
@@ -47,6 +49,11 @@ public sealed class BrokerStateGauges
         Gauge(meter, "kafka.server.replicamanager.atminisrpartitioncount", () => Count(p => p.IsLeader && p.State.Isr.Length == p.Settings.MinInsyncReplicas),
             "Led partitions whose ISR is exactly min.insync.replicas.");
         Gauge(meter, "kafka.server.replicamanager.offlinereplicacount", () => _replicas.OfflinePartitions.Count(), "Replicas on an offline log directory.");
+        // A single node has no ISR to change: its counters stay at zero, as Kafka's do.
+        Counter(meter, "kafka.server.replicamanager.isrshrinks", () => isrChanges?.IsrShrinks ?? 0, "ISR shrinks accepted by the controller.");
+        Counter(meter, "kafka.server.replicamanager.isrexpands", () => isrChanges?.IsrExpands ?? 0, "ISR expansions accepted by the controller.");
+        Counter(meter, "kafka.server.replicamanager.failedisrupdates", () => isrChanges?.FailedIsrUpdates ?? 0,
+            "ISR changes the controller refused or that could not be sent.");
         Gauge(meter, "kafka.log.logmanager.offlinelogdirectorycount", () => _replicas.Directories.Offline.Count(), "Log directories that failed.");
 
         Gauge(meter, "kafka.controller.kafkacontroller.activecontrollercount", () => IsActiveController ? 1 : 0, "1 on the active controller, 0 elsewhere.");
@@ -76,6 +83,18 @@ public sealed class BrokerStateGauges
             Gauge(meter, "kafka.coordinator.group.groupmetadatamanager.numgroups" + s.ToString().ToLowerInvariant(),
                 () => CurrentGroups().Groups.Count(g => g.State == s), $"Groups this broker coordinates in state {s.Name()}.");
         }
+
+        Gauge(meter, "kafka.coordinator.group.groupmetadatamanager.numoffsets", () => CurrentGroups().Groups.Sum(g => g.Offsets.Count),
+            "Committed offsets held by the groups this broker coordinates.");
+        var counters = groups.Counters;
+        Counter(meter, "kafka.server.groupcoordinatormetrics.groupcompletedrebalance", () => counters.CompletedClassicRebalances,
+            "Classic group rebalances completed (a generation formed with members).");
+        Counter(meter, "kafka.server.groupcoordinatormetrics.consumergrouprebalance", () => counters.ConsumerGroupRebalances,
+            "Consumer group (KIP-848) rebalances: group epoch bumps.");
+        Counter(meter, "kafka.server.groupcoordinatormetrics.offsetcommit", () => counters.OffsetCommits, "Partition offsets committed.");
+        Counter(meter, "kafka.server.groupcoordinatormetrics.offsetexpiration", () => counters.OffsetExpirations,
+            "Offsets expired by offsets.retention.minutes.");
+        Counter(meter, "kafka.server.groupcoordinatormetrics.offsetdeletion", () => counters.OffsetDeletions, "Offsets deleted by OffsetDelete.");
 
         meter.CreateObservableGauge("kafka.consumergroup.group.offset", () => Lags(l => l.Committed), null,
             "A group's committed offset of a partition (kafka-lag-exporter's name).");
@@ -113,22 +132,33 @@ public sealed class BrokerStateGauges
             _topics.Retain(_metadata.Image.TopicsByName.ContainsKey);
             var groups = _groups.SnapshotGroups();
             var lags = new List<PartitionLag>();
+            var remote = new List<(TopicPartition, long)>();
             foreach (var group in groups)
             {
                 foreach (var (tp, committed) in group.Offsets)
                 {
-                    if (!_replicas.TryGetPartition(tp, out var partition) || partition.IsOffline) continue;
-                    var hw = partition.HighWatermark;
-                    var lag = Math.Max(0, hw - committed);
-                    double? seconds = 0;
-                    if (lag > 0)
+                    long hw;
+                    long? written = null;
+                    if (_replicas.TryGetPartition(tp, out var partition))
                     {
-                        var written = partition.Log.BatchTimestampAt(Math.Max(committed, partition.LogStartOffset));
-                        seconds = written is { } ms ? Math.Max(0, (nowMs - ms) / 1000.0) : null;
+                        if (partition.IsOffline) continue;
+                        hw = partition.HighWatermark;
+                        if (hw > committed) written = partition.Log.BatchTimestampAt(Math.Max(committed, partition.LogStartOffset));
                     }
+                    else
+                    {
+                        // Led elsewhere: the last sample of its leader, refreshed in the background (none yet: no series).
+                        remote.Add((tp, committed));
+                        if (_remote?.HighWatermark(tp) is not { } sampled) continue;
+                        hw = sampled;
+                        if (hw > committed) written = _remote.WrittenAtMs(tp, committed);
+                    }
+                    var lag = Math.Max(0, hw - committed);
+                    double? seconds = lag == 0 ? 0 : written is { } ms ? Math.Max(0, (nowMs - ms) / 1000.0) : null;
                     lags.Add(new PartitionLag(group.GroupId, tp, committed, hw, lag, seconds));
                 }
             }
+            _remote?.RequestRefresh(remote);
             var view = new GroupView(groups, lags);
             _view = (nowMs, view);
             return view;
@@ -137,6 +167,9 @@ public sealed class BrokerStateGauges
 
     private static void Gauge(Meter meter, string name, Func<int> read, string description) =>
         meter.CreateObservableGauge(name, read, null, description);
+
+    private static void Counter(Meter meter, string name, Func<long> read, string description) =>
+        meter.CreateObservableCounter(name, read, null, description);
 
     private int Count(Func<Partition, bool> which) => _replicas.Partitions.Count(p => !p.IsOffline && which(p));
 

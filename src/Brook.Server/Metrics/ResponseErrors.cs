@@ -6,7 +6,8 @@ namespace Brook.Server.Metrics;
 
 /// <summary>
 /// Counts the error codes in a response for Kafka's ErrorsPerSec: every partition's code for Produce and Fetch (the
-/// APIs whose errors operators alert on), NONE for other answers; handler failures are counted by their code.
+/// APIs whose errors operators alert on, without reflection) and every error field of other answers through
+/// <see cref="ResponseErrorWalker"/>; handler failures are counted by their code.
 /// </summary>
 public static class ResponseErrors
 {
@@ -25,8 +26,18 @@ public static class ResponseErrors
                 foreach (var topic in fetch.Responses)
                     foreach (var p in topic.Partitions) metrics.CountError(key, (ErrorCode)p.ErrorCode);
                 break;
-            default:
+            case null:
                 metrics.CountError(key, ErrorCode.None);
+                break;
+            default:
+                var counted = false;
+                ResponseErrorWalker.Walk(response, code =>
+                {
+                    metrics.CountError(key, (ErrorCode)code);
+                    counted = true;
+                });
+                // An answer without any error field (SaslHandshake-like) still counts once as NONE, as Kafka's does.
+                if (!counted) metrics.CountError(key, ErrorCode.None);
                 break;
         }
     }

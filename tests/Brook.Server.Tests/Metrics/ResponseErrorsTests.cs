@@ -6,7 +6,7 @@ namespace Brook.Server.Tests.Metrics;
 
 /// <summary>
 /// ResponseErrors.Count's reading of a response for ErrorsPerSec: each partition's code for Produce and Fetch, a
-/// fetch's top-level error alone when set, and NONE for any other answer.
+/// fetch's top-level error alone when set, and every error field of any other answer (NONE when it has none).
 /// </summary>
 public sealed class ResponseErrorsTests : IDisposable
 {
@@ -96,6 +96,29 @@ public sealed class ResponseErrorsTests : IDisposable
         var scrape = Scrape();
         Assert.Equal(1, scrape.Value(Errors, ("error", "FETCH_SESSION_ID_NOT_FOUND"), ("request", "Fetch")));
         Assert.Single(scrape.Series(Errors));
+    }
+
+    [Fact]
+    public void OtherAnswersCountEachTopicsAndPartitionsCode()
+    {
+        ResponseErrors.Count(_scrape.Metrics.Requests, ApiKey.CreateTopics, new CreateTopicsResponse
+        {
+            Topics = [new() { Name = "a", ErrorCode = 36 }, new() { Name = "b", ErrorCode = 0, TopicConfigErrorCode = 29 }, new() { Name = "c", ErrorCode = 36 }],
+        });
+        ResponseErrors.Count(_scrape.Metrics.Requests, ApiKey.OffsetCommit, new OffsetCommitResponse
+        {
+            Topics = [new() { Name = "t", Partitions = [new() { PartitionIndex = 0, ErrorCode = 0 }, new() { PartitionIndex = 1, ErrorCode = 22 }] }],
+        });
+        ResponseErrors.Count(_scrape.Metrics.Requests, ApiKey.Heartbeat, new HeartbeatResponse { ErrorCode = 27 });
+
+        var scrape = Scrape();
+        Assert.Equal(2, scrape.Value(Errors, ("error", "TOPIC_ALREADY_EXISTS"), ("request", "CreateTopics")));
+        Assert.Equal(1, scrape.Value(Errors, ("error", "NONE"), ("request", "CreateTopics")));
+        // A side code (the configs could not be described) is not an error of the request.
+        Assert.DoesNotContain(scrape.Series(Errors), s => s.Labels["error"] == "TOPIC_AUTHORIZATION_FAILED");
+        Assert.Equal(1, scrape.Value(Errors, ("error", "NONE"), ("request", "OffsetCommit")));
+        Assert.Equal(1, scrape.Value(Errors, ("error", "ILLEGAL_GENERATION"), ("request", "OffsetCommit")));
+        Assert.Equal(1, scrape.Value(Errors, ("error", "REBALANCE_IN_PROGRESS"), ("request", "Heartbeat")));
     }
 
     [Fact]
