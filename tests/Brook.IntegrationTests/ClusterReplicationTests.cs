@@ -8,16 +8,23 @@ using BrookError = Brook.Common.ErrorCode;
 
 namespace Brook.IntegrationTests;
 
-/// <summary>Three combined nodes with quick ISR reactions (replica.lag.time.max.ms of 3 s), shared by the class.</summary>
+/// <summary>
+/// Three combined nodes with quick ISR reactions (replica.lag.time.max.ms of 3 s), each with its admin listener
+/// (/metrics) on a port of its own, shared by the class.
+/// </summary>
 public sealed class ReplicationClusterFixture : ClusterFixture
 {
     public const int LagTimeMaxMs = 3000;
+
+    /// <summary>The admin listener port of node <c>i + 1</c>, on 127.0.0.1.</summary>
+    public IReadOnlyList<int> AdminPorts { get; } = [FreePort.Pick(), FreePort.Pick(), FreePort.Pick()];
 
     protected override string Name => "replication";
 
     protected override ClusterOptions Options => new()
     {
         ReadyOn = ClusterListener.Client,
+        NodeOverrides = nodeId => [new("brook.admin.listener", $"127.0.0.1:{AdminPorts[nodeId - 1]}")],
         Overrides =
         [
             new("replica.lag.time.max.ms", LagTimeMaxMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -41,8 +48,13 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
     private readonly ClusterProcess _cluster;
     private readonly ClusterLogReporter _logs;
 
+    private readonly ReplicationClusterFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
     public ClusterReplicationTests(ReplicationClusterFixture fixture, ITestOutputHelper output)
     {
+        _fixture = fixture;
+        _output = output;
         _cluster = fixture.Cluster;
         _logs = new ClusterLogReporter(_cluster, output);
     }
@@ -172,12 +184,18 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         config.RequestTimeoutMs = 4000;
         using var producer = KafkaTestClient.CreateProducer(config);
         await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "before"u8.ToArray() });
+        var before = await ScrapeAsync(leader);
 
         paused.Pause();
         try
         {
             await Eventually.HoldsAsync(async () => !(await IsrOfAsync(topic, 0)).Contains(paused.NodeId),
                 $"node {paused.NodeId} did not leave the ISR after replica.lag.time.max.ms", TimeSpan.FromMilliseconds(ReplicationClusterFixture.LagTimeMaxMs * 5));
+            // The leader counts the shrink it asked for (Kafka's IsrShrinksPerSec) and reports the partition under-replicated.
+            var shrunk = await ScrapeAsync(leader);
+            Assert.True(shrunk.Value("kafka_server_replicamanager_isrshrinks_total") > before.Value("kafka_server_replicamanager_isrshrinks_total"), "no ISR shrink counted");
+            Assert.True(shrunk.Value("kafka_server_replicamanager_underreplicatedpartitions") >= 1);
+            Assert.True(shrunk.Value("kafka_server_replicamanager_underminisrpartitioncount") >= 1);
             var refused = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]?>>(
                 () => producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "refused"u8.ToArray() }));
             Assert.True(refused.Error.Code is ErrorCode.NotEnoughReplicas or ErrorCode.Local_MsgTimedOut, refused.Error.ToString());
@@ -190,7 +208,75 @@ public sealed class ClusterReplicationTests : IClassFixture<ReplicationClusterFi
         await Eventually.HoldsAsync(async () => (await IsrOfAsync(topic, 0)).Contains(paused.NodeId), $"node {paused.NodeId} did not rejoin the ISR", Patience);
         var after = await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = "after"u8.ToArray() });
         Assert.Equal(PersistenceStatus.Persisted, after.Status);
+        Assert.True((await ScrapeAsync(leader)).Value("kafka_server_replicamanager_isrexpands_total") > before.Value("kafka_server_replicamanager_isrexpands_total"),
+            "no ISR expansion counted");
     }
+
+    [Fact]
+    public async Task TheGroupCoordinatorReportsLagOfPartitionsLedByOtherBrokers()
+    {
+        // Two partitions on each broker, RF=1: four of the six are led by brokers other than the group's coordinator.
+        // Their batches (about 200 KB each) are bigger than what the coordinator's shared Fetch asks per partition, so
+        // the second partition of each remote leader needs the fetch of its own.
+        var topic = KafkaTestClient.UniqueTopic("lag3");
+        using (var admin = KafkaTestClient.CreateAdmin(Bootstrap))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic,
+                NumPartitions = LagPartitions,
+                ReplicationFactor = -1,
+                ReplicasAssignments = Enumerable.Range(0, LagPartitions).ToDictionary(p => p, p => new List<int> { p / 2 + 1 }),
+            }]);
+            await KafkaTestClient.WaitForTopicAsync(admin, topic, LagPartitions);
+        }
+        var producerConfig = KafkaTestClient.ProducerConfig(Bootstrap);
+        producerConfig.LingerMs = 200;
+        using (var producer = KafkaTestClient.CreateProducer(producerConfig))
+        {
+            for (var p = 0; p < LagPartitions; p++)
+                for (var i = 0; i < 100; i++) producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?> { Value = new byte[2000] });
+            Assert.Equal(0, producer.Flush(Patience));
+        }
+        await Task.Delay(1500); // so the oldest unconsumed record is at least a second old when scraped
+        var group = $"lag-{Guid.NewGuid():N}";
+        var config = KafkaTestClient.ConsumerConfig(Bootstrap);
+        config.GroupId = group;
+        config.EnableAutoCommit = false;
+        using (var consumer = KafkaTestClient.CreateConsumer(config))
+            consumer.Commit([.. Enumerable.Range(0, LagPartitions).Select(p => new TopicPartitionOffset(topic, p, 40))]);
+
+        int coordinator;
+        using (var admin = KafkaTestClient.CreateAdmin(Bootstrap))
+            coordinator = Assert.Single((await admin.DescribeConsumerGroupsAsync([group])).ConsumerGroupDescriptions).Coordinator.Id;
+
+        ScrapedMetrics metrics = null!;
+        try
+        {
+            await Eventually.HoldsAsync(async () =>
+            {
+                metrics = await ScrapeAsync(coordinator);
+                return Enumerable.Range(0, LagPartitions).All(p => metrics.Value("kafka_consumergroup_group_lag", ("group", group), ("topic", topic), ("partition", $"{p}")) == 60)
+                    && Enumerable.Range(0, LagPartitions).All(p => metrics.Value("kafka_consumergroup_group_lag_seconds", ("group", group), ("topic", topic), ("partition", $"{p}")) >= 1);
+            }, $"broker {coordinator} did not report a lag of 60 (and seconds) on all six partitions", Patience);
+        }
+        catch (TimeoutException)
+        {
+            _output.WriteLine("--- last scrape (lag) ---\n" + string.Join('\n', metrics?.Text.Split('\n').Where(l => l.Contains(group, StringComparison.Ordinal)) ?? []));
+            throw;
+        }
+        Assert.Equal(60 * LagPartitions, metrics.Value("kafka_consumergroup_group_sum_lag", ("group", group)));
+        Assert.All(Enumerable.Range(0, LagPartitions), p => Assert.True(
+            metrics.Value("kafka_consumergroup_group_lag_seconds", ("group", group), ("topic", topic), ("partition", $"{p}")) < 120));
+        Assert.Equal(60, metrics.Value("kafka_consumergroup_group_max_lag", ("group", group)));
+        // The others do not coordinate the group, so they report nothing for it.
+        foreach (var other in _cluster.Nodes.Where(n => n.NodeId != coordinator))
+            Assert.DoesNotContain(group, (await ScrapeAsync(other.NodeId)).Text, StringComparison.Ordinal);
+    }
+
+    private const int LagPartitions = 6;
+
+    private Task<ScrapedMetrics> ScrapeAsync(int nodeId) => ScrapedMetrics.ScrapeAsync(_fixture.AdminPorts[nodeId - 1]);
 
     [Fact]
     public async Task TheQuorumElectsANewControllerWhenTheActiveOneDiesAndTopicsCanStillBeCreated()

@@ -10,9 +10,10 @@ namespace Brook.Server.Metrics;
 /// <summary>
 /// Gauges computed from the broker's state when a scrape asks for them: Kafka's ReplicaManager partition counts,
 /// the active controller's counts, each local partition's log size and offsets, log directories, the group
-/// coordinator's groups by state, and consumer lag — for every group this broker coordinates and every partition it
-/// holds, the committed offset against the high watermark (records) and the age of the oldest unconsumed batch
-/// (seconds), what Burrow and kafka-lag-exporter compute from outside.
+/// coordinator's groups by state, rebalance and offset counters, ISR changes, and consumer lag — for every group this
+/// broker coordinates and every partition it committed (one led elsewhere through <see cref="RemoteLagSampler"/>), the
+/// committed offset against the high watermark (records) and the age of the oldest unconsumed batch (seconds), what
+/// Burrow and kafka-lag-exporter compute from outside.
 /// </summary>
 public sealed class BrokerStateGauges
 {

@@ -37,7 +37,7 @@ public sealed class RemoteLagSampler : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private volatile Sample _last = Sample.Empty;
     private Task _refresh = Task.CompletedTask;
-    private long _startedAtMs = long.MinValue;
+    private long? _startedAtMs;
     private readonly Lock _gate = new();
 
     public RemoteLagSampler(MetadataView metadata, int localId, InterBrokerConnections brokers, TimeProvider time, ILogger<RemoteLagSampler> logger)
@@ -68,7 +68,7 @@ public sealed class RemoteLagSampler : IAsyncDisposable
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
-            if (!_refresh.IsCompleted || nowMs - _startedAtMs < RefreshInterval.TotalMilliseconds) return;
+            if (!_refresh.IsCompleted || (_startedAtMs is { } started && nowMs - started < RefreshInterval.TotalMilliseconds)) return;
             _startedAtMs = nowMs;
             var positions = wanted.Distinct().ToList();
             _refresh = Task.Run(() => RefreshAsync(positions, _closing.Token));
@@ -99,7 +99,7 @@ public sealed class RemoteLagSampler : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception e)
         {
-            _logger.LogDebug(e, "Sampling the offsets of remote partitions for consumer lag failed");
+            _logger.LogWarning(e, "Sampling the offsets of remote partitions for consumer lag failed");
         }
     }
 
