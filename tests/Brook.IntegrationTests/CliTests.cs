@@ -165,6 +165,57 @@ public sealed class CliTests(DefaultBrokerFixture fixture) : IClassFixture<Defau
         Assert.Contains("cannot reach the cluster", unreachable.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Group_and_cluster_tables_show_what_json_shows_and_consume_prints_keys_as_text()
+    {
+        var topic = KafkaTestClient.UniqueTopic("cli-tables");
+        var group = $"cli-tables-{Guid.NewGuid():N}";
+        await Ok("topic", "create", topic, "--partitions", "1");
+        var produced = await Ok(["produce", topic, "--key-delimiter", ":"], string.Join('\n', Enumerable.Range(0, 10).Select(i => $"k{i}:v{i}")) + "\n");
+        Assert.Contains($"Produced 10 records to {topic}", produced.StandardOutput, StringComparison.Ordinal);
+        var text = await Ok("consume", topic, "--from", "earliest", "--count", "3", "--print-key");
+        Assert.Equal(["k0\tv0", "k1\tv1", "k2\tv2"], text.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using (var consumer = KafkaTestClient.CreateConsumer(new ConsumerConfig(KafkaTestClient.ConsumerConfig(fixture.BootstrapServers)) { GroupId = group }))
+            consumer.Commit([new TopicPartitionOffset(topic, 0, 4)]);
+
+        // group list: the table row and the JSON entry agree.
+        var listedJson = JsonNode.Parse((await Ok("--json", "group", "list")).StandardOutput)!.AsArray().Single(g => (string)g!["group"]! == group)!;
+        Assert.Equal([group, (string)listedJson["state"]!, (string)listedJson["type"]!], Row((await Ok("group", "list")).StandardOutput, group));
+
+        // group describe: the summary line and the partition row carry the JSON's offsets and lag.
+        var describedTable = (await Ok("group", "describe", group)).StandardOutput;
+        Assert.Contains($"Group: {group}", describedTable, StringComparison.Ordinal);
+        Assert.Contains("Total lag: 6", describedTable, StringComparison.Ordinal);
+        Assert.Equal([topic, "0", "4", "10", "6"], Row(describedTable, topic).Take(5));
+        Assert.Equal((4, 6), await CommittedAndLag(group));
+
+        // reset-offsets: the plan as a table, and nothing changed without --execute.
+        var plan = (await Ok("group", "reset-offsets", group, "--topic", topic, "--to-latest")).StandardOutput;
+        Assert.Equal([group, topic, "0", "4", "10"], Row(plan, topic));
+        Assert.Contains("Dry run", plan, StringComparison.Ordinal);
+        Assert.Equal((4, 6), await CommittedAndLag(group));
+
+        // cluster info, brokers and config.
+        var info = JsonNode.Parse((await Ok("--json", "cluster", "info")).StandardOutput)!;
+        var infoTable = (await Ok("cluster", "info")).StandardOutput;
+        Assert.Equal(["Cluster id", (string)info["cluster_id"]!], Row(infoTable, "Cluster id"));
+        Assert.Equal(["Brokers", "1"], Row(infoTable, "Brokers"));
+        Assert.Equal(["Topics", ((int)info["topics"]!).ToString(System.Globalization.CultureInfo.InvariantCulture)], Row(infoTable, "Topics"));
+        var broker = JsonNode.Parse((await Ok("--json", "cluster", "brokers")).StandardOutput)!.AsArray().Single()!;
+        var brokerRow = Row((await Ok("cluster", "brokers")).StandardOutput, (string)broker["host"]!);
+        Assert.Equal([((int)broker["id"]!).ToString(System.Globalization.CultureInfo.InvariantCulture), (string)broker["host"]!,
+            ((int)broker["port"]!).ToString(System.Globalization.CultureInfo.InvariantCulture), "-", "yes"], brokerRow.Take(5));
+        var configs = JsonNode.Parse((await Ok("--json", "cluster", "config", "--all")).StandardOutput)!["configs"]!.AsObject();
+        var retention = configs["log.retention.hours"]!;
+        Assert.Equal(["log.retention.hours", (string)retention["value"]!, (string)retention["source"]!],
+            Row((await Ok("cluster", "config", "--all")).StandardOutput, "log.retention.hours "));
+    }
+
+    /// <summary>The cells of the one table row of <paramref name="table"/> that contains <paramref name="needle"/>.</summary>
+    private static string[] Row(string table, string needle) =>
+        table.Split('\n').Single(l => l.Contains('│') && l.Contains(needle, StringComparison.Ordinal))
+            .Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     private async Task<(long Committed, long Lag)> CommittedAndLag(string group)
     {
         var described = JsonNode.Parse((await Ok("--json", "group", "describe", group)).StandardOutput)!.AsArray().Single()!;
