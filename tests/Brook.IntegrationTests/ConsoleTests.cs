@@ -133,6 +133,72 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         await HeadlessChromium.ScreenshotAsync(page, "07-broker-config");
     }
 
+    /// <summary>
+    /// Two thousand topics: the topics page lists the first 50 of them with the total, pages on, and search narrows the
+    /// list to one; the overview counts them all. The times (API answer, page to first rows, search to its row) are
+    /// written to the test output — measurements for the note, not limits the test enforces.
+    /// </summary>
+    [ChromiumFact]
+    public async Task Thousands_of_topics_are_paged_and_searched()
+    {
+        const int Topics = 2000;
+        Librdkafka.EnsureLoaded();
+        var adminPort = FreePort.Pick();
+        await using var broker = await BrokerProcess.StartAsync("console-many", $"brook.admin.listener=127.0.0.1:{adminPort}");
+        using var log = new BrokerLogReporter(broker, output);
+        var prefix = $"many-{Guid.NewGuid():N}"[..13];
+        string Name(int i) => $"{prefix}-{i:D4}";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var admin = KafkaTestClient.CreateAdmin(broker.BootstrapServers))
+        {
+            foreach (var chunk in Enumerable.Range(0, Topics).Chunk(250))
+                await admin.CreateTopicsAsync(chunk.Select(i => new TopicSpecification { Name = Name(i), NumPartitions = 1, ReplicationFactor = -1 }),
+                    new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(60), OperationTimeout = TimeSpan.FromSeconds(60) });
+        }
+        output.WriteLine($"created {Topics} topics in {clock.ElapsedMilliseconds} ms");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var api = $"http://127.0.0.1:{adminPort}/api";
+        await Eventually.HoldsAsync(async () => System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{api}/topics?search={prefix}&limit=1"))!["total"]!.GetValue<int>() == Topics,
+            "the console API did not list every topic", TimeSpan.FromSeconds(30));
+        var timings = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Restart();
+            await http.GetStringAsync($"{api}/topics?offset=0&limit=50");
+            timings.Add(clock.ElapsedMilliseconds);
+        }
+        output.WriteLine($"GET /api/topics (50 of {Topics}): {string.Join(", ", timings)} ms");
+
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.NewPageAsync();
+        var console = $"http://127.0.0.1:{adminPort}/console/";
+        clock.Restart();
+        await page.GotoAsync(console + "#/topics");
+        await Assertions.Expect(page.GetByTestId($"topic-row-{Name(0)}")).ToBeVisibleAsync();
+        output.WriteLine($"topics page to its first rows: {clock.ElapsedMilliseconds} ms");
+        await Assertions.Expect(page.GetByTestId("topics-range")).ToHaveTextAsync($"1–50 of {Topics.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
+        Assert.Equal(50, await page.Locator("[data-testid=topics-table] tbody tr").CountAsync());
+
+        await page.GetByTestId("topics-next").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("topics-range")).ToHaveTextAsync($"51–100 of {Topics.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
+        await Assertions.Expect(page.GetByTestId($"topic-row-{Name(50)}")).ToBeVisibleAsync();
+
+        clock.Restart();
+        await page.GetByTestId("topic-search").FillAsync(Name(1234));
+        await Assertions.Expect(page.GetByTestId("topics-range")).ToHaveTextAsync("1–1 of 1");
+        output.WriteLine($"search to its one row (200 ms debounce included): {clock.ElapsedMilliseconds} ms");
+        await Assertions.Expect(page.GetByTestId($"topic-row-{Name(1234)}")).ToBeVisibleAsync();
+        await HeadlessChromium.ScreenshotAsync(page, "08-many-topics-search");
+
+        clock.Restart();
+        await page.GotoAsync(console);
+        var counted = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{api}/cluster"))!["topics"]!.GetValue<int>();
+        Assert.True(counted >= Topics, $"the overview counts {counted} topics");
+        await Assertions.Expect(page.GetByTestId("card-topics")).ToContainTextAsync(counted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        output.WriteLine($"overview with {Topics} topics: {clock.ElapsedMilliseconds} ms");
+    }
+
     private static async Task<string?> TopicConfigAsync(IAdminClient admin, string topic, string key)
     {
         var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]);

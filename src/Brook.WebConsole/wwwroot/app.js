@@ -222,9 +222,9 @@ async function topics() {
   const load = async () => {
     const page = await api(`/api/topics?search=${enc(state.search)}&offset=${state.offset}&limit=50&internal=${state.internal}`);
     const pager = h("div", { class: "pager" },
-      `${page.total ? state.offset + 1 : 0}–${Math.min(state.offset + 50, page.total)} of ${num(page.total)}`,
-      h("button", { class: "small", disabled: state.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - 50); load(); } }, "‹ Prev"),
-      h("button", { class: "small", disabled: state.offset + 50 >= page.total, onclick: () => { state.offset += 50; load(); } }, "Next ›"));
+      h("span", { "data-testid": "topics-range" }, `${page.total ? state.offset + 1 : 0}–${Math.min(state.offset + 50, page.total)} of ${num(page.total)}`),
+      h("button", { class: "small", "data-testid": "topics-prev", disabled: state.offset === 0, onclick: () => { state.offset = Math.max(0, state.offset - 50); load(); } }, "‹ Prev"),
+      h("button", { class: "small", "data-testid": "topics-next", disabled: state.offset + 50 >= page.total, onclick: () => { state.offset += 50; load(); } }, "Next ›"));
     list.replaceChildren(table([
       { title: "Topic", render: t => h("a", { href: `#/topics/${enc(t.name)}` }, t.name) },
       { title: "Partitions", num: true, render: t => num(t.partitions) },
