@@ -70,6 +70,12 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Equal(0, metrics.Value("kafka_server_replicamanager_underreplicatedpartitions"));
         Assert.Equal(1, metrics.Value("kafka_controller_kafkacontroller_activecontrollercount"));
         Assert.True(metrics.Value("kafka_coordinator_group_groupmetadatamanager_numgroups") >= 1);
+        Assert.True(metrics.Value("kafka_coordinator_group_groupmetadatamanager_numoffsets") >= 1);
+        Assert.True(metrics.Value("kafka_server_groupcoordinatormetrics_offsetcommit_total") >= 1);
+        Assert.True(metrics.Value("kafka_network_requestmetrics_errors_total", ("error", "NONE"), ("request", "OffsetCommit")) >= 1);
+        // A single node has no ISR to change; the counters are there at zero, as Kafka's are.
+        Assert.Equal(0, metrics.Value("kafka_server_replicamanager_isrshrinks_total"));
+        Assert.Equal(0, metrics.Value("kafka_server_replicamanager_isrexpands_total"));
         Assert.True(metrics.Value("process_cpu_seconds_total") > 0);
         Assert.True(metrics.Value("process_open_fds") > 0);
         Assert.True(metrics.Sum("dotnet_gc_collections_total") >= 0 && metrics.Text.Contains("# TYPE dotnet_gc_collections_total counter", StringComparison.Ordinal));
