@@ -8,6 +8,14 @@ public abstract class RecordSet
 {
     public abstract int SizeInBytes { get; }
     public abstract void CopyTo(Span<byte> destination);
+
+    /// <summary>The bytes in memory: a set already there is returned as it is, any other is copied once.</summary>
+    public virtual ReadOnlyMemory<byte> ToMemory()
+    {
+        var bytes = new byte[SizeInBytes];
+        CopyTo(bytes);
+        return bytes;
+    }
 }
 
 /// <summary>Record batches held in memory.</summary>
@@ -16,4 +24,5 @@ public sealed class MemoryRecordSet(ReadOnlyMemory<byte> data) : RecordSet
     public ReadOnlyMemory<byte> Data { get; } = data;
     public override int SizeInBytes => Data.Length;
     public override void CopyTo(Span<byte> destination) => Data.Span.CopyTo(destination);
+    public override ReadOnlyMemory<byte> ToMemory() => Data;
 }

@@ -61,10 +61,7 @@ public sealed class FileRaftLog : IRaftLog, IDisposable
     {
         var result = _log.Read(offset, maxBytes, long.MaxValue, minOneBatch: true);
         if (result.Error != ErrorCode.None) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"reading {_log.Directory}: {result.Error}");
-        if (result.Records.SizeInBytes == 0) return ReadOnlyMemory<byte>.Empty;
-        var bytes = new byte[result.Records.SizeInBytes];
-        result.Records.CopyTo(bytes);
-        return bytes;
+        return result.Records.SizeInBytes == 0 ? ReadOnlyMemory<byte>.Empty : result.Records.ToMemory();
     }
 
     public void TruncateTo(long offset)

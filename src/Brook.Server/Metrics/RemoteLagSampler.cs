@@ -75,8 +75,7 @@ public sealed class RemoteLagSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the refresh in flight, if any (tests).</summary>
-    public Task WaitForRefreshAsync() { lock (_gate) return _refresh; }
+    private Task CurrentRefresh() { lock (_gate) return _refresh; }
 
     private async Task RefreshAsync(List<(TopicPartition Partition, long Committed)> wanted, CancellationToken ct)
     {
@@ -212,29 +211,16 @@ public sealed class RemoteLagSampler : IAsyncDisposable
         return results;
     }
 
-    /// <summary>The max timestamp of the first whole batch header ending at or after <paramref name="offset"/>.</summary>
+    /// <summary>The max timestamp of the first whole batch ending at or after <paramref name="offset"/>.</summary>
     private static long? FirstBatchTimestamp(RecordSet? records, long offset)
     {
         if (records is null || records.SizeInBytes < RecordBatchHeader.Size) return null;
-        ReadOnlyMemory<byte> bytes = records is MemoryRecordSet memory ? memory.Data : Copy(records);
-        var span = bytes.Span;
-        while (span.Length >= RecordBatchHeader.Size)
+        foreach (var batch in new RecordSetBatches(records.ToMemory().Span))
         {
-            var header = new RecordBatchHeader(span);
-            if (header.LastOffset >= offset)
-                return header.MaxTimestamp == RecordBatchHeader.NoTimestamp ? null : header.MaxTimestamp;
-            var length = RecordBatchHeader.LogOverhead + header.BatchLength;
-            if (length <= 0 || length > span.Length) return null;
-            span = span[length..];
+            var header = new RecordBatchHeader(batch);
+            if (header.LastOffset >= offset) return header.MaxTimestamp == RecordBatchHeader.NoTimestamp ? null : header.MaxTimestamp;
         }
         return null;
-    }
-
-    private static byte[] Copy(RecordSet records)
-    {
-        var buffer = new byte[records.SizeInBytes];
-        records.CopyTo(buffer);
-        return buffer;
     }
 
     public async ValueTask DisposeAsync()
@@ -242,7 +228,7 @@ public sealed class RemoteLagSampler : IAsyncDisposable
         await _closing.CancelAsync().ConfigureAwait(false);
         try
         {
-            await WaitForRefreshAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await CurrentRefresh().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException) { }
         _closing.Dispose();

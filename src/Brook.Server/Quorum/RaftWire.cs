@@ -331,19 +331,7 @@ public static class RaftWire
     private static LeaderAndEpoch Leader(int? id, int? epoch) =>
         new(id is { } i && i >= 0 ? i : LeaderAndEpoch.NoLeader, epoch is { } e && e >= 0 ? e : 0);
 
-    private static ReadOnlyMemory<byte> Bytes(RecordSet? records) => records switch
-    {
-        null => ReadOnlyMemory<byte>.Empty,
-        MemoryRecordSet m => m.Data,
-        _ => Copy(records),
-    };
-
-    private static byte[] Copy(RecordSet records)
-    {
-        var bytes = new byte[records.SizeInBytes];
-        records.CopyTo(bytes);
-        return bytes;
-    }
+    private static ReadOnlyMemory<byte> Bytes(RecordSet? records) => records?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
 }
 
 /// <summary>One request/response exchange with a peer (the internal client's pool, bound to one node).</summary>
