@@ -53,12 +53,10 @@ public static class Librdkafka
             return "(default resolution)";
         }
 
-        var nativeDir = Path.Combine(AppContext.BaseDirectory, "runtimes", LinuxRid(), "native");
         var failures = new List<string>();
         string? chosenPath = null;
-        foreach (var name in CandidateFileNames)
+        foreach (var path in CandidatePaths())
         {
-            var path = Path.Combine(nativeDir, name);
             if (!File.Exists(path))
             {
                 failures.Add($"{path}: file not found");
@@ -86,6 +84,28 @@ public static class Librdkafka
         Library.Load(chosenPath);
         AssertVersion(chosenPath);
         return chosenPath;
+    }
+
+    /// <summary>
+    /// Where the bundled file can be: runtimes/&lt;rid&gt;/native under the application (a portable build, tests, the
+    /// benchmark), the application directory itself (a RID-specific publish flattens native files there), and the
+    /// directories the host searches for native libraries (a single-file <c>brook</c> extracts its native files to
+    /// <c>$DOTNET_BUNDLE_EXTRACT_BASE_DIR</c> or <c>~/.net/brook/&lt;hash&gt;</c> and lists that directory there).
+    /// </summary>
+    private static IEnumerable<string> CandidatePaths()
+    {
+        var directories = new List<string> { Path.Combine(AppContext.BaseDirectory, "runtimes", LinuxRid(), "native"), AppContext.BaseDirectory };
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirectories)
+        {
+            foreach (var directory in searchDirectories.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!directories.Any(d => Path.GetFullPath(d).TrimEnd('/') == Path.GetFullPath(directory).TrimEnd('/'))) directories.Add(directory);
+            }
+        }
+        foreach (var name in CandidateFileNames)
+        {
+            foreach (var directory in directories) yield return Path.Combine(directory, name);
+        }
     }
 
     private static IntPtr ResolveForConfluent(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)

@@ -52,7 +52,7 @@ public static class RecordCodec
     {
         var headers = new JsonArray();
         foreach (var header in record.Message.Headers ?? [])
-            headers.Add(new JsonObject { ["key"] = header.Key, ["value"] = Show(header.GetValueBytes(), encoding) });
+            headers.Add((JsonNode)new JsonObject { ["key"] = header.Key, ["value"] = Show(header.GetValueBytes(), encoding) });
         return new JsonObject
         {
             ["topic"] = record.Topic,

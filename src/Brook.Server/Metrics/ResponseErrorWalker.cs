@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Brook.Protocol;
 
@@ -41,14 +42,20 @@ public static class ResponseErrorWalker
     /// <summary>The error-code properties and the nested protocol objects of a type.</summary>
     private sealed record Shape(PropertyInfo[] Codes, PropertyInfo[] Children);
 
-    private static Shape ShapeOf(Type type) => Shapes.GetOrAdd(type, static t =>
+    private static Shape ShapeOf(Type type) => Shapes.GetOrAdd(type, ReadShape);
+
+    // Brook.Protocol is a trimmer root of the published binary (Brook.Host.csproj), so every message type keeps its
+    // properties under trimming and Native AOT, and reading them here is safe.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Brook.Protocol is rooted: its types keep their public properties.")]
+    private static Shape ReadShape(Type t)
     {
         var properties = t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
         var codes = properties.Where(p => p.PropertyType == typeof(short) && p.Name is "ErrorCode" or "PartitionErrorCode").ToArray();
         var children = properties.Where(p => HoldsProtocolObjects(p.PropertyType)).ToArray();
         return new Shape(codes, children);
-    });
+    }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Brook.Protocol is rooted: its types keep their interfaces.")]
     private static bool HoldsProtocolObjects(Type type)
     {
         if (IsProtocolObject(type)) return true;
