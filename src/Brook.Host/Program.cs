@@ -20,6 +20,9 @@ if (args.Length > 0 && args[0] == "storage") return StorageCommand.Run(args[1..]
 // brook metadata-quorum describe | add-controller | remove-controller ...: Kafka's kafka-metadata-quorum.sh.
 if (args.Length > 0 && args[0] == "metadata-quorum") return await MetadataQuorumCommand.RunAsync(args[1..], Console.Out, Console.Error);
 
+// brook healthcheck [--url URL]: the container image's HEALTHCHECK (readiness on the admin listener).
+if (args.Length > 0 && args[0] == "healthcheck") return await HealthcheckCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 // brook [--config server.properties] [--override key=value]... [--key=value]...
 BrokerConfig config;
 try

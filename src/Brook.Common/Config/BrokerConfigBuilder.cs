@@ -4,11 +4,15 @@ namespace Brook.Common.Config;
 /// <remarks>
 /// Later layers override earlier ones key by key. Only the winning value of each key is parsed and validated, so a bad
 /// value in the file that an environment variable or flag replaces does not stop the broker. Unknown keys become
-/// warnings naming the key and its source.
+/// warnings naming the key and its source. In container mode (<see cref="BrokerConfigDefs.ContainerMode"/>) the KAFKA_*
+/// variables form a layer just below the BROOK_* ones and <see cref="ContainerDefaults"/> fill what no layer set.
 /// </remarks>
 public sealed class BrokerConfigBuilder
 {
     private readonly List<(string Key, string Value, string Source)> _entries = [];
+
+    // Where the KAFKA_* layer sits in _entries (its entries count only in container mode, which the other layers decide).
+    private readonly List<(int Position, KafkaImageEnvironment.Translation Translation)> _kafkaLayers = [];
 
     /// <summary>Adds a .properties file; each value's source is "path:line".</summary>
     public BrokerConfigBuilder AddPropertiesFile(string path)
@@ -32,9 +36,15 @@ public sealed class BrokerConfigBuilder
         return this;
     }
 
-    /// <summary>Adds the BROOK_* variables of <paramref name="environment"/> (the process environment when null).</summary>
+    /// <summary>
+    /// Adds the BROOK_* variables of <paramref name="environment"/> (the process environment when null), and below them
+    /// its KAFKA_* and CLUSTER_ID variables, which count only in container mode.
+    /// </summary>
     public BrokerConfigBuilder AddEnvironment(IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
+        var variables = (environment ?? EnvironmentVariables.OfProcess()).ToList();
+        _kafkaLayers.Add((_entries.Count, KafkaImageEnvironment.Read(variables)));
+        environment = variables;
         foreach ((string key, string value, string variable) in BrokerEnvironment.Read(environment))
         {
             _entries.Add((key, value, "environment variable " + variable));
@@ -66,7 +76,8 @@ public sealed class BrokerConfigBuilder
     {
         var warnings = new List<string>();
         var winners = new Dictionary<string, (string Value, string Source)>(StringComparer.Ordinal);
-        foreach ((string key, string value, string source) in _entries)
+        bool containerMode = IsContainerMode();
+        foreach ((string key, string value, string source) in containerMode ? WithKafkaLayers(warnings) : _entries)
         {
             if (BrokerConfigDefs.Find(key) is null)
             {
@@ -77,6 +88,7 @@ public sealed class BrokerConfigBuilder
             winners[key] = (value, source);
         }
 
+        if (containerMode) ContainerDefaults.Apply(winners);
         var settings = new Dictionary<string, BrokerConfig.Setting>(StringComparer.Ordinal);
 
         // Catalogue order keeps the first reported error stable regardless of layer order.
@@ -89,5 +101,34 @@ public sealed class BrokerConfigBuilder
         }
 
         return new BrokerConfig(settings, warnings);
+    }
+
+    // The last layer that sets brook.container.mode decides (the KAFKA_* layer cannot switch itself on).
+    private bool IsContainerMode()
+    {
+        for (int i = _entries.Count - 1; i >= 0; i--)
+        {
+            (string key, string value, string source) = _entries[i];
+            if (key == BrokerConfigDefs.ContainerMode) return (bool)BrokerConfigDefs.Find(key)!.Parse(value, source)!;
+        }
+
+        return false;
+    }
+
+    private IEnumerable<(string Key, string Value, string Source)> WithKafkaLayers(List<string> warnings)
+    {
+        int next = 0;
+        foreach ((int position, KafkaImageEnvironment.Translation translation) in _kafkaLayers)
+        {
+            for (; next < position; next++) yield return _entries[next];
+            foreach ((string key, string value, string variable) in translation.Settings)
+                yield return (key, value, "environment variable " + variable);
+            if (translation.ZooKeeperEra.Count > 0)
+                warnings.Add("ZooKeeper-era settings are ignored, Brook runs in KRaft mode only (as Kafka 4 does): " + string.Join(", ", translation.ZooKeeperEra));
+            if (translation.ConfluentServer.Count > 0)
+                warnings.Add("Confluent Server settings are ignored: " + string.Join(", ", translation.ConfluentServer));
+        }
+
+        for (; next < _entries.Count; next++) yield return _entries[next];
     }
 }

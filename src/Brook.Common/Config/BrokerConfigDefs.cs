@@ -28,6 +28,9 @@ public static class BrokerConfigDefs
     /// <summary>host:port of the HTTP admin listener (metrics, health), or empty for none.</summary>
     public const string AdminListener = "brook.admin.listener";
 
+    /// <summary>Whether the node runs as Brook's container image does (KAFKA_* variables, container defaults, format at start-up).</summary>
+    public const string ContainerMode = "brook.container.mode";
+
     /// <summary>Whether the admin listener also serves the web console.</summary>
     public const string AdminConsoleEnable = "brook.admin.console.enable";
 
@@ -248,6 +251,8 @@ public static class BrokerConfigDefs
             "host:port of the HTTP admin listener, apart from the Kafka listeners: Prometheus metrics on /metrics, liveness on /health/live and readiness on /health/ready. Empty turns it off. Port 0 picks a free port. When left at its default and the port is taken (several nodes on one machine), the node logs a warning and runs without it; a port set explicitly must bind, as a Kafka listener must."),
         new(AdminConsoleEnable, ConfigType.Boolean, "true", null, ConfigImportance.Medium,
             "Serve the web console on the admin listener (/console, with its JSON API under /api): cluster overview, topics, a message browser, produce, consumer groups with lag charts and broker configs. It is a Kafka client of this node's first advertised listener. false leaves the admin listener with metrics and health only."),
+        new(ContainerMode, ConfigType.Boolean, "false", null, ConfigImportance.Low,
+            "Run as Brook's container image does (its Dockerfile sets BROOK_BROOK_CONTAINER_MODE=true), like the apache/kafka and Confluent images: KAFKA_* environment variables configure the node (KAFKA_ADVERTISED_LISTENERS → advertised.listeners; BROOK_* variables and the command line still win) and CLUSTER_ID sets cluster.id; ZooKeeper-era keys are ignored with one warning; unset keys take container defaults (listeners PLAINTEXT://0.0.0.0:9092, or the advertised listeners' ports on every interface; advertised.listeners PLAINTEXT://localhost:9092 when neither is set; log.dirs /var/lib/brook/data; brook.admin.listener 0.0.0.0:9644); and a node of a multi-node quorum formats an unformatted log directory at start-up with cluster.id, as the images run kafka-storage.sh format."),
         new("brook.balancer.enable", ConfigType.Boolean, "false", null, ConfigImportance.High,
             "Continuous partition balancing on the active controller (dynamic, cluster-wide): it moves replicas off brokers listed in brook.balancer.decommission.brokers and off unregistered brokers, evens out replica counts when a broker joins, and moves replicas off a broker whose log directories are fuller than brook.balancer.disk.usage.threshold.percent, through ordinary reassignments (ListPartitionReassignments shows them), at most brook.balancer.max.concurrent.moves at a time. Off by default: as in Kafka, replicas then move only when an operator reassigns them."),
         new("brook.balancer.check.interval.ms", ConfigType.Long, "30000", ConfigValidator.AtLeast(100), ConfigImportance.Medium,

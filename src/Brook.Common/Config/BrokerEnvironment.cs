@@ -50,7 +50,7 @@ public static class BrokerEnvironment
     /// <summary>The BROOK_* variables of <paramref name="environment"/> (the process environment when null) as key/value/variable triples.</summary>
     public static IReadOnlyList<(string Key, string Value, string Variable)> Read(IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
-        environment ??= ProcessEnvironment();
+        environment ??= EnvironmentVariables.OfProcess();
         var result = new List<(string, string, string)>();
         foreach (KeyValuePair<string, string> pair in environment)
         {
@@ -64,16 +64,5 @@ public static class BrokerEnvironment
         // Environment enumeration order is unspecified; sort so warnings and errors come out deterministically.
         result.Sort((a, b) => string.CompareOrdinal(a.Item3, b.Item3));
         return result;
-    }
-
-    private static IEnumerable<KeyValuePair<string, string>> ProcessEnvironment()
-    {
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && entry.Value is string value)
-            {
-                yield return new KeyValuePair<string, string>(name, value);
-            }
-        }
     }
 }

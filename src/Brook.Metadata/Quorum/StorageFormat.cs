@@ -9,12 +9,18 @@ namespace Brook.Metadata;
 /// Which cluster a node's data directory belongs to (<c>meta.properties</c>), Kafka's <c>kafka-storage.sh format</c>
 /// step. A node of a multi-node quorum must be formatted before its first start, all with the same cluster id; a
 /// standalone node formats itself (with cluster.id if set, the id an older Brook data directory recorded, or a new one),
-/// so the one-command start keeps working.
+/// so the one-command start keeps working. In container mode any node formats itself, as the Kafka images do.
 /// </summary>
 public static class StorageFormat
 {
     /// <summary>A new cluster id: 16 random bytes in Kafka's URL-safe base64 form (22 characters).</summary>
     public static string RandomClusterId() => Uuid.NewRandom().ToString();
+
+    /// <summary>
+    /// The cluster id a container-mode node formats with when CLUSTER_ID (cluster.id) is not set, so the nodes of a
+    /// compose file agree without configuration, as the apache/kafka image's built-in id does.
+    /// </summary>
+    public const string ContainerDefaultClusterId = "KaifD3JQRE-6dCVKGwYITw";
 
     /// <summary>
     /// Formats every log directory for <paramref name="clusterId"/>; the first holds the metadata log. An already formatted directory is an error
@@ -102,6 +108,11 @@ public static class StorageFormat
     {
         var logDir = Path.GetFullPath(config.LogDirs[0]);
         var meta = MetaProperties.Read(logDir);
+        if (meta is null && !config.IsStandalone && config.GetBool(BrokerConfigDefs.ContainerMode))
+        {
+            // The container images format at start-up (kafka-storage.sh format --ignore-formatted in their launch script).
+            meta = Format(config, config.ClusterId ?? ContainerDefaultClusterId, ignoreFormatted: true);
+        }
         if (meta is null)
         {
             if (!config.IsStandalone)
