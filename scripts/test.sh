@@ -54,6 +54,21 @@ if ! dotnet build Brook.slnx -c Release -nologo -v minimal; then
     exit 1
 fi
 
+# --- publish -----------------------------------------------------------------------------------------------------
+# The published-binary and container-image tests run the self-contained executable of the tarball, as users get it.
+# Without it they are skipped, except in CI (BROOK_REQUIRE_PUBLISHED=1, as .ci/run sets) where they fail.
+mkdir -p "$results_dir"
+case "$(uname -m)" in aarch64|arm64) publish_rid=linux-arm64 ;; *) publish_rid=linux-x64 ;; esac
+echo "publishing the self-contained brook ($publish_rid) for the published-binary tests ..."
+if bash scripts/publish.sh --rid "$publish_rid" --out artifacts/dist > "$results_dir/publish.log" 2>&1; then
+    BROOK_PUBLISHED_BROOK=$(ls -t artifacts/dist/brook-*-"$publish_rid"/bin/brook | head -1)
+    export BROOK_PUBLISHED_BROOK="$repo_root/$BROOK_PUBLISHED_BROOK"
+    echo "published $BROOK_PUBLISHED_BROOK"
+else
+    echo "warning: scripts/publish.sh failed (log: $results_dir/publish.log); the published-binary tests will not find it" >&2
+    tail -20 "$results_dir/publish.log" >&2
+fi
+
 # --- test --------------------------------------------------------------------------------------------------------
 # --blame-hang-timeout turns a hung test (e.g. a broker that never answers) into a failure with a dump instead of
 # eating the whole CI budget.
