@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Brook.Cli;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -10,17 +12,28 @@ namespace Brook.WebConsole.Api;
 /// How the console API answers: snake_case JSON, and a Kafka error as <c>{"error": reason, "code": name}</c> with 404 for an
 /// unknown topic or group, 400 for a refused request and 503 when the cluster cannot be reached.
 /// </summary>
+/// <remarks>
+/// Answers are built as <see cref="JsonNode"/> documents with their snake_case names spelled out, and request bodies
+/// are read through source-generated metadata (<see cref="ConsoleJsonContext"/>): no reflection over types, so the
+/// console works in a trimmed or Native AOT brook.
+/// </remarks>
 public static class ApiResults
 {
-    /// <summary>The API's JSON settings.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>A 200 answer.</summary>
-    public static IResult Ok(object value) => Results.Json(value, Json);
+    public static IResult Ok(JsonNode? value) => Results.Text(value?.ToJsonString() ?? "null", JsonContentType);
 
     /// <summary>An error answer.</summary>
     public static IResult Error(int status, string message, string? code = null) =>
-        Results.Json(new { error = message, code }, Json, statusCode: status);
+        Results.Text(new JsonObject { ["error"] = message, ["code"] = code }.ToJsonString(), JsonContentType, statusCode: status);
+
+    /// <summary>A JSON array of <paramref name="items"/>, each converted by <paramref name="toJson"/>.</summary>
+    public static JsonArray ArrayOf<T>(IEnumerable<T> items, Func<T, JsonNode?> toJson) => new([.. items.Select(toJson)]);
+
+    /// <summary>Reads a JSON request body (snake_case names) with its source-generated metadata.</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type) =>
+        await JsonSerializer.DeserializeAsync(request.Body, type) ?? throw new BadRequestException("a JSON body is required");
 
     /// <summary>Runs <paramref name="body"/>, turning Kafka's and the console's errors into answers instead of 500s.</summary>
     public static async Task<IResult> RunAsync(Func<Task<IResult>> body)

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Brook.WebConsole.Api;
 
 /// <summary>Turns sampled metric points into what the console's charts draw.</summary>
@@ -5,6 +7,10 @@ public static class ChartSeries
 {
     /// <summary>One chart point: unix milliseconds and a value.</summary>
     public sealed record Point(long T, double V);
+
+    /// <summary>The points as the charts read them: [{"t": unix ms, "v": value}, ...].</summary>
+    public static JsonArray ToJson(IEnumerable<Point> points) =>
+        ApiResults.ArrayOf(points, p => new JsonObject { ["t"] = p.T, ["v"] = p.V });
 
     /// <summary>Gauge points summed per sample time (e.g. the lag of all a group's partitions).</summary>
     public static IReadOnlyList<Point> Sums(IEnumerable<(long UnixMs, double Value)> points) =>

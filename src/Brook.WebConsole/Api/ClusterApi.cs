@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Brook.Cli.Verbs;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -20,25 +21,25 @@ public static class ClusterApi
             var partitions = metadata.Topics.Where(t => !t.Error.IsError).SelectMany(t => t.Partitions).ToList();
             var leaders = partitions.GroupBy(p => p.Leader).ToDictionary(g => g.Key, g => g.Count());
             var replicas = partitions.SelectMany(p => p.Replicas).GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
-            return ApiResults.Ok(new
+            return ApiResults.Ok(new JsonObject
             {
-                ClusterId = cluster.ClusterId,
-                Controller = cluster.Controller?.Id,
-                Version = typeof(ClusterApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0],
-                Brokers = cluster.Nodes.OrderBy(n => n.Id).Select(n => new
+                ["cluster_id"] = cluster.ClusterId,
+                ["controller"] = cluster.Controller?.Id,
+                ["version"] = typeof(ClusterApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0],
+                ["brokers"] = ApiResults.ArrayOf(cluster.Nodes.OrderBy(n => n.Id), n => new JsonObject
                 {
-                    n.Id,
-                    n.Host,
-                    n.Port,
-                    n.Rack,
-                    Controller = n.Id == cluster.Controller?.Id,
-                    Leaders = leaders.GetValueOrDefault(n.Id),
-                    Replicas = replicas.GetValueOrDefault(n.Id),
+                    ["id"] = n.Id,
+                    ["host"] = n.Host,
+                    ["port"] = n.Port,
+                    ["rack"] = n.Rack,
+                    ["controller"] = n.Id == cluster.Controller?.Id,
+                    ["leaders"] = leaders.GetValueOrDefault(n.Id),
+                    ["replicas"] = replicas.GetValueOrDefault(n.Id),
                 }),
-                Topics = metadata.Topics.Count(t => !t.Error.IsError),
-                Partitions = partitions.Count,
-                UnderReplicatedPartitions = partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
-                OfflinePartitions = partitions.Count(p => p.Leader < 0),
+                ["topics"] = metadata.Topics.Count(t => !t.Error.IsError),
+                ["partitions"] = partitions.Count,
+                ["under_replicated_partitions"] = partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
+                ["offline_partitions"] = partitions.Count(p => p.Leader < 0),
             });
         }));
 
@@ -46,7 +47,7 @@ public static class ClusterApi
         {
             var configs = await ConfigChanges.DescribeAsync(kafka.Admin, ConsoleKafka.Timeout,
                 new ConfigResource { Type = ResourceType.Broker, Name = id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, all: true, topic: false);
-            return ApiResults.Ok(new { Broker = id, Configs = ConfigChanges.ToJson(configs) });
+            return ApiResults.Ok(new JsonObject { ["broker"] = id, ["configs"] = ConfigChanges.ToJson(configs) });
         }));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Brook.Cli.Verbs;
 using Brook.Server.Metrics;
 using Confluent.Kafka;
@@ -32,13 +33,13 @@ public static class GroupsApi
             var lags = history.Query("kafka_consumergroup_group_sum_lag", _ => true)
                 .Where(s => s.Points.Count > 0 && s.Label("group") is not null)
                 .ToDictionary(s => s.Label("group")!, s => s.Points[^1].Value, StringComparer.Ordinal);
-            return ApiResults.Ok(groups.Select(g => new
+            return ApiResults.Ok(ApiResults.ArrayOf(groups, g => new JsonObject
             {
-                Group = g.GroupId,
-                State = GroupVerbs.StateName(g.State),
-                Type = g.Type.ToString().ToLowerInvariant(),
-                Members = members.GetValueOrDefault(g.GroupId),
-                Lag = lags.TryGetValue(g.GroupId, out var lag) ? (long?)lag : null,
+                ["group"] = g.GroupId,
+                ["state"] = GroupVerbs.StateName(g.State),
+                ["type"] = g.Type.ToString().ToLowerInvariant(),
+                ["members"] = members.GetValueOrDefault(g.GroupId),
+                ["lag"] = lags.TryGetValue(g.GroupId, out var lag) ? (long?)lag : null,
             }));
         }));
 
@@ -50,16 +51,16 @@ public static class GroupsApi
             var partitions = history.Query("kafka_consumergroup_group_lag", labels => labels.Any(l => l.Key == "group" && l.Value == id))
                 .OrderBy(s => s.Label("topic"), StringComparer.Ordinal).ThenBy(s => int.TryParse(s.Label("partition"), out var p) ? p : 0)
                 .ToList();
-            return Task.FromResult(ApiResults.Ok(new
+            return Task.FromResult(ApiResults.Ok(new JsonObject
             {
-                Group = id,
-                IntervalSeconds = MetricsHistory.Interval.TotalSeconds,
-                Total = ChartSeries.Sums(partitions.SelectMany(s => s.Points)),
-                Partitions = partitions.Select(s => new
+                ["group"] = id,
+                ["interval_seconds"] = MetricsHistory.Interval.TotalSeconds,
+                ["total"] = ChartSeries.ToJson(ChartSeries.Sums(partitions.SelectMany(s => s.Points))),
+                ["partitions"] = ApiResults.ArrayOf(partitions, s => new JsonObject
                 {
-                    Topic = s.Label("topic"),
-                    Partition = int.TryParse(s.Label("partition"), out var p) ? p : -1,
-                    Points = s.Points.Select(x => new ChartSeries.Point(x.UnixMs, x.Value)),
+                    ["topic"] = s.Label("topic"),
+                    ["partition"] = int.TryParse(s.Label("partition"), out var p) ? p : -1,
+                    ["points"] = ChartSeries.ToJson(s.Points.Select(x => new ChartSeries.Point(x.UnixMs, x.Value))),
                 }),
             }));
         }));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,7 @@ public static class MessagesApi
 
         routes.MapPost("/api/topics/{name}/messages", (string name, HttpRequest request) => ApiResults.RunAsync(async () =>
         {
-            var body = await TopicsApi.Read<ProduceRecord>(request);
+            var body = await ApiResults.ReadAsync(request, ConsoleJsonContext.Default.ProduceRecordBody);
             var message = new Message<byte[]?, byte[]?>
             {
                 Key = body.Key is null ? null : Encoding.UTF8.GetBytes(body.Key),
@@ -44,11 +45,17 @@ public static class MessagesApi
             var report = body.Partition is { } p and >= 0
                 ? await kafka.Producer.ProduceAsync(new TopicPartition(name, p), message)
                 : await kafka.Producer.ProduceAsync(name, message);
-            return ApiResults.Ok(new { Topic = name, Partition = report.Partition.Value, Offset = report.Offset.Value, Timestamp = report.Timestamp.UnixTimestampMs });
+            return ApiResults.Ok(new JsonObject
+            {
+                ["topic"] = name,
+                ["partition"] = report.Partition.Value,
+                ["offset"] = report.Offset.Value,
+                ["timestamp"] = report.Timestamp.UnixTimestampMs,
+            });
         }));
     }
 
-    private static object Browse(ConsoleKafka kafka, string topic, int partition, string seek, long? offset, long? timestamp, int limit)
+    private static JsonObject Browse(ConsoleKafka kafka, string topic, int partition, string seek, long? offset, long? timestamp, int limit)
     {
         var metadata = kafka.Admin.GetMetadata(topic, ConsoleKafka.Timeout).Topics.Single();
         if (metadata.Error.IsError) throw new KafkaException(metadata.Error);
@@ -78,19 +85,24 @@ public static class MessagesApi
         // Latest: the newest `limit` records over all partitions; otherwise the first `limit` from the start points.
         var ordered = records.OrderBy(r => r.Message.Timestamp.UnixTimestampMs).ThenBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value).ToList();
         var shown = seek == "latest" ? ordered.Skip(Math.Max(0, ordered.Count - limit)) : ordered.Take(limit);
-        return new
+        return new JsonObject
         {
-            Topic = topic,
-            Partitions = marks.Select(m => new { Partition = m.Key, LogStartOffset = m.Value.Low.Value, HighWatermark = m.Value.High.Value }),
-            Records = shown.Select(r => new
+            ["topic"] = topic,
+            ["partitions"] = ApiResults.ArrayOf(marks, m => new JsonObject
             {
-                Partition = r.Partition.Value,
-                Offset = r.Offset.Value,
-                Timestamp = r.Message.Timestamp.UnixTimestampMs,
-                TimestampType = r.Message.Timestamp.Type.ToString(),
-                Key = Bytes(r.Message.Key),
-                Value = Bytes(r.Message.Value),
-                Headers = (r.Message.Headers ?? []).Select(h => new { h.Key, Value = Bytes(h.GetValueBytes()) }),
+                ["partition"] = m.Key,
+                ["log_start_offset"] = m.Value.Low.Value,
+                ["high_watermark"] = m.Value.High.Value,
+            }),
+            ["records"] = ApiResults.ArrayOf(shown, r => new JsonObject
+            {
+                ["partition"] = r.Partition.Value,
+                ["offset"] = r.Offset.Value,
+                ["timestamp"] = r.Message.Timestamp.UnixTimestampMs,
+                ["timestamp_type"] = r.Message.Timestamp.Type.ToString(),
+                ["key"] = Bytes(r.Message.Key),
+                ["value"] = Bytes(r.Message.Value),
+                ["headers"] = ApiResults.ArrayOf(r.Message.Headers ?? [], h => new JsonObject { ["key"] = h.Key, ["value"] = Bytes(h.GetValueBytes()) }),
             }),
         };
     }
@@ -118,7 +130,7 @@ public static class MessagesApi
         }
     }
 
-    private static object? Bytes(byte[]? bytes)
+    private static JsonObject? Bytes(byte[]? bytes)
     {
         if (bytes is null) return null;
         string? text;
@@ -130,10 +142,6 @@ public static class MessagesApi
         {
             text = null;
         }
-        return new { Base64 = Convert.ToBase64String(bytes), Text = text, Size = bytes.Length };
+        return new JsonObject { ["base64"] = Convert.ToBase64String(bytes), ["text"] = text, ["size"] = bytes.Length };
     }
-
-    private sealed record ProduceRecord(int? Partition, string? Key, string? Value, List<ProduceHeader>? Headers);
-
-    private sealed record ProduceHeader(string? Key, string? Value);
 }

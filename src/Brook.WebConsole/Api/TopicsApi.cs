@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Brook.Cli.Verbs;
 using Brook.Server.Metrics;
 using Confluent.Kafka;
@@ -31,19 +31,19 @@ public static class TopicsApi
                 .ToList();
             var from = Math.Max(0, offset ?? 0);
             var count = Math.Clamp(limit ?? 50, 1, 1000);
-            return Task.FromResult(ApiResults.Ok(new
+            return Task.FromResult(ApiResults.Ok(new JsonObject
             {
-                Total = matching.Count,
-                Offset = from,
-                Topics = matching.Skip(from).Take(count).Select(t => new
+                ["total"] = matching.Count,
+                ["offset"] = from,
+                ["topics"] = ApiResults.ArrayOf(matching.Skip(from).Take(count), t => new JsonObject
                 {
-                    Name = t.Topic,
-                    Partitions = t.Partitions.Count,
-                    ReplicationFactor = t.Partitions.Count == 0 ? 0 : t.Partitions.Max(p => p.Replicas.Length),
-                    UnderReplicated = t.Partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
-                    Offline = t.Partitions.Count(p => p.Leader < 0),
-                    Internal = t.Topic.StartsWith("__", StringComparison.Ordinal),
-                    SizeBytes = t.Partitions.Sum(p => sizes.GetValueOrDefault((t.Topic, p.PartitionId))),
+                    ["name"] = t.Topic,
+                    ["partitions"] = t.Partitions.Count,
+                    ["replication_factor"] = t.Partitions.Count == 0 ? 0 : t.Partitions.Max(p => p.Replicas.Length),
+                    ["under_replicated"] = t.Partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
+                    ["offline"] = t.Partitions.Count(p => p.Leader < 0),
+                    ["internal"] = t.Topic.StartsWith("__", StringComparison.Ordinal),
+                    ["size_bytes"] = t.Partitions.Sum(p => sizes.GetValueOrDefault((t.Topic, p.PartitionId))),
                 }),
             }));
         }));
@@ -61,7 +61,7 @@ public static class TopicsApi
 
         routes.MapPost("/api/topics", (HttpRequest request) => ApiResults.RunAsync(async () =>
         {
-            var body = await Read<CreateTopic>(request);
+            var body = await ApiResults.ReadAsync(request, ConsoleJsonContext.Default.CreateTopicBody);
             if (string.IsNullOrWhiteSpace(body.Name)) throw new BadRequestException("a topic needs a name");
             await kafka.Admin.CreateTopicsAsync([new TopicSpecification
             {
@@ -70,18 +70,18 @@ public static class TopicsApi
                 ReplicationFactor = body.ReplicationFactor ?? -1,
                 Configs = body.Configs ?? [],
             }], new CreateTopicsOptions { RequestTimeout = ConsoleKafka.Timeout, OperationTimeout = ConsoleKafka.Timeout });
-            return ApiResults.Ok(new { Created = body.Name.Trim() });
+            return ApiResults.Ok(new JsonObject { ["created"] = body.Name.Trim() });
         }));
 
         routes.MapDelete("/api/topics/{name}", (string name) => ApiResults.RunAsync(async () =>
         {
             await kafka.Admin.DeleteTopicsAsync([name], new DeleteTopicsOptions { RequestTimeout = ConsoleKafka.Timeout, OperationTimeout = ConsoleKafka.Timeout });
-            return ApiResults.Ok(new { Deleted = name });
+            return ApiResults.Ok(new JsonObject { ["deleted"] = name });
         }));
 
         routes.MapPost("/api/topics/{name}/configs", (string name, HttpRequest request) => ApiResults.RunAsync(async () =>
         {
-            var body = await Read<AlterConfigs>(request);
+            var body = await ApiResults.ReadAsync(request, ConsoleJsonContext.Default.AlterConfigsBody);
             var entries = (body.Set ?? []).Select(s => new ConfigEntry { Name = s.Key, Value = s.Value, IncrementalOperation = AlterConfigOpType.Set })
                 .Concat((body.Delete ?? []).Select(d => new ConfigEntry { Name = d, Value = "", IncrementalOperation = AlterConfigOpType.Delete }))
                 .ToList();
@@ -89,36 +89,37 @@ public static class TopicsApi
             await kafka.Admin.IncrementalAlterConfigsAsync(
                 new Dictionary<ConfigResource, List<ConfigEntry>> { [new ConfigResource { Type = ResourceType.Topic, Name = name }] = entries },
                 new IncrementalAlterConfigsOptions { RequestTimeout = ConsoleKafka.Timeout });
-            return ApiResults.Ok(new { Topic = name, Changed = entries.Count });
+            return ApiResults.Ok(new JsonObject { ["topic"] = name, ["changed"] = entries.Count });
         }));
 
         routes.MapPost("/api/topics/{name}/partitions", (string name, HttpRequest request) => ApiResults.RunAsync(async () =>
         {
-            var body = await Read<AddPartitions>(request);
+            var body = await ApiResults.ReadAsync(request, ConsoleJsonContext.Default.AddPartitionsBody);
             if (body.Total is not > 0) throw new BadRequestException("total: the partition count to grow the topic to");
             await kafka.Admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = name, IncreaseTo = body.Total.Value }],
                 new CreatePartitionsOptions { RequestTimeout = ConsoleKafka.Timeout, OperationTimeout = ConsoleKafka.Timeout });
-            return ApiResults.Ok(new { Topic = name, Partitions = body.Total.Value });
+            return ApiResults.Ok(new JsonObject { ["topic"] = name, ["partitions"] = body.Total.Value });
         }));
 
         routes.MapGet("/api/topics/{name}/throughput", (string name) => ApiResults.RunAsync(() =>
         {
             bool OfTopic(IReadOnlyList<KeyValuePair<string, string>> labels) => labels.Any(l => l.Key == "topic" && l.Value == name);
-            var series = new Dictionary<string, object>(StringComparer.Ordinal);
+            var series = new JsonObject();
             foreach (var (key, family) in new[]
                      {
                          ("messages_in", "kafka_server_brokertopicmetrics_messagesin_total"),
                          ("bytes_in", "kafka_server_brokertopicmetrics_bytesin_total"),
                          ("bytes_out", "kafka_server_brokertopicmetrics_bytesout_total"),
                      })
-                series[key] = ChartSeries.Rates(history.Query(family, OfTopic).SelectMany(s => s.Points));
-            return Task.FromResult(ApiResults.Ok(new { Topic = name, IntervalSeconds = MetricsHistory.Interval.TotalSeconds, Series = series }));
+                series[key] = ChartSeries.ToJson(ChartSeries.Rates(history.Query(family, OfTopic).SelectMany(s => s.Points)));
+            return Task.FromResult(ApiResults.Ok(new JsonObject
+            {
+                ["topic"] = name,
+                ["interval_seconds"] = MetricsHistory.Interval.TotalSeconds,
+                ["series"] = series,
+            }));
         }));
     }
-
-    /// <summary>Reads a JSON request body as <typeparamref name="T"/> (snake_case names).</summary>
-    public static async Task<T> Read<T>(HttpRequest request) =>
-        await JsonSerializer.DeserializeAsync<T>(request.Body, ApiResults.Json) ?? throw new BadRequestException("a JSON body is required");
 
     // This broker's log size per partition (its own replicas; in a cluster, the partitions it hosts).
     private static Dictionary<(string, int), long> Sizes(PrometheusExporter exporter)
@@ -129,10 +130,4 @@ public static class TopicsApi
                 sizes[(topic, partition)] = (long)value.Value;
         return sizes;
     }
-
-    private sealed record CreateTopic(string? Name, int? Partitions, short? ReplicationFactor, Dictionary<string, string>? Configs);
-
-    private sealed record AlterConfigs(Dictionary<string, string>? Set, List<string>? Delete);
-
-    private sealed record AddPartitions(int? Total);
 }
