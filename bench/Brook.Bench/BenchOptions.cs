@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign|startup> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --fill-page-cache       first fill free memory with a cached ballast file (kept in the temp dir between runs),
@@ -35,6 +35,8 @@ public sealed class BenchOptions
           --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
           --transactions N        transactions for txn (default 1000)
           --txn-records N         records per transaction for txn (default 100)
+          --binary PATH           startup: the brook executable (default: the newest artifacts/dist/brook-*/bin/brook)
+          --runs N                startup: starts per measurement (default 5)
         "all" produces and then consumes the same records (handy with --start-broker).
         "commit" measures synchronous offset commits per second (--records commits, default 1000000 → use e.g. 20000).
         "rebalance" measures how long a group of 2 takes to settle after a 3rd member joins.
@@ -43,6 +45,8 @@ public sealed class BenchOptions
         a partition and reports the produce stall: the longest gap between acknowledgements of its partitions.
         "reassign" (with --start-broker --brokers 3) fills one RF=2 partition with --records x --record-size bytes, then
         moves it to a new replica twice, unthrottled and at --throttle-mb-s, and reports how long each move took.
+        "startup" times the published executable from exec to accepting connections and to answering ApiVersions: on an
+        empty data dir, then on one holding --partitions partitions with --records records (clean stop, then kill -9).
         """;
 
     public string Command { get; private init; } = "";
@@ -75,13 +79,17 @@ public sealed class BenchOptions
     public bool KillController { get; private init; }
     /// <summary>reassign: leader/follower.replication.throttled.rate of the throttled move, MB/s (MiB).</summary>
     public double ThrottleMBps { get; private init; } = 50;
+    /// <summary>startup: the executable to time, or null for the newest published one.</summary>
+    public string? Binary { get; private init; }
+    /// <summary>startup: starts per measurement.</summary>
+    public int Runs { get; private init; } = 5;
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign" or "startup")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -150,6 +158,8 @@ public sealed class BenchOptions
             KillAfterSeconds = GetInt("--kill-after-s", 5),
             ThrottleMBps = double.Parse(Get("--throttle-mb-s", "50"), CultureInfo.InvariantCulture),
             WarmupSeconds = GetInt("--warmup-s", 0),
+            Binary = values.ContainsKey("--binary") ? Path.GetFullPath(Get("--binary", "")) : null,
+            Runs = GetInt("--runs", 5),
             KillController = Get("--victim", "broker") switch
             {
                 "broker" => false,

@@ -192,7 +192,7 @@ public sealed partial class LocalBroker : IDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
@@ -201,7 +201,7 @@ public sealed partial class LocalBroker : IDisposable
         return port;
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
@@ -211,5 +211,5 @@ public sealed partial class LocalBroker : IDisposable
     }
 
     [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
+    internal static partial int Kill(int pid, int signal);
 }

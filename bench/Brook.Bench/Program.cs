@@ -41,6 +41,7 @@ try
     if (options.Command is "rebalance") exit |= await GroupBenchmarks.RebalanceAsync(options);
     if (options.Command is "txn") exit |= await TransactionBenchmark.RunAsync(options);
     if (options.Command is "failover") exit |= await FailoverBenchmark.RunAsync(options, broker);
+    if (options.Command is "startup") exit |= await StartupBenchmark.RunAsync(options);
     if (options.Command is "reassign") exit |= await ReassignmentBenchmark.RunAsync(options, broker);
     return exit;
 }
