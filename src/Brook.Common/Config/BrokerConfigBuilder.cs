@@ -44,8 +44,7 @@ public sealed class BrokerConfigBuilder
     {
         var variables = (environment ?? EnvironmentVariables.OfProcess()).ToList();
         _kafkaLayers.Add((_entries.Count, KafkaImageEnvironment.Read(variables)));
-        environment = variables;
-        foreach ((string key, string value, string variable) in BrokerEnvironment.Read(environment))
+        foreach ((string key, string value, string variable) in BrokerEnvironment.Read(variables))
         {
             _entries.Add((key, value, "environment variable " + variable));
         }
@@ -109,7 +108,7 @@ public sealed class BrokerConfigBuilder
         for (int i = _entries.Count - 1; i >= 0; i--)
         {
             (string key, string value, string source) = _entries[i];
-            if (key == BrokerConfigDefs.ContainerMode) return (bool)BrokerConfigDefs.Find(key)!.Parse(value, source)!;
+            if (key == BrokerConfigDefs.ContainerMode) return (bool)BrokerConfigDefs.Get(key).Parse(value, source)!;
         }
 
         return false;

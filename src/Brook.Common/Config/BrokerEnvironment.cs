@@ -20,7 +20,13 @@ public static class BrokerEnvironment
             return null;
         }
 
-        string rest = variableName[Prefix.Length..].ToLowerInvariant();
+        return KeyOf(variableName[Prefix.Length..]);
+    }
+
+    /// <summary>A variable name after its prefix as a key: lower-cased, '__' a literal '_', any other '_' a '.'.</summary>
+    internal static string KeyOf(string rest)
+    {
+        rest = rest.ToLowerInvariant();
         var chars = new char[rest.Length];
         int n = 0;
         for (int i = 0; i < rest.Length; i++)

@@ -56,13 +56,8 @@ public static class KafkaImageEnvironment
             return null;
         }
 
-        string rest = variableName[Prefix.Length..].ToLowerInvariant();
-        // Longest run first: '___' is '-', then '__' is '_', then what is left of the underscores separates words.
-        return rest.Replace("___", "\u0001", StringComparison.Ordinal)
-            .Replace("__", "\u0002", StringComparison.Ordinal)
-            .Replace('_', '.')
-            .Replace('\u0001', '-')
-            .Replace('\u0002', '_');
+        // The images' rule is BROOK_*'s with one addition: '___' (taken first, left to right) is a '-'.
+        return string.Join('-', variableName[Prefix.Length..].Split("___").Select(BrokerEnvironment.KeyOf));
     }
 
     /// <summary>True for a key only ZooKeeper-mode Kafka had (and Brook does not define).</summary>

@@ -292,11 +292,14 @@ public sealed class BrokerProcess : IAsyncDisposable, IDisposable
         await WaitUntilListeningAsync(_options.StartupTimeout ?? StartupTimeout).ConfigureAwait(false);
     }
 
-    private async Task<bool> IsServingAsync()
+    private Task<bool> IsServingAsync() => AnswersApiVersionsAsync(Host, ReadinessPort);
+
+    /// <summary>True when host:port answers an ApiVersions request without error (a node that serves, not just listens).</summary>
+    internal static async Task<bool> AnswersApiVersionsAsync(string host, int port)
     {
         try
         {
-            using var client = await Wire.ProtocolClient.ConnectAsync(System.Net.IPAddress.Parse(Host), ReadinessPort).ConfigureAwait(false);
+            using var client = await Wire.ProtocolClient.ConnectAsync(System.Net.IPAddress.Parse(host), port).ConfigureAwait(false);
             var versions = await client.SendAsync<Brook.Protocol.Messages.ApiVersionsRequest, Brook.Protocol.Messages.ApiVersionsResponse>(
                 new Brook.Protocol.Messages.ApiVersionsRequest { ClientSoftwareName = "brook-tests", ClientSoftwareVersion = "1.0" }, 3,
                 TimeSpan.FromSeconds(2)).ConfigureAwait(false);

@@ -156,15 +156,7 @@ public sealed class PublishedBrookProcess : IAsyncDisposable
         while (true)
         {
             await WaitUntilAcceptingAsync(host, port, timeout);
-            try
-            {
-                using var client = await Wire.ProtocolClient.ConnectAsync(IPAddress.Parse(host), port);
-                var versions = await client.SendAsync<Brook.Protocol.Messages.ApiVersionsRequest, Brook.Protocol.Messages.ApiVersionsResponse>(
-                    new Brook.Protocol.Messages.ApiVersionsRequest { ClientSoftwareName = "brook-tests", ClientSoftwareVersion = "1.0" }, 3,
-                    TimeSpan.FromSeconds(2));
-                if (versions.ErrorCode == 0) return;
-            }
-            catch (Exception e) when (e is SocketException or IOException or TimeoutException or OperationCanceledException or InvalidDataException) { }
+            if (await BrokerProcess.AnswersApiVersionsAsync(host, port)) return;
             if (_sinceStart.Elapsed > timeout) throw new TimeoutException($"brook did not serve on {host}:{port} within {timeout.TotalSeconds:0} s\n{Log}");
             await Task.Delay(100);
         }
