@@ -79,6 +79,39 @@ dotnet test Brook.slnx -c Release --no-build --nologo \
     --blame-hang-timeout 10m 2>&1 | tee "$results_dir/console.log"
 test_status=${PIPESTATUS[0]}
 
+# --- the packages and the examples -------------------------------------------------------------------------------
+# Brook.Testing and Brook.Testing.Xunit are packed from the build above into artifacts/packages; the example projects
+# under examples/ take them from there as packages (examples/nuget.config), so what passes is the package a user gets.
+# A package of the same version already in NuGet's cache would be used instead of the new one: it is dropped first.
+echo "packing Brook.Testing and running the examples against the package ..."
+examples_status=0
+examples_broken=0   # a pack or build failure counts as one failed test: the examples did not run
+rm -f artifacts/packages/Brook.Testing.*.nupkg
+if dotnet pack src/Brook.Testing.Xunit -c Release --nologo -v minimal -o artifacts/packages > "$results_dir/pack.log" 2>&1 &&
+   dotnet pack src/Brook.Testing -c Release --nologo -v minimal -o artifacts/packages >> "$results_dir/pack.log" 2>&1; then
+    nuget_cache=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
+    rm -rf "${nuget_cache:-$HOME/.nuget/packages}"/brook.testing "${nuget_cache:-$HOME/.nuget/packages}"/brook.testing.xunit
+    if dotnet build examples/Examples.slnx -c Release -nologo -v minimal > "$results_dir/examples-build.log" 2>&1; then
+        dotnet test examples/Examples.slnx -c Release --no-build --nologo \
+            --logger "trx;LogFilePrefix=examples" \
+            --results-directory "$results_dir" \
+            --blame-hang-timeout 10m 2>&1 | tee "$results_dir/examples-console.log"
+        examples_status=${PIPESTATUS[0]}
+        cat "$results_dir/examples-console.log" >> "$results_dir/console.log"
+    else
+        echo "examples build failed (log: $results_dir/examples-build.log)"
+        tail -30 "$results_dir/examples-build.log"
+        examples_status=1
+        examples_broken=1
+    fi
+else
+    echo "dotnet pack failed (log: $results_dir/pack.log)"
+    tail -30 "$results_dir/pack.log"
+    examples_status=1
+    examples_broken=1
+fi
+if [ "$examples_status" -ne 0 ] && [ "$test_status" -eq 0 ]; then test_status=$examples_status; fi
+
 # --- summary -----------------------------------------------------------------------------------------------------
 # Every test assembly ends with one console line "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T, ...".
 # Those are summed; the .trx files (one <Counters> element per assembly) are the fallback if no such line appeared.
@@ -106,6 +139,8 @@ if [ "$assemblies" -eq 0 ]; then
         skipped=$((skipped + ${t:-0} - ${e:-0}))
     done < <(find "$results_dir" -name '*.trx' -print0)
 fi
+
+failed=$((failed + examples_broken))
 
 echo
 echo "test results: $results_dir ($assemblies test assemblies), skipped: $skipped"

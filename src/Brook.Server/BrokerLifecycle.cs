@@ -43,6 +43,13 @@ public sealed class BrokerLifecycle(
 
     private readonly string _logDir = Path.GetFullPath(config.LogDirs[0]);
     private int _stopping;
+    private volatile bool _skipControlledShutdown;
+
+    /// <summary>
+    /// The next stop closes the node without handing its leaderships over: for a whole cluster stopping together,
+    /// where nobody would be left to take them and the controller may already be gone (each node would wait for it).
+    /// </summary>
+    public void SkipControlledShutdown() => _skipControlledShutdown = true;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -128,7 +135,9 @@ public sealed class BrokerLifecycle(
         if (Interlocked.Exchange(ref _stopping, 1) != 0) return;
         try
         {
-            if (readiness.Ready.IsCompletedSuccessfully && config.ControlledShutdownEnable && !config.IsStandalone)
+            if (_skipControlledShutdown)
+                logger.LogInformation("Controlled shutdown skipped: the whole cluster is stopping");
+            else if (readiness.Ready.IsCompletedSuccessfully && config.ControlledShutdownEnable && !config.IsStandalone)
                 await heartbeats.ControlledShutdownAsync(ControlledShutdownTimeout, cancellationToken);
         }
         catch (OperationCanceledException)

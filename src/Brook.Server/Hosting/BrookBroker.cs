@@ -155,6 +155,16 @@ public sealed class BrookBroker : IAsyncDisposable
     /// <summary>Clean shutdown: the controlled shutdown moves leaderships away, listeners close, then logs are closed cleanly.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
+    /// <summary>
+    /// Clean shutdown without the controlled shutdown's leadership hand-over: for a whole cluster stopping together
+    /// (the logs still close cleanly).
+    /// </summary>
+    public Task StopWithoutControlledShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var lifecycle in _app.Services.GetServices<IHostedService>().OfType<BrokerLifecycle>()) lifecycle.SkipControlledShutdown();
+        return _app.StopAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
