@@ -80,17 +80,20 @@ dotnet test Brook.slnx -c Release --no-build --nologo \
 test_status=${PIPESTATUS[0]}
 
 # --- the packages and the examples -------------------------------------------------------------------------------
-# Brook.Testing and Brook.Testing.Xunit are packed from the build above into artifacts/packages; the example projects
+# Brook.Testing, Brook.Testing.Xunit and Brook.Testing.NUnit are packed from the build above into artifacts/packages; the example projects
 # under examples/ take them from there as packages (examples/nuget.config), so what passes is the package a user gets.
 # A package of the same version already in NuGet's cache would be used instead of the new one: it is dropped first.
-echo "packing Brook.Testing and running the examples against the package ..."
+echo "packing the Brook.Testing packages and running the examples against the package ..."
 examples_status=0
 examples_broken=0   # a pack or build failure counts as one failed test: the examples did not run
 rm -f artifacts/packages/Brook.Testing.*.nupkg
-if dotnet pack src/Brook.Testing.Xunit -c Release --nologo -v minimal -o artifacts/packages > "$results_dir/pack.log" 2>&1 &&
-   dotnet pack src/Brook.Testing -c Release --nologo -v minimal -o artifacts/packages >> "$results_dir/pack.log" 2>&1; then
+packed=1
+for package in Brook.Testing Brook.Testing.Xunit Brook.Testing.NUnit; do
+    dotnet pack "src/$package" -c Release --nologo -v minimal -o artifacts/packages >> "$results_dir/pack.log" 2>&1 || packed=0
+done
+if [ "$packed" -eq 1 ]; then
     nuget_cache=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
-    rm -rf "${nuget_cache:-$HOME/.nuget/packages}"/brook.testing "${nuget_cache:-$HOME/.nuget/packages}"/brook.testing.xunit
+    for package in brook.testing brook.testing.xunit brook.testing.nunit; do rm -rf "${nuget_cache:-$HOME/.nuget/packages}/$package"; done
     if dotnet build examples/Examples.slnx -c Release -nologo -v minimal > "$results_dir/examples-build.log" 2>&1; then
         dotnet test examples/Examples.slnx -c Release --no-build --nologo \
             --logger "trx;LogFilePrefix=examples" \
