@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign|startup> [options]
+        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign|startup|embedded> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --fill-page-cache       first fill free memory with a cached ballast file (kept in the temp dir between runs),
@@ -47,6 +47,8 @@ public sealed class BenchOptions
         moves it to a new replica twice, unthrottled and at --throttle-mb-s, and reports how long each move took.
         "startup" times the published executable from exec to accepting connections and to answering ApiVersions: on an
         empty data dir, then on one holding --partitions partitions with --records records (clean stop, then kill -9).
+        "embedded" times Brook.Testing in --runs fresh processes: the first BrookTestBroker of a process (cold JIT), later
+        ones (warm), a first topic, and a three-node BrookTestCluster's start and disposal.
         """;
 
     public string Command { get; private init; } = "";
@@ -89,7 +91,7 @@ public sealed class BenchOptions
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign" or "startup")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign" or "startup" or "embedded" or "embedded-once")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();

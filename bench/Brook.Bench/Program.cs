@@ -42,6 +42,8 @@ try
     if (options.Command is "txn") exit |= await TransactionBenchmark.RunAsync(options);
     if (options.Command is "failover") exit |= await FailoverBenchmark.RunAsync(options, broker);
     if (options.Command is "startup") exit |= await StartupBenchmark.RunAsync(options);
+    if (options.Command is "embedded") exit |= await EmbeddedStartupBenchmark.RunAsync(options);
+    if (options.Command is "embedded-once") exit |= await EmbeddedStartupBenchmark.RunOnceAsync();
     if (options.Command is "reassign") exit |= await ReassignmentBenchmark.RunAsync(options, broker);
     return exit;
 }
