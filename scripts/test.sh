@@ -22,12 +22,16 @@ have_prometheus() { [ -x /usr/bin/prometheus ]; }
 # chromium (Debian's package, /usr/bin/chromium) runs the web console tests through Microsoft.Playwright, with no
 # browser download. Without it those tests are skipped, except in CI where they fail.
 have_chromium() { [ -x /usr/bin/chromium ]; }
+# postgresql (Debian's package: initdb and postgres under /usr/lib/postgresql/<version>/bin) backs the transactional
+# outbox example; its test starts a throwaway server. Without it that test is skipped, except in CI where it fails.
+have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_sbin() { [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || command -v "$1" >/dev/null 2>&1; }
 missing=()
 have_kcat || missing+=(kcat)
 have_kafka_python || missing+=(python3-kafka)
 have_prometheus || missing+=(prometheus)
 have_chromium || missing+=(chromium)
+have_postgres || missing+=(postgresql)
 have_sbin ip || missing+=(iproute2)
 have_sbin iptables || missing+=(iptables)
 # mkfs.ext4 and losetup make the small loop-mounted file system of the disk-full test (tmpfs when loop devices are missing).
