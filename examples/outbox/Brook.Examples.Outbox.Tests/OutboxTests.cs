@@ -15,12 +15,8 @@ public sealed class OutboxTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task ARelayKilledAfterPublishingAndBeforeMarkingSentCausesDuplicatesThatTheConsumerDrops()
     {
-        await using var postgres = await PostgresServer.StartAsync();
-        await using var db = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using var broker = await BrookTestBroker.StartAsync(new BrookTestOptions { Log = output.WriteLine });
-        await broker.CreateTopicAsync(OutboxTopics.OrderEvents, partitions: 3);
-        await OutboxSchema.CreateAsync(db);
-        var orders = new OrderService(db);
+        await using var env = await OutboxEnvironment.StartAsync(output);
+        var (postgres, db, broker, orders) = (env.Postgres, env.Db, env.Broker, env.Orders);
         for (var i = 0; i < 300; i++) await orders.PlaceOrderAsync($"customer-{i % 7}", 10 + i);
 
         // The first relay dies (SIGKILL) the moment its second batch of 50 is acknowledged, before marking it sent.
@@ -52,12 +48,8 @@ public sealed class OutboxTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task KillingTheRelayWhileOrdersArriveLosesNothingAndShipsEachOrderOnce()
     {
-        await using var postgres = await PostgresServer.StartAsync();
-        await using var db = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using var broker = await BrookTestBroker.StartAsync(new BrookTestOptions { Log = output.WriteLine });
-        await broker.CreateTopicAsync(OutboxTopics.OrderEvents, partitions: 3);
-        await OutboxSchema.CreateAsync(db);
-        var orders = new OrderService(db);
+        await using var env = await OutboxEnvironment.StartAsync(output);
+        var (postgres, db, broker, orders) = (env.Postgres, env.Db, env.Broker, env.Orders);
 
         // Orders keep arriving while the relay runs; the relay is killed -9 at whatever point it has reached.
         using var placing = new CancellationTokenSource();
@@ -93,6 +85,27 @@ public sealed class OutboxTests(ITestOutputHelper output)
         output.WriteLine($"{total} orders, {shipping.Applied} applied, {shipping.Duplicates} duplicates dropped");
         Assert.Equal(total, shipping.Applied);
         await AssertEveryOrderShippedOnceAsync(db, total);
+    }
+
+    /// <summary>What each test starts: PostgreSQL with the schema, a broker with the events topic, the order service.</summary>
+    private sealed record OutboxEnvironment(PostgresServer Postgres, NpgsqlDataSource Db, BrookTestBroker Broker, OrderService Orders) : IAsyncDisposable
+    {
+        public static async Task<OutboxEnvironment> StartAsync(ITestOutputHelper output)
+        {
+            var postgres = await PostgresServer.StartAsync();
+            var db = NpgsqlDataSource.Create(postgres.ConnectionString);
+            var broker = await BrookTestBroker.StartAsync(new BrookTestOptions { Log = output.WriteLine });
+            await broker.CreateTopicAsync(OutboxTopics.OrderEvents, partitions: 3);
+            await OutboxSchema.CreateAsync(db);
+            return new OutboxEnvironment(postgres, db, broker, new OrderService(db));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Broker.DisposeAsync();
+            await Db.DisposeAsync();
+            await Postgres.DisposeAsync();
+        }
     }
 
     private static async Task<ShippingConsumer> ShipEverythingAsync(NpgsqlDataSource db, IBrookTestServer broker, long expected)

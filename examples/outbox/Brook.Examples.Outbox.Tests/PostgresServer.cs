@@ -90,16 +90,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static Process Start(string file, IEnumerable<string> arguments, bool asPostgresUser)
     {
-        var psi = asPostgresUser ? new ProcessStartInfo("runuser") : new ProcessStartInfo(file);
-        if (asPostgresUser)
-        {
-            foreach (var a in new[] { "-u", "postgres", "--", file }) psi.ArgumentList.Add(a);
-        }
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        var process = Process.Start(StartInfo(file, arguments, asPostgresUser)) ?? throw new InvalidOperationException($"cannot start {file}");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -109,20 +100,29 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static async Task RunAsync(string file, IEnumerable<string> arguments, bool asPostgresUser = false)
     {
-        var psi = asPostgresUser ? new ProcessStartInfo("runuser") : new ProcessStartInfo(file);
-        if (asPostgresUser)
-        {
-            foreach (var a in new[] { "-u", "postgres", "--", file }) psi.ArgumentList.Add(a);
-        }
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        using var process = Process.Start(StartInfo(file, arguments, asPostgresUser)) ?? throw new InvalidOperationException($"cannot start {file}");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {await output}{await error}");
+    }
+
+    /// <summary>The command line, through `runuser -u postgres` when PostgreSQL must not run as root; output captured.</summary>
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, bool asPostgresUser)
+    {
+        var psi = new ProcessStartInfo(asPostgresUser ? "runuser" : file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgresUser)
+        {
+            foreach (var a in new[] { "-u", "postgres", "--", file }) psi.ArgumentList.Add(a);
+        }
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        return psi;
     }
 
     private static int FreePort()
