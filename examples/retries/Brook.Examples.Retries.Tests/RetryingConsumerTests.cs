@@ -3,6 +3,7 @@ using System.Text;
 using Brook.Testing;
 using Brook.Testing.Xunit;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -35,7 +36,7 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
             Value = value,
             Headers = new Headers { { "trace-id", Encoding.UTF8.GetBytes($"trace-{i}") }, { "source", "web"u8.ToArray() } },
         }).ToList();
-        var written = (await broker.ProduceAsync(options.Topic, sent)).Zip(sent).ToDictionary(p => p.Second.Value, p => (p.First, p.Second));
+        var written = (await broker.ProduceAsync(options.Topic, sent)).Zip(sent).ToDictionary(p => p.Second.Value, p => (Offset: p.First, Message: p.Second));
 
         var handler = new RecordingHandler((record, attempts) => orders[record.Message.Value] switch
         {
@@ -50,19 +51,20 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
         var worker = new RetryingConsumer(options, handler.HandleAsync).RunAsync(stop.Token);
 
         var expectedSuccesses = orders.Count(o => o.Value is Behaviour.Succeeds or Behaviour.FailsOnce or Behaviour.FailsTwice);
-        var deadLetters = await broker.ConsumeAsync(topology.DeadLetterTopic, count: 8, timeout: Timeout);
-        await WaitUntilAsync(() => handler.Successes.Count >= expectedSuccesses, "the transient failures to succeed");
+        await WaitUntilAsync(worker, async () => await CountAsync(topology.DeadLetterTopic) >= 8, "the dead letters");
+        await WaitUntilAsync(worker, () => Task.FromResult(handler.Successes.Count >= expectedSuccesses), "the transient failures to succeed");
         // Every level has committed everything it read: nothing is waiting or in flight.
         for (var level = 0; level <= options.RetryCount; level++)
             await broker.WaitForConsumerGroupLagAsync(options.GroupIdAt(level), Timeout, maxLag: 0, topology.TopicAt(level));
         await stop.CancelAsync();
         await worker;
+        var deadLetters = await broker.ConsumeAsync(topology.DeadLetterTopic, count: 8);
 
         // Nothing lost, nothing duplicated: each order succeeded exactly once or sits in the dead-letter topic once.
         Assert.Equal(expectedSuccesses, handler.Successes.Count);
         Assert.Equal(8, deadLetters.Count);
         Assert.Equal(orders.Keys.Order(), handler.Successes.Select(r => r.Message.Value).Concat(deadLetters.Select(r => r.Message.Value)).Order());
-        // And every topic holds exactly the records the behaviours imply (an unused group's lag counts a topic's records).
+        // And every topic holds exactly the records the behaviours imply.
         Assert.Equal(12, await CountAsync(topology.RetryTopic(1))); // fails once, twice, always: 4 each
         Assert.Equal(8, await CountAsync(topology.RetryTopic(2)));
         Assert.Equal(4, await CountAsync(topology.RetryTopic(3)));
@@ -102,7 +104,7 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
             Assert.Equal(offset.Partition.Value, RetryHeaders.GetLong(headers, RetryHeaders.OriginalPartition));
             Assert.Equal(offset.Offset.Value, RetryHeaders.GetLong(headers, RetryHeaders.OriginalOffset));
             // The application's headers come through unchanged and first, in their order.
-            Assert.Equal(message.Headers.Select(h => (h.Key, h.GetValueBytes())), headers.Take(2).Select(h => (h.Key, h.GetValueBytes())));
+            Assert.Equal(message.Headers.Select(Text), headers.Take(message.Headers.Count).Select(Text));
             Assert.Null(RetryHeaders.GetString(headers, RetryHeaders.NotBefore));
             if (orders[dead.Message.Value] == Behaviour.AlwaysFails)
             {
@@ -142,8 +144,8 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
         using var stop = new CancellationTokenSource();
         var worker = new RetryingConsumer(options, handler.HandleAsync).RunAsync(stop.Token);
 
-        await WaitUntilAsync(async () => await CountAsync(topology.DeadLetterTopic) == 3, "three dead letters");
-        await WaitUntilAsync(() => handler.Successes.Count == 3, "the good orders");
+        await WaitUntilAsync(worker, async () => await CountAsync(topology.DeadLetterTopic) == 3, "three dead letters");
+        await WaitUntilAsync(worker, () => Task.FromResult(handler.Successes.Count == 3), "the good orders");
         Volatile.Write(ref fixedHandler, true);
 
         var replayGroup = $"replayer-{Guid.NewGuid():N}";
@@ -159,7 +161,7 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
         Assert.Equal(0, (await broker.WaitForConsumerGroupLagAsync(replayGroup, Timeout, maxLag: 0, topology.DeadLetterTopic)).Total);
         Assert.Equal(0, await replayer.ReplayAsync());
 
-        await WaitUntilAsync(() => handler.Successes.Count == 6, "the replayed orders");
+        await WaitUntilAsync(worker, () => Task.FromResult(handler.Successes.Count == 6), "the replayed orders");
         await broker.WaitForConsumerGroupLagAsync(options.GroupId, Timeout, maxLag: 0, options.Topic);
         await stop.CancelAsync();
         await worker;
@@ -183,20 +185,34 @@ public sealed class RetryingConsumerTests(BrookBrokerFixture broker, ITestOutput
         GroupId = $"order-processor-{Guid.NewGuid():N}",
         RetryCount = retries,
         BaseDelay = baseDelay,
-        ConfigureConsumer = c => { c.FetchErrorBackoffMs = 50; c.Debug = "fetch,topic"; },
         Log = line => { try { output.WriteLine(line); } catch (InvalidOperationException) { } }, // a log line after the test ended
     };
 
-    /// <summary>How many records <paramref name="topic"/> holds: the lag of a group that never committed.</summary>
-    private async Task<long> CountAsync(string topic) => (await broker.GetConsumerGroupLagAsync($"counter-{Guid.NewGuid():N}", topic)).Total;
+    /// <summary>
+    /// How many records <paramref name="topic"/> holds, from its partitions' watermarks. Not from a consumer group's
+    /// lag: that asks the group coordinator, and librdkafka's admin client crashes (librdkafka#5040) on the
+    /// NOT_COORDINATOR a broker answers while it is still setting up __consumer_offsets, as at the first group's start.
+    /// </summary>
+    private async Task<long> CountAsync(string topic)
+    {
+        using var admin = broker.CreateAdminClient();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        async Task<long> SumAsync(OffsetSpec spec) =>
+            (await admin.ListOffsetsAsync(partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = spec })))
+            .ResultInfos.Sum(r => r.TopicPartitionOffsetError.Offset.Value);
+        return await SumAsync(OffsetSpec.Latest()) - await SumAsync(OffsetSpec.Earliest());
+    }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+    private static (string Key, string Value) Text(IHeader header) => (header.Key, Encoding.UTF8.GetString(header.GetValueBytes()));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls <paramref name="condition"/>; a worker that stopped (it faulted) fails the test at once with its own exception.</summary>
+    private static async Task WaitUntilAsync(Task worker, Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + Timeout;
         while (!await condition())
         {
+            if (worker.IsCompleted) await worker;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {Timeout.TotalSeconds:0} s for {what}");
             await Task.Delay(50);
         }

@@ -5,9 +5,9 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
 // Brook.Examples.Retries <demo|replay> [--bootstrap-servers HOST:PORT] [options]
-//   demo   [--topic orders] [--group order-processor] [--retries 3] [--base-delay-ms 1000] [--orders 10]
+//   demo   [--topic orders] [--group order-processor] [--retries 3] [--base-delay-ms 1000] [--orders 10] [--fixed]
 //          creates the topic layout, writes N orders and processes them until Ctrl+C with a handler that fails
-//          orders ending in 3 once ("inventory timed out") and order-7 always ("customer blocked")
+//          orders ending in 3 once ("inventory timed out") and order-7 always ("customer blocked"), unless --fixed
 //   replay --dlt orders.dlt [--to orders] [--group orders.dlt.replayer] [--max N]
 //          moves dead-lettered records back to their original topic (or --to), then exits
 var command = args.Length > 0 ? args[0] : "";
@@ -43,11 +43,12 @@ switch (command)
             for (var i = 1; i <= IntOption("--orders", 10); i++)
                 await producer.ProduceAsync(options.Topic, new Message<string, string> { Key = $"customer-{i % 4}", Value = $"order-{i}" });
         }
+        var broken = !args.Contains("--fixed");
         var failedOnce = new ConcurrentDictionary<string, bool>(); // levels run on their own threads
         var worker = new RetryingConsumer(options, (record, _) =>
         {
             var attempt = RetryHeaders.GetAttempt(record) ?? 0;
-            if (record.Message.Value == "order-7") throw new InvalidOperationException("customer blocked");
+            if (broken && record.Message.Value == "order-7") throw new InvalidOperationException("customer blocked");
             if (record.Message.Value.EndsWith('3') && failedOnce.TryAdd(record.Message.Value, true)) throw new TimeoutException("inventory timed out");
             Console.WriteLine($"processed {record.Message.Value} from {record.TopicPartitionOffset} (retry {attempt})");
             return Task.CompletedTask;

@@ -19,8 +19,11 @@ internal sealed class RetryStage(
     private readonly string _topic = options.Topology.TopicAt(level);
     private readonly FailureRouter _router = new(options);
 
-    /// <summary>Partitions paused until their head record is due (unix ms). Touched only by the stage's thread and its rebalance callbacks, which run inside Consume on that thread.</summary>
-    private readonly Dictionary<TopicPartition, long> _pausedUntil = [];
+    /// <summary>
+    /// Partitions paused behind a record that is not due yet, with that record and its retry-not-before (unix ms).
+    /// Touched only by the stage's thread and its rebalance callbacks, which run inside Consume on that thread.
+    /// </summary>
+    private readonly Dictionary<TopicPartition, (ConsumeResult<string, string> Record, long NotBefore)> _parked = [];
 
     /// <summary>Consumes until <paramref name="cancellationToken"/> is cancelled, then leaves the group.</summary>
     public void Run(CancellationToken cancellationToken)
@@ -45,10 +48,10 @@ internal sealed class RetryStage(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                ResumeDuePartitions(consumer);
+                ProcessDueParked(consumer, cancellationToken);
                 var result = consumer.Consume(NextPollTimeout());
-                // A record already fetched for a partition paused since: ignore it, the seek brings it back.
-                if (result is null || _pausedUntil.ContainsKey(result.TopicPartition)) continue;
+                // A record already fetched for a partition parked since: ignore it, the seek on unparking brings it back.
+                if (result is null || _parked.ContainsKey(result.TopicPartition)) continue;
                 if (level > 0 && WaitFor(result) is { } notBefore)
                 {
                     Park(consumer, result, notBefore);
@@ -76,48 +79,51 @@ internal sealed class RetryStage(
     }
 
     /// <summary>
-    /// Pauses the record's partition and rewinds it to the record, to be resumed when it is due. Only this partition
-    /// waits (the others of the topic carry on), the record is fetched again rather than held in memory, and
-    /// nothing behind it in the partition overtakes it. Polling continues meanwhile, so the consumer stays in its
-    /// group however long the backoff (max.poll.interval.ms counts from the last poll, not the last record).
+    /// Holds a record that is not due yet and pauses its partition until it is. Only this partition waits (the others
+    /// of the topic carry on), and nothing behind the record overtakes it. Polling continues meanwhile, so the
+    /// consumer stays in its group however long the backoff (max.poll.interval.ms counts from the last poll, not the
+    /// last record). The record is held rather than re-fetched on resume: librdkafka picks a resumed partition up at
+    /// its next fetch, up to a second later, and the record would be that late.
     /// </summary>
     private void Park(IConsumer<string, string> consumer, ConsumeResult<string, string> result, long notBefore)
     {
-        options.Log?.Invoke($"DIAG {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} park {result.TopicPartitionOffset} until {notBefore} ts {result.Message.Timestamp.UnixTimestampMs}");
         consumer.Pause([result.TopicPartition]);
-        consumer.Seek(result.TopicPartitionOffset);
-        _pausedUntil[result.TopicPartition] = notBefore;
+        _parked[result.TopicPartition] = (result, notBefore);
     }
 
-    private void ResumeDuePartitions(IConsumer<string, string> consumer)
+    /// <summary>Handles each held record whose time has come, then lets its partition flow again from the record after it.</summary>
+    private void ProcessDueParked(IConsumer<string, string> consumer, CancellationToken cancellationToken)
     {
-        if (_pausedUntil.Count == 0) return;
+        if (_parked.Count == 0) return;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var due = _pausedUntil.Where(p => p.Value <= now).Select(p => p.Key).ToList();
-        if (due.Count == 0) return;
-        options.Log?.Invoke($"DIAG {now} resume {string.Join(",", due)}");
-        consumer.Resume(due);
-        foreach (var partition in due) _pausedUntil.Remove(partition);
+        foreach (var (partition, (record, _)) in _parked.Where(p => p.Value.NotBefore <= now).OrderBy(p => p.Value.NotBefore).ToList())
+        {
+            _parked.Remove(partition);
+            Process(consumer, record, cancellationToken);
+            // Explicitly from the next record: whatever the paused fetcher had buffered was dropped.
+            consumer.Seek(new TopicPartitionOffset(partition, record.Offset + 1));
+            consumer.Resume([partition]);
+        }
     }
 
-    /// <summary>Until the next paused partition is due, at most <see cref="MaxPoll"/>: the poll is the wait, so nothing spins.</summary>
+    /// <summary>Until the next held record is due, at most <see cref="MaxPoll"/>: the poll is the wait, so nothing spins.</summary>
     private TimeSpan NextPollTimeout()
     {
-        if (_pausedUntil.Count == 0) return MaxPoll;
-        var wait = TimeSpan.FromMilliseconds(_pausedUntil.Values.Min() - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        if (_parked.Count == 0) return MaxPoll;
+        var wait = TimeSpan.FromMilliseconds(_parked.Values.Min(p => p.NotBefore) - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return wait > MaxPoll ? MaxPoll : wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
     }
 
     /// <summary>
-    /// Partitions leaving this consumer: resume them (a new owner, or this consumer again after the rebalance, starts
-    /// from the committed offset, which is still the parked record's) and forget their deadlines.
+    /// Partitions leaving this consumer: drop their held records, uncommitted, and resume them. Their next owner (or
+    /// this consumer again after the rebalance) starts from the committed offset, which is still the held record's.
     /// </summary>
     private void Forget(IConsumer<string, string> consumer, IEnumerable<TopicPartition> partitions)
     {
-        var paused = partitions.Where(_pausedUntil.ContainsKey).ToList();
-        if (paused.Count == 0) return;
-        consumer.Resume(paused);
-        foreach (var partition in paused) _pausedUntil.Remove(partition);
+        var parked = partitions.Where(_parked.ContainsKey).ToList();
+        if (parked.Count == 0) return;
+        consumer.Resume(parked);
+        foreach (var partition in parked) _parked.Remove(partition);
     }
 
     private void Process(IConsumer<string, string> consumer, ConsumeResult<string, string> result, CancellationToken cancellationToken)
@@ -125,7 +131,6 @@ internal sealed class RetryStage(
         try
         {
             // Sync over async is fine here: this is a dedicated thread with no synchronization context.
-            options.Log?.Invoke($"DIAG {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} handle {result.TopicPartitionOffset} ts {result.Message.Timestamp.UnixTimestampMs}");
             handler(result, cancellationToken).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -152,7 +157,7 @@ internal sealed class RetryStage(
         var delivery = producer.ProduceAsync(forwarded.Topic, forwarded.Message).GetAwaiter().GetResult();
         options.Log?.Invoke(forwarded.IsDeadLetter
             ? $"{result.TopicPartitionOffset}: {error.GetType().Name} ({error.Message}); dead-lettered to {delivery.TopicPartitionOffset}"
-            : $"{result.TopicPartitionOffset}: {error.GetType().Name} ({error.Message}); retry at {delivery.TopicPartitionOffset} after {options.DelayBefore(level + 1).TotalMilliseconds:0} ms");
+            : $"{result.TopicPartitionOffset}: {error.GetType().Name} ({error.Message}); retry {level + 1} in {options.DelayBefore(level + 1).TotalMilliseconds:0} ms from {delivery.TopicPartitionOffset}");
     }
 
     private void Commit(IConsumer<string, string> consumer, ConsumeResult<string, string> result)
