@@ -396,6 +396,11 @@ public sealed partial class ReplicaManager : IDisposable
             {
                 // Closed meanwhile (deleted, moved away, or its directory went offline).
             }
+            catch (IOException) when (!_partitions.TryGetValue(p.Id, out var hosted) || !ReferenceEquals(hosted, p))
+            {
+                // Removed meanwhile (a deletion takes the partition out of the map before deleting its directory):
+                // its directory being gone is the deletion, not a failing disk.
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning("Checkpointing the high watermark of {Partition} failed: {Reason}", p.Id, e.Message);
