@@ -7,9 +7,22 @@ namespace Brook.Storage;
 /// </summary>
 public sealed partial class PartitionLog
 {
-    /// <summary>Writes <paramref name="highWatermark"/> atomically (write, fsync, rename).</summary>
-    public void WriteHighWatermarkCheckpoint(long highWatermark) =>
-        CheckpointFile.Write(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, highWatermark);
+    /// <summary>
+    /// Serialises the checkpoint's file with closing and deleting the log. Its own lock, not the log's: the checkpoint's
+    /// fsync must not hold up appends. Without it, a checkpoint racing a topic deletion wrote its temporary file into
+    /// the directory being removed, and the recursive delete failed with "directory not empty".
+    /// </summary>
+    private readonly Lock _highWatermarkFileLock = new();
+
+    /// <summary>Writes <paramref name="highWatermark"/> atomically (write, fsync, rename); <see cref="ObjectDisposedException"/> once the log is closed or deleted.</summary>
+    public void WriteHighWatermarkCheckpoint(long highWatermark)
+    {
+        lock (_highWatermarkFileLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
+            CheckpointFile.Write(_fs, Directory, LogFileNames.HighWatermarkCheckpoint, highWatermark);
+        }
+    }
 
     /// <summary>The last checkpointed high watermark, or null when none was written (or it is corrupt, which is logged).</summary>
     public long? ReadHighWatermarkCheckpoint() =>

@@ -409,6 +409,7 @@ public sealed partial class PartitionLog : IDisposable
     /// </summary>
     public void Dispose()
     {
+        lock (_highWatermarkFileLock)
         lock (_flushLock)
         lock (_lock)
         {
@@ -437,6 +438,7 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Closes the log without the clean-close work and removes its directory (topic deletion).</summary>
     public void Delete()
     {
+        lock (_highWatermarkFileLock)
         lock (_flushLock)
         lock (_lock)
         {
