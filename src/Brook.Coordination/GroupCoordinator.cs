@@ -74,11 +74,21 @@ public sealed partial class GroupCoordinator : IDisposable
     /// <summary>The __consumer_offsets partition of <paramref name="groupId"/> (FindCoordinator answers with its leader).</summary>
     public int PartitionFor(string groupId) => GroupPartitioner.PartitionFor(groupId, _options.OffsetsTopicPartitions);
 
-    /// <summary>NOT_COORDINATOR unless this coordinator owns the group's partition, COORDINATOR_LOAD_IN_PROGRESS while it loads.</summary>
+    /// <summary>
+    /// Whether this broker leads a __consumer_offsets partition that it has not claimed yet (set by the host, from the
+    /// metadata image): its load is about to start, so its groups get COORDINATOR_LOAD_IN_PROGRESS, as during the load,
+    /// rather than NOT_COORDINATOR — FindCoordinator already names this broker, and librdkafka's admin client crashes on
+    /// NOT_COORDINATOR in an OffsetFetch reply (librdkafka#5040). Called under the coordinator's lock.
+    /// </summary>
+    public Func<int, bool>? IsAboutToLoad { get; set; }
+
+    /// <summary>NOT_COORDINATOR unless this coordinator owns the group's partition, COORDINATOR_LOAD_IN_PROGRESS while it loads (or is about to).</summary>
     private ErrorCode CoordinatorError(string groupId, out int partition)
     {
         partition = PartitionFor(groupId);
-        if (_disposed || !_partitions.TryGetValue(partition, out var owned)) return ErrorCode.NotCoordinator;
+        if (_disposed) return ErrorCode.NotCoordinator;
+        if (!_partitions.TryGetValue(partition, out var owned))
+            return IsAboutToLoad?.Invoke(partition) == true ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.NotCoordinator;
         return owned.Loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
     }
 

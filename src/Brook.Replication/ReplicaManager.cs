@@ -71,6 +71,9 @@ public sealed partial class ReplicaManager : IDisposable
     /// <summary>Raised after a log directory went offline and its partitions were taken out of service.</summary>
     public event Action<LogDirectory>? DirectoryOffline;
 
+    /// <summary>The id of the broker this manager hosts replicas for.</summary>
+    public int BrokerId => _brokerId;
+
     /// <summary>The directory a hosted partition lives in, or null.</summary>
     public LogDirectory? HomeOf(TopicPartition id) => _homes.TryGetValue(id, out var dir) ? dir : null;
 

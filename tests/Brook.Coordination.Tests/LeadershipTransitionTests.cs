@@ -54,6 +54,26 @@ public class LeadershipTransitionTests
     }
 
     [Fact]
+    public void A_partition_led_here_but_not_claimed_yet_answers_load_in_progress_not_not_coordinator()
+    {
+        using var h = new CoordinatorHarness(load: false);
+        var partition = h.Coordinator.PartitionFor("g");
+        var ledHere = false;
+        h.Coordinator.IsAboutToLoad = p => p == partition && ledHere;
+
+        // Led elsewhere: look for the coordinator again.
+        Assert.Equal(ErrorCode.NotCoordinator, Fetch(h, "g").Error);
+        // The image names this broker, the load is still queued: wait and retry here (librdkafka#5040 crashes on
+        // NOT_COORDINATOR in an admin OffsetFetch).
+        ledHere = true;
+        Assert.Equal(ErrorCode.CoordinatorLoadInProgress, Fetch(h, "g").Error);
+        Assert.True(h.Coordinator.BeginLoading(partition, 1));
+        Assert.Equal(ErrorCode.CoordinatorLoadInProgress, Fetch(h, "g").Error);
+        Assert.True(h.Coordinator.CompleteLoading(partition, 1));
+        Assert.Equal(ErrorCode.None, Fetch(h, "g").Error);
+    }
+
+    [Fact]
     public void A_load_overtaken_by_a_newer_claim_is_discarded()
     {
         using var h = new CoordinatorHarness(load: false);

@@ -87,11 +87,21 @@ public sealed partial class TransactionCoordinator : IDisposable
     /// </summary>
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _options.TransactionStateLogPartitions);
 
-    /// <summary>NOT_COORDINATOR unless this coordinator owns the id's partition, COORDINATOR_LOAD_IN_PROGRESS while it loads.</summary>
+    /// <summary>
+    /// Whether this broker leads a __transaction_state partition that it has not claimed yet (set by the host, from the
+    /// metadata image): its load is about to start, so its transactional ids get COORDINATOR_LOAD_IN_PROGRESS, as during the load,
+    /// rather than NOT_COORDINATOR: FindCoordinator already names this broker, and the
+    /// client should wait and retry here, not look for another coordinator. Called under the coordinator's lock.
+    /// </summary>
+    public Func<int, bool>? IsAboutToLoad { get; set; }
+
+    /// <summary>NOT_COORDINATOR unless this coordinator owns the id's partition, COORDINATOR_LOAD_IN_PROGRESS while it loads (or is about to).</summary>
     private ErrorCode CoordinatorError(string transactionalId, out int partition)
     {
         partition = PartitionFor(transactionalId);
-        if (_disposed || !_partitions.TryGetValue(partition, out var owned)) return ErrorCode.NotCoordinator;
+        if (_disposed) return ErrorCode.NotCoordinator;
+        if (!_partitions.TryGetValue(partition, out var owned))
+            return IsAboutToLoad?.Invoke(partition) == true ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.NotCoordinator;
         return owned.Loaded ? ErrorCode.None : ErrorCode.CoordinatorLoadInProgress;
     }
 

@@ -105,6 +105,26 @@ public abstract class CoordinatorTopic(MetadataView metadata, IControllerChannel
     /// <summary>Gives the partition up; <paramref name="leaderEpoch"/> is the epoch in which this broker stopped leading it (null: unconditionally).</summary>
     protected abstract void Unload(int partition, int? leaderEpoch);
 
+    /// <summary>Hands the coordinator <see cref="IsAboutToLoad"/>, so that it tells "loading soon" from "not here".</summary>
+    protected abstract void AnnouncePendingLoads(Func<int, bool> isAboutToLoad);
+
+    /// <summary>
+    /// Whether the current image makes this broker the leader of <paramref name="partition"/> although its load has not
+    /// claimed it yet: between the image naming this broker (FindCoordinator answers from it) and the queued load
+    /// starting, requests for its keys should be told to wait (COORDINATOR_LOAD_IN_PROGRESS) rather than to look
+    /// elsewhere. A load that failed in that leader epoch is not pending: NOT_COORDINATOR until the next election.
+    /// </summary>
+    public bool IsAboutToLoad(int partition)
+    {
+        var image = metadata.Image;
+        if (!image.TopicsByName.TryGetValue(TopicName, out var topic) || partition >= topic.Partitions.Length) return false;
+        var state = topic.Partitions[partition];
+        if (state.Leader != replicas.BrokerId) return false;
+        lock (_slotsLock)
+            return !_slots.TryGetValue(partition, out var slot)
+                || slot.Status.Phase != CoordinatorLoadPhase.Failed || slot.Status.LeaderEpoch != state.LeaderEpoch;
+    }
+
     /// <summary>
     /// True once the topic exists. Whether the coordinator serves a given key is that partition's load state:
     /// NOT_COORDINATOR where this broker does not lead it, COORDINATOR_LOAD_IN_PROGRESS while it loads.
@@ -158,6 +178,7 @@ public abstract class CoordinatorTopic(MetadataView metadata, IControllerChannel
         {
             if (_following || _stopped) return;
             _following = true;
+            AnnouncePendingLoads(IsAboutToLoad);
             replicas.LeadershipChanged += OnLeadershipChanged;
             // Changes raised before the subscription are in the partitions' state already (the replica manager applies
             // before it raises), so catching up from that state under the slots lock misses none and reorders none.

@@ -54,4 +54,6 @@ public sealed class GroupCoordinatorHost(
     protected override bool CompleteLoading(int partition, int leaderEpoch) => coordinator.CompleteLoading(partition, leaderEpoch);
 
     protected override void Unload(int partition, int? leaderEpoch) => coordinator.Unload(partition, leaderEpoch);
+
+    protected override void AnnouncePendingLoads(Func<int, bool> isAboutToLoad) => coordinator.IsAboutToLoad = isAboutToLoad;
 }

@@ -36,6 +36,24 @@ public class TransactionLeadershipTests
     }
 
     [Fact]
+    public async Task A_partition_led_here_but_not_claimed_yet_answers_load_in_progress()
+    {
+        using var h = new TransactionHarness(coordinatorEpoch: 1);
+        var partition = h.Coordinator.PartitionFor("tx");
+        await h.Init("tx");
+        var ledHere = false;
+        h.Coordinator.IsAboutToLoad = p => p == partition && ledHere;
+        Assert.True(h.Coordinator.Unload(partition, 2));
+
+        Assert.Equal(ErrorCode.NotCoordinator, h.Describe("tx").Error);
+        // Elected here again, the load still queued: the client waits here rather than looking elsewhere.
+        ledHere = true;
+        Assert.Equal(ErrorCode.CoordinatorLoadInProgress, h.Describe("tx").Error);
+        Load(h, h.Log, partition, epoch: 3);
+        Assert.Equal(ErrorCode.None, h.Describe("tx").Error);
+    }
+
+    [Fact]
     public async Task Regaining_a_partition_in_a_newer_epoch_resends_the_markers_of_prepared_transactions_under_that_epoch()
     {
         using var h = new TransactionHarness(coordinatorEpoch: 1);
