@@ -5,7 +5,7 @@
 #
 # --rid   target runtime (default: linux-x64).
 # --mode  r2r (default): one self-contained file with ReadyToRun code (precompiled, still JIT-tiered at run time);
-#         aot: Native AOT (measured for comparison, see docs/SHIPPING.md; the web console's JSON is not AOT-ready);
+#         aot: Native AOT (starts faster, smaller; librdkafka beside bin/brook; needs clang and zlib1g-dev; see docs/SHIPPING.md);
 #         jit: one self-contained file without precompiled code.
 # --out   where the result goes (default: artifacts/dist).
 #
