@@ -26,6 +26,8 @@ have_chromium() { [ -x /usr/bin/chromium ]; }
 # outbox example; its test starts a throwaway server. Without it that test is skipped, except in CI where it fails.
 have_postgres() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_sbin() { [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] || command -v "$1" >/dev/null 2>&1; }
+# clang and zlib1g-dev link the Native AOT executable that scripts/publish.sh builds for the published-binary tests.
+have_aot_toolchain() { command -v clang >/dev/null 2>&1 && [ -f /usr/include/zlib.h ]; }
 missing=()
 have_kcat || missing+=(kcat)
 have_kafka_python || missing+=(python3-kafka)
@@ -37,6 +39,7 @@ have_sbin iptables || missing+=(iptables)
 # mkfs.ext4 and losetup make the small loop-mounted file system of the disk-full test (tmpfs when loop devices are missing).
 have_sbin mkfs.ext4 || missing+=(e2fsprogs)
 have_sbin losetup || missing+=(mount)
+have_aot_toolchain || missing+=(clang zlib1g-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         echo "installing ${missing[*]} ..."

@@ -86,6 +86,7 @@ public sealed class PublishedBinaryTests(ITestOutputHelper output) : IDisposable
         var entry = JsonNode.Parse(json)!.AsArray().Single(t => t!["name"]!.GetValue<string>() == topic)!;
         Assert.Equal(2, entry["partitions"]!.GetValue<int>());
         await KafkaTestClient.AssertProduceConsumeWorksAsync(bootstrap);
+        await AssertAdminListenerServesAsync($"http://127.0.0.1:{adminPort}", topic);
 
         Assert.Equal(0, await brook.StopAsync(TimeSpan.FromSeconds(60)));
         var down = await PublishedBrookProcess.RunAsync(["healthcheck", "--url", health], environment, work, TimeSpan.FromSeconds(30));
@@ -101,6 +102,24 @@ public sealed class PublishedBinaryTests(ITestOutputHelper output) : IDisposable
         if (!OperatingSystem.IsWindows()) Assert.True(File.GetUnixFileMode(PublishedBrook.Executable).HasFlag(UnixFileMode.UserExecute));
         Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.RepoRoot, "config", "server.properties")),
             File.ReadAllText(Path.Combine(dist, "config", "server.properties")));
+    }
+
+    /// <summary>
+    /// The admin listener from the published file: the Prometheus scrape, the web console's page and its JSON API —
+    /// the code a trimmed or Native AOT build is likeliest to break (serialisation, routes, embedded files).
+    /// </summary>
+    private static async Task AssertAdminListenerServesAsync(string admin, string topic)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var scrape = await http.GetStringAsync($"{admin}/metrics");
+        Assert.Contains("kafka_server_brokertopicmetrics_messagesin_total", scrape, StringComparison.Ordinal);
+        using var page = await http.GetAsync($"{admin}/console/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        var cluster = JsonNode.Parse(await http.GetStringAsync($"{admin}/api/cluster"))!;
+        Assert.False(string.IsNullOrEmpty(cluster["cluster_id"]?.GetValue<string>()), cluster.ToJsonString());
+        var topics = JsonNode.Parse(await http.GetStringAsync($"{admin}/api/topics?search={Uri.EscapeDataString(topic)}"))!.ToJsonString();
+        Assert.Contains(topic, topics, StringComparison.Ordinal);
     }
 
     /// <summary>kcat (librdkafka's command-line client) writes three lines and reads them back.</summary>
