@@ -7,7 +7,7 @@ namespace Brook.Bench;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        usage: brook-bench <produce|consume|all|commit|rebalance|txn|failover|reassign|startup|embedded> [options]
+        usage: brook-bench <produce|consume|all|latency|commit|rebalance|txn|failover|reassign|startup|embedded> [options]
           --bootstrap HOST:PORT   broker to use (default 127.0.0.1:9092)
           --start-broker          start a local brook.dll (Release build) on a temp dir and a free port instead
           --fill-page-cache       first fill free memory with a cached ballast file (kept in the temp dir between runs),
@@ -18,7 +18,7 @@ public sealed class BenchOptions
           --min-isr M             min.insync.replicas of the created topic (default: min(2, R))
           --topic NAME            topic (default bench); produce creates it if missing
           --records N             records to produce / consume (default 1000000)
-          --record-size BYTES     value size for produce (default 100)
+          --record-size BYTES     value size for produce (default 100; latency: 1024)
           --partitions N          partitions when creating the topic (default 6)
           --acks all|1|0          producer acks (default 1)
           --compression none|gzip|snappy|lz4|zstd   (default none)
@@ -26,7 +26,15 @@ public sealed class BenchOptions
           --batch-size BYTES      producer batch.size (default: librdkafka's)
           --idempotence           enable.idempotence=true (implies acks=all)
           --rate-mb-s R           produce at most R MB/s (a fixed load for latency; default: as fast as possible)
-          --warmup-s S            produce: leave records sent in the first S seconds out of the latency figures (default 0)
+          --warmup-s S            produce, latency: leave records sent in the first S seconds out of the latency
+                                  figures (default 0; latency: 5)
+          --disk-baseline         produce: also time `dd bs=1M count=1024 conv=fdatasync` in the broker's directory,
+                                  before and after producing, for comparison with an fsync'd (acks=all) figure
+          --duration-s S          latency: measure for S seconds after the warm-up (default 30)
+          --probe-rate N          latency: probe records per second (default 10000)
+          --background-mb-s R     latency: a background producer writes R MB/s of --record-size acks=1 records to
+                                  --partitions partitions meanwhile (default 0: an idle broker)
+          --plot PATH             latency: where the SVG plot of latency over time goes (default ./latency.svg)
           --kill-after-s S        failover: SIGKILL a partition leader after S seconds (default 5)
           --victim broker|controller   failover: kill a leader that is not the active controller (default), or the
                                   active controller when it leads a partition (quorum election + fencing by the new one)
@@ -38,6 +46,8 @@ public sealed class BenchOptions
           --binary PATH           startup: the brook executable (default: the newest artifacts/dist/brook-*/bin/brook)
           --runs N                startup: starts per measurement (default 5)
         "all" produces and then consumes the same records (handy with --start-broker).
+        "latency" measures end-to-end latency (send → receive) of a probe producer/consumer pair on one partition at
+        --probe-rate, linger.ms=0, --acks (default 1), optionally under a --background-mb-s load.
         "commit" measures synchronous offset commits per second (--records commits, default 1000000 → use e.g. 20000).
         "rebalance" measures how long a group of 2 takes to settle after a 3rd member joins.
         "txn" commits --transactions transactions of --txn-records records with one transactional producer.
@@ -85,13 +95,23 @@ public sealed class BenchOptions
     public string? Binary { get; private init; }
     /// <summary>startup: starts per measurement.</summary>
     public int Runs { get; private init; } = 5;
+    /// <summary>produce: time dd conv=fdatasync before and after (see <see cref="DiskBaseline"/>).</summary>
+    public bool DiskBaseline { get; private init; }
+    /// <summary>latency: seconds measured after the warm-up.</summary>
+    public int DurationSeconds { get; private init; } = 30;
+    /// <summary>latency: probe records per second.</summary>
+    public int ProbeRate { get; private init; } = 10_000;
+    /// <summary>latency: background load in MB/s (MiB), 0 for none.</summary>
+    public double BackgroundMBps { get; private init; }
+    /// <summary>latency: the SVG plot's path, or null for ./latency.svg.</summary>
+    public string? PlotPath { get; private init; }
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a readable message on errors.</summary>
     public static BenchOptions Parse(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help") throw new ArgumentException("no command given");
         var command = args[0];
-        if (command is not ("produce" or "consume" or "all" or "commit" or "rebalance" or "txn" or "failover" or "reassign" or "startup" or "embedded" or "embedded-once")) throw new ArgumentException($"unknown command '{command}'");
+        if (command is not ("produce" or "consume" or "all" or "latency" or "commit" or "rebalance" or "txn" or "failover" or "reassign" or "startup" or "embedded" or "embedded-once")) throw new ArgumentException($"unknown command '{command}'");
 
         var values = new Dictionary<string, string>();
         var flags = new HashSet<string>();
@@ -99,7 +119,7 @@ public sealed class BenchOptions
         {
             var name = args[i];
             if (!name.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{name}'");
-            if (name is "--start-broker" or "--idempotence" or "--fill-page-cache")
+            if (name is "--start-broker" or "--idempotence" or "--fill-page-cache" or "--disk-baseline")
             {
                 flags.Add(name);
                 continue;
@@ -131,7 +151,7 @@ public sealed class BenchOptions
             },
             Topic = Get("--topic", "bench"),
             Records = long.Parse(Get("--records", "1000000"), CultureInfo.InvariantCulture),
-            RecordSize = GetInt("--record-size", 100),
+            RecordSize = GetInt("--record-size", command == "latency" ? 1024 : 100),
             Partitions = GetInt("--partitions", 6),
             Acks = Get("--acks", "1") switch
             {
@@ -159,7 +179,12 @@ public sealed class BenchOptions
                 : command == "failover" ? 5 : null,
             KillAfterSeconds = GetInt("--kill-after-s", 5),
             ThrottleMBps = double.Parse(Get("--throttle-mb-s", "50"), CultureInfo.InvariantCulture),
-            WarmupSeconds = GetInt("--warmup-s", 0),
+            WarmupSeconds = GetInt("--warmup-s", command == "latency" ? 5 : 0),
+            DiskBaseline = flags.Contains("--disk-baseline"),
+            DurationSeconds = GetInt("--duration-s", 30),
+            ProbeRate = GetInt("--probe-rate", 10_000),
+            BackgroundMBps = double.Parse(Get("--background-mb-s", "0"), CultureInfo.InvariantCulture),
+            PlotPath = values.ContainsKey("--plot") ? Path.GetFullPath(Get("--plot", "")) : null,
             Binary = values.ContainsKey("--binary") ? Path.GetFullPath(Get("--binary", "")) : null,
             Runs = GetInt("--runs", 5),
             KillController = Get("--victim", "broker") switch
@@ -173,6 +198,7 @@ public sealed class BenchOptions
         if (options.Brokers < 1 || options.ReplicationFactor < 1 || options.MinInsyncReplicas < 1) throw new ArgumentException("--brokers, --replication-factor and --min-isr must be positive");
         if (options.WarmupSeconds < 0) throw new ArgumentException("--warmup-s must not be negative");
         if (options.RateMBps is <= 0) throw new ArgumentException("--rate-mb-s must be positive");
+        if (options.DurationSeconds <= 0 || options.ProbeRate <= 0 || options.BackgroundMBps < 0) throw new ArgumentException("--duration-s and --probe-rate must be positive, --background-mb-s not negative");
         if (options.ThrottleMBps <= 0) throw new ArgumentException("--throttle-mb-s must be positive");
         if (options.Records <= 0 || options.RecordSize < 0 || options.Partitions <= 0 || options.Transactions <= 0 || options.TxnRecords <= 0) throw new ArgumentException("sizes must be positive");
         return options;

@@ -112,28 +112,31 @@ public static class ProduceBenchmark
         _ => "default",
     };
 
-    internal static async Task EnsureTopicAsync(BenchOptions o)
+    internal static Task EnsureTopicAsync(BenchOptions o) => EnsureTopicAsync(o, o.Topic, o.Partitions);
+
+    /// <summary>Creates <paramref name="topic"/> with <paramref name="partitions"/> partitions and the options' replication, unless it exists.</summary>
+    internal static async Task EnsureTopicAsync(BenchOptions o, string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = o.Bootstrap }).Build();
         try
         {
             await admin.CreateTopicsAsync([new TopicSpecification
             {
-                Name = o.Topic, NumPartitions = o.Partitions, ReplicationFactor = o.ReplicationFactor,
+                Name = topic, NumPartitions = partitions, ReplicationFactor = o.ReplicationFactor,
                 Configs = new Dictionary<string, string> { ["min.insync.replicas"] = o.MinInsyncReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             }],
                 new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
-            Console.WriteLine($"created topic '{o.Topic}' with {o.Partitions} partitions");
+            Console.WriteLine($"created topic '{topic}' with {partitions} partitions");
         }
         catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code == ErrorCode.TopicAlreadyExists))
         {
-            var existing = admin.GetMetadata(o.Topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
-            Console.WriteLine($"topic '{o.Topic}' exists with {existing} partitions");
+            var existing = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
+            Console.WriteLine($"topic '{topic}' exists with {existing} partitions");
         }
         catch (KafkaException ex)
         {
             // Not fatal: a broker with auto.create.topics.enable still gets the topic on first produce.
-            Console.WriteLine($"could not create topic '{o.Topic}' ({ex.Error.Reason}); producing anyway");
+            Console.WriteLine($"could not create topic '{topic}' ({ex.Error.Reason}); producing anyway");
         }
     }
 }

@@ -35,7 +35,12 @@ try
     }
 
     var exit = 0;
+    var diskDirectory = broker?.RootDirectory ?? Path.GetTempPath();
+    double? ddBefore = options.DiskBaseline ? DiskBaseline.Measure(diskDirectory) : null;
     if (options.Command is "produce" or "all") exit |= await ProduceBenchmark.RunAsync(options);
+    if (options.DiskBaseline && DiskBaseline.Measure(diskDirectory) is { } ddAfter && ddBefore is { } before)
+        Console.WriteLine($"  disk baseline before / after: {before:F1} / {ddAfter:F1} MB/s (mean {(before + ddAfter) / 2:F1})");
+    if (options.Command is "latency") exit |= await LatencyBenchmark.RunAsync(options);
     if (options.Command is "consume" or "all") exit |= ConsumeBenchmark.Run(options);
     if (options.Command is "commit") exit |= await GroupBenchmarks.CommitAsync(options);
     if (options.Command is "rebalance") exit |= await GroupBenchmarks.RebalanceAsync(options);
