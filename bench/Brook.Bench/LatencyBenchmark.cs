@@ -61,6 +61,9 @@ public static class LatencyBenchmark
         var plot = o.PlotPath ?? Path.Combine(Environment.CurrentDirectory, "latency.svg");
         LatencyPlot.Write(plot, measured, WindowSeconds,
             $"end-to-end latency, {o.ProbeRate:N0} msg/s x {size} B; background {(o.BackgroundMBps > 0 ? $"{o.BackgroundMBps} MB/s" : "none")}; p50 {p[0]:F2} p99 {p[1]:F2} p99.9 {p[2]:F2} max {p[3]:F2} ms");
+        var worst = measured.GroupBy(s => (int)(s.SentAtSeconds / WindowSeconds))
+            .Select(g => (Seconds: g.Key * WindowSeconds, Max: Percentiles.TicksToMs(g.Max(s => s.LatencyTicks)))).OrderByDescending(w => w.Max).Take(5);
+        Console.WriteLine($"  slowest windows: {string.Join(", ", worst.Select(w => $"{w.Max:F1} ms at {w.Seconds:F1} s"))}");
         Console.WriteLine($"  plot of latency over time ({WindowSeconds * 1000:F0} ms windows: p50, p99, max): {plot}");
         var lost = sent - count;
         if (lost > 0 || backgroundResult is { Failed: > 0 })
