@@ -36,7 +36,7 @@ public static class LatencyBenchmark
         await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
 
         var probeStart = Stopwatch.GetTimestamp();
-        var sent = ProduceProbes(o, size, total, probeStart);
+        var sent = ProduceProbes(o, size, total);
         var drainUntil = Stopwatch.StartNew();
         while (Interlocked.Read(ref received) < sent && drainUntil.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
@@ -83,7 +83,7 @@ public static class LatencyBenchmark
     private sealed record BackgroundResult(long Records, long Failed, double MBps);
 
     /// <summary>Sends the probes at <see cref="BenchOptions.ProbeRate"/>, each stamped with its send time; returns how many were acknowledged.</summary>
-    private static long ProduceProbes(BenchOptions o, int size, long total, long start)
+    private static long ProduceProbes(BenchOptions o, int size, long total)
     {
         var config = new ProducerConfig
         {
@@ -104,11 +104,11 @@ public static class LatencyBenchmark
         };
         var destination = new TopicPartition(ProbeTopic, 0);
         using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
-        var secondsPerRecord = 1.0 / o.ProbeRate;
+        var pacer = ProducePacer.RecordsPerSecond(o.ProbeRate);
+        var clock = Stopwatch.StartNew();
         for (long i = 0; i < total; i++)
         {
-            // Sleep while ahead (≈1 ms granularity), then send what is due: bursts of about a millisecond's worth.
-            while (i * secondsPerRecord > Stopwatch.GetElapsedTime(start).TotalSeconds) Thread.Sleep(1);
+            pacer.WaitTurn(i, clock);
             BitConverter.TryWriteBytes(payload, Stopwatch.GetTimestamp());
             ProducerQueue.ProduceWhenQueued(producer, destination, message, handler);
         }

@@ -10,6 +10,9 @@ public sealed class ProducePacer(double? megabytesPerSecond, int recordSize)
 {
     private readonly double _secondsPerRecord = megabytesPerSecond is { } rate ? Math.Max(recordSize, 1) / (rate * 1024 * 1024) : 0;
 
+    /// <summary>A pacer holding the loop to <paramref name="recordsPerSecond"/> records a second, whatever their size.</summary>
+    public static ProducePacer RecordsPerSecond(double recordsPerSecond) => new(recordsPerSecond / (1024 * 1024), 1);
+
     /// <summary>Waits until record <paramref name="index"/> is due (index × its share of a second since the start).</summary>
     public void WaitTurn(long index, Stopwatch clock)
     {
