@@ -152,6 +152,25 @@ fi
 
 failed=$((failed + examples_broken))
 
+# The failed tests with the first lines of their messages, last, where a truncated CI log still shows them (a test's
+# own output, such as a cluster's node logs, can be long enough to push the message out of view).
+if [ "$failed" -gt 0 ] && command -v python3 > /dev/null; then
+    python3 - "$results_dir" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    try:
+        root = ET.parse(trx).getroot()
+    except ET.ParseError:
+        continue
+    for result in root.iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        message = result.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+        print(f"FAILED {result.get('testName')} ({result.get('duration')}):")
+        for line in message[:12]:
+            print("    " + line[:400])
+PY
+fi
+
 echo
 echo "test results: $results_dir ($assemblies test assemblies), skipped: $skipped"
 status=0

@@ -518,10 +518,12 @@ public sealed class ClusterFailoverTests : IClassFixture<FailoverClusterFixture>
         // the reset surfaces as ERR__AUTO_OFFSET_RESET whose reason names the truncation (ERR__LOG_TRUNCATION).
         await Eventually.HoldsAsync(() => strict.Errors.Any(e => e.Code == ErrorCode.Local_AutoOffsetReset
                 && e.Reason.Contains($"Partition log truncation detected at offset {sent} (leader epoch {epochs[unclean]}): broker end offset is {onFirst}", StringComparison.Ordinal)),
-            $"the auto.offset.reset=error consumer reported no log truncation (errors: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))})", Patience);
+            () => $"the auto.offset.reset=error consumer reported no log truncation (errors: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))})", Patience);
         _output.WriteLine($"auto.offset.reset=error consumer: {string.Join("; ", strict.Errors.Select(e => $"{e.Code} {e.Reason}"))}");
         Assert.DoesNotContain(strict.Records, r => r.Value.StartsWith("new-", StringComparison.Ordinal));
-        await Eventually.HoldsAsync(() => lenient.Records.Any(r => r.Value == "new-0"), "the auto.offset.reset=latest consumer did not go on after the truncation", Patience);
+        await Eventually.HoldsAsync(() => lenient.Records.Any(r => r.Value == "new-0"),
+            () => $"the auto.offset.reset=latest consumer did not go on after the truncation (errors: {string.Join("; ", lenient.Errors.Select(e => $"{e.Code} {e.Reason}"))}; "
+                + $"{lenient.Records.Count} records, the last at offset {lenient.Records.LastOrDefault()?.Offset})", Patience);
         var resumed = lenient.Records.First(r => r.Value == "new-0");
         Assert.Equal((long)onFirst, resumed.Offset);
         Assert.Equal(elected.LeaderEpoch, resumed.LeaderEpoch);

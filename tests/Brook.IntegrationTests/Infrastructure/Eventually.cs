@@ -12,7 +12,11 @@ public static class Eventually
     /// <see cref="TimeoutException"/> carrying <paramref name="failure"/> after <paramref name="within"/>. Connection
     /// errors count as "not yet": in a fail-over test the node asked may be dead, paused or still starting.
     /// </summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string failure, TimeSpan within, TimeSpan? period = null)
+    public static Task HoldsAsync(Func<Task<bool>> condition, string failure, TimeSpan within, TimeSpan? period = null) =>
+        HoldsAsync(condition, () => failure, within, period);
+
+    /// <summary>As above, with the failure described when it happens (so it can report the state it timed out in).</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, Func<string> failure, TimeSpan within, TimeSpan? period = null)
     {
         var clock = Stopwatch.StartNew();
         Exception? last = null;
@@ -28,12 +32,16 @@ public static class Eventually
                 last = e;
             }
             if (clock.Elapsed > within)
-                throw new TimeoutException($"{failure} within {within.TotalSeconds:0} s" + (last is null ? "" : $" (last error: {last.Message})"));
+                throw new TimeoutException($"{failure()} within {within.TotalSeconds:0} s" + (last is null ? "" : $" (last error: {last.Message})"));
             await Task.Delay(period ?? TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
         }
     }
 
     /// <summary><see cref="HoldsAsync(Func{Task{bool}}, string, TimeSpan, TimeSpan?)"/> for a synchronous condition.</summary>
     public static Task HoldsAsync(Func<bool> condition, string failure, TimeSpan within, TimeSpan? period = null) =>
+        HoldsAsync(() => Task.FromResult(condition()), failure, within, period);
+
+    /// <summary>A synchronous condition whose failure is described when it happens.</summary>
+    public static Task HoldsAsync(Func<bool> condition, Func<string> failure, TimeSpan within, TimeSpan? period = null) =>
         HoldsAsync(() => Task.FromResult(condition()), failure, within, period);
 }
