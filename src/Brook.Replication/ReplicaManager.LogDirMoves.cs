@@ -70,7 +70,7 @@ public sealed partial class ReplicaManager
 
     private Func<string, PartitionLog> OpenLog(TopicPartition id) => path =>
         PartitionLog.Open(path, _partitions.TryGetValue(id, out var p) ? p.Settings.Log : new LogConfig(),
-            _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
+            _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time, FileSystem);
 
     private async Task RunMoveAsync(ReplicaLogMove move, CancellationToken cancel)
     {

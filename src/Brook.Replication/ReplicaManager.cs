@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Brook.Common;
 using Brook.Metadata;
 using Brook.Storage;
+using Brook.Storage.IO;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.Replication;
@@ -67,6 +68,9 @@ public sealed partial class ReplicaManager : IDisposable
 
     /// <summary>The broker's log directories and which of them are online.</summary>
     public LogDirectories Directories => _dirs;
+
+    /// <summary>The file system partition logs are opened on (the real one, with the broker's write-back when it has one).</summary>
+    public ILogFileSystem FileSystem { get; init; } = PhysicalLogFileSystem.Instance;
 
     /// <summary>Raised after a log directory went offline and its partitions were taken out of service.</summary>
     public event Action<LogDirectory>? DirectoryOffline;
@@ -360,7 +364,7 @@ public sealed partial class ReplicaManager : IDisposable
         {
             Directory.CreateDirectory(dir);
             File.WriteAllText(Path.Combine(dir, PartitionMetadataFile), $"version: 0\ntopic_id: {topicId}\n");
-            var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time);
+            var log = PartitionLog.Open(dir, settings.Log, _loggers.CreateLogger($"Brook.Storage.PartitionLog[{id}]"), _time, FileSystem);
             var partition = new Partition(id, topicId, _brokerId, log, settings, _time) { StorageFailed = OnStorageFailure };
             _homes[id] = home;
             return partition;

@@ -15,6 +15,7 @@ using Brook.Server.Metrics;
 using Brook.Server.Network;
 using Brook.Server.Quorum;
 using Brook.Storage;
+using Brook.Storage.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -140,6 +141,9 @@ public static class BrokerServices
                 sp.GetRequiredService<ILogger<IsrChangeManager>>()));
         }
         services.AddSingleton(sp => new GroupCommitFlusher(sp.GetRequiredService<ILogger<GroupCommitFlusher>>()));
+        services.AddSingleton(sp => new PhysicalLogFileSystem(config.LogWriteBackIntervalBytes > 0
+            ? new LogWriteBack(config.LogWriteBackIntervalBytes, sp.GetRequiredService<ILogger<LogWriteBack>>())
+            : null));
         services.AddSingleton(sp => new ReplicaManager(
             sp.GetRequiredService<LogDirectories>(),
             config.NodeId,
@@ -155,6 +159,7 @@ public static class BrokerServices
             config.ReplicaHighWatermarkCheckpointIntervalMs)
         {
             Fetchers = sp.GetService<ReplicaFetcherManager>(),
+            FileSystem = sp.GetRequiredService<PhysicalLogFileSystem>(),
         });
         services.AddSingleton<ProducerIdManager>();
         // Kafka bounds group writes by offsets.commit.timeout.ms and transaction-log writes and markers by the

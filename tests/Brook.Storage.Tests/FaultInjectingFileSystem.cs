@@ -9,8 +9,11 @@ namespace Brook.Storage.Tests;
 /// </summary>
 internal sealed class FaultInjectingFileSystem : ILogFileSystem
 {
-    private readonly PhysicalLogFileSystem _inner = PhysicalLogFileSystem.Instance;
+    private readonly PhysicalLogFileSystem _inner;
     private int _logFlushes;
+
+    /// <param name="inner">The real file system underneath (with or without write-back).</param>
+    public FaultInjectingFileSystem(PhysicalLogFileSystem? inner = null) => _inner = inner ?? PhysicalLogFileSystem.Instance;
 
     public bool Crashed { get; private set; }
 

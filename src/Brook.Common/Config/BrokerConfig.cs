@@ -383,6 +383,9 @@ public sealed class BrokerConfig
     /// <summary>brook.log.flush.on.ack: acks=all produces are acknowledged only after a (group-committed) fsync.</summary>
     public bool FlushOnAck => GetBool("brook.log.flush.on.ack");
 
+    /// <summary>brook.log.writeback.interval.bytes: bytes appended to a segment between two hand-overs to the kernel's write-back; 0 is off.</summary>
+    public long LogWriteBackIntervalBytes => GetLong("brook.log.writeback.interval.bytes");
+
     /// <summary>The advertised endpoint for requests that arrived on listener <paramref name="listenerName"/>, or null (e.g. a controller listener).</summary>
     public ListenerEndpoint? AdvertisedListenerFor(string listenerName)
     {
