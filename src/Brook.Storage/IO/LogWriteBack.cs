@@ -19,7 +19,6 @@ public sealed class LogWriteBack : IDisposable
     private readonly ILogger _logger;
     private long _bytesStarted;
     private long _bytesCompleted;
-    private long _waitTicks;
     private long _submitted;
     private long _processed;
     private int _failuresLogged;
@@ -40,14 +39,14 @@ public sealed class LogWriteBack : IDisposable
 
     public long IntervalBytes { get; }
 
+    /// <summary>The start of the page <paramref name="position"/> is on.</summary>
+    public static long PageStart(long position) => position / PageSize * PageSize;
+
     /// <summary>Bytes handed to the kernel for write-out so far.</summary>
     public long BytesStarted => Interlocked.Read(ref _bytesStarted);
 
     /// <summary>Bytes whose write-out has been waited for (they were clean, or on the device, afterwards).</summary>
     public long BytesCompleted => Interlocked.Read(ref _bytesCompleted);
-
-    /// <summary>Time the write-back thread spent waiting for the device.</summary>
-    public TimeSpan WaitTime => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
 
     /// <summary>Ranges handed over and not yet processed (started and their predecessors waited for).</summary>
     public long Backlog => Interlocked.Read(ref _submitted) - Interlocked.Read(ref _processed);
@@ -91,10 +90,8 @@ public sealed class LogWriteBack : IDisposable
                 Interlocked.Add(ref _bytesStarted, range.Length);
                 if (range.Offset > range.PreviousOffset)
                 {
-                    var waitStart = System.Diagnostics.Stopwatch.GetTimestamp();
                     Check(SyncFileRange.Run(fd, range.PreviousOffset, range.Offset - range.PreviousOffset,
                         SyncFileRange.WaitBefore | SyncFileRange.Write | SyncFileRange.WaitAfter), range);
-                    Interlocked.Add(ref _waitTicks, System.Diagnostics.Stopwatch.GetElapsedTime(waitStart).Ticks);
                     Interlocked.Add(ref _bytesCompleted, range.Offset - range.PreviousOffset);
                 }
             }

@@ -52,7 +52,7 @@ public sealed class PhysicalLogFile : ILogFile
     {
         if (_handedEnd < 0 || start < _handedEnd) RewindHandOver(start); // the first write, or one below what was handed over
         // Only whole pages: the page the next append goes on must not be under write-back (stable pages would stall it).
-        var ready = end / LogWriteBack.PageSize * LogWriteBack.PageSize;
+        var ready = LogWriteBack.PageStart(end);
         if (ready - _handedEnd < writeBack.IntervalBytes) return;
         writeBack.Submit(_handle, _handedFrom, _handedEnd, ready - _handedEnd);
         _handedFrom = _handedEnd;
@@ -61,7 +61,7 @@ public sealed class PhysicalLogFile : ILogFile
 
     private void RewindHandOver(long position)
     {
-        _handedEnd = position / LogWriteBack.PageSize * LogWriteBack.PageSize;
+        _handedEnd = LogWriteBack.PageStart(position);
         _handedFrom = _handedEnd;
     }
 }

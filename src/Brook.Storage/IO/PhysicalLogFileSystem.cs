@@ -6,8 +6,6 @@ public sealed class PhysicalLogFileSystem(LogWriteBack? writeBack = null) : ILog
     /// <summary>The real file system without write-back.</summary>
     public static PhysicalLogFileSystem Instance { get; } = new();
 
-    public LogWriteBack? WriteBack => writeBack;
-
     public bool DirectoryExists(string path) => Directory.Exists(path);
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
 
