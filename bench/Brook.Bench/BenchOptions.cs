@@ -43,7 +43,8 @@ public sealed class BenchOptions
           --group-protocol classic|consumer   consumer group protocol for commit/rebalance (default classic)
           --transactions N        transactions for txn (default 1000)
           --txn-records N         records per transaction for txn (default 100)
-          --binary PATH           startup: the brook executable (default: the newest artifacts/dist/brook-*/bin/brook)
+          --binary PATH           startup: the brook executable (default: the newest artifacts/dist/brook-*/bin/brook);
+                                  with --start-broker: run this executable instead of the portable brook.dll
           --runs N                startup: starts per measurement (default 5)
         "all" produces and then consumes the same records (handy with --start-broker).
         "latency" measures end-to-end latency (send → receive) of a probe producer/consumer pair on one partition at

@@ -9,6 +9,7 @@ namespace Brook.Bench;
 /// For --start-broker: runs src/Brook.Host's brook.dll (Release, built on demand) on free loopback ports with a
 /// throwaway data directory, as one standalone node or (--brokers N) as N combined broker + controller nodes forming a
 /// KRaft cluster (formatted with `brook storage format`); each node's output goes to broker-N.log in that directory.
+/// With --binary it runs that executable (e.g. the Native AOT build of scripts/publish.sh) instead of brook.dll.
 /// Disposal sends SIGTERM, waits, cleans up.
 /// </summary>
 public sealed partial class LocalBroker : IDisposable
@@ -60,11 +61,11 @@ public sealed partial class LocalBroker : IDisposable
         if (!node.Process.HasExited) node.Process.Kill();
     }
 
-    public static async Task<LocalBroker> StartAsync(int brokers = 1)
+    public static async Task<LocalBroker> StartAsync(int brokers = 1, string? binary = null)
     {
         var repo = FindRepoRoot();
-        var dll = Path.Combine(repo, "src", "Brook.Host", "bin", "Release", "net10.0", "brook.dll");
-        if (!File.Exists(dll))
+        var dll = binary ?? Path.Combine(repo, "src", "Brook.Host", "bin", "Release", "net10.0", "brook.dll");
+        if (binary is null && !File.Exists(dll))
         {
             Console.WriteLine("building src/Brook.Host (Release) ...");
             using var build = Process.Start("dotnet", ["build", Path.Combine(repo, "src", "Brook.Host", "Brook.Host.csproj"), "-c", "Release", "-v", "q", "-nologo"]);
@@ -97,14 +98,7 @@ public sealed partial class LocalBroker : IDisposable
                 await RunAsync(dll, root, ["storage", "format", "--cluster-id", clusterId, .. overrides.SelectMany(o => new[] { "--override", o })]).ConfigureAwait(false);
             }
             var log = new StreamWriter(Path.Combine(root, $"broker-{nodeId}.log")) { AutoFlush = true };
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = root,
-            };
-            psi.ArgumentList.Add(dll);
+            var psi = StartInfo(dll, root);
             foreach (var o in overrides)
             {
                 psi.ArgumentList.Add("--override");
@@ -121,7 +115,7 @@ public sealed partial class LocalBroker : IDisposable
 
         var broker = new LocalBroker(nodes, root);
         foreach (var (process, log, port, nodeId) in nodes) await WaitUntilServingAsync(process, log, port, Path.Combine(root, $"broker-{nodeId}.log")).ConfigureAwait(false);
-        Console.WriteLine($"started {brokers} brook.dll node(s) on {broker.BootstrapServers} (data and logs in {root})");
+        Console.WriteLine($"started {brokers} {Path.GetFileName(dll)} node(s) on {broker.BootstrapServers} (data and logs in {root})");
         return broker;
     }
 
@@ -158,10 +152,24 @@ public sealed partial class LocalBroker : IDisposable
         }
     }
 
+    /// <summary>`dotnet brook.dll` for the portable build, the executable itself for a published one.</summary>
+    private static ProcessStartInfo StartInfo(string program, string workingDirectory)
+    {
+        var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(isDll ? "dotnet" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        if (isDll) psi.ArgumentList.Add(program);
+        return psi;
+    }
+
     private static async Task<string> RunAsync(string dll, string workingDirectory, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        psi.ArgumentList.Add(dll);
+        var psi = StartInfo(dll, workingDirectory);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);

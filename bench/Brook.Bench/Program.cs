@@ -24,7 +24,7 @@ try
     {
         try
         {
-            broker = await LocalBroker.StartAsync(options.Brokers);
+            broker = await LocalBroker.StartAsync(options.Brokers, options.Binary);
         }
         catch (InvalidOperationException ex)
         {
