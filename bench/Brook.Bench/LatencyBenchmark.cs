@@ -56,15 +56,10 @@ public static class LatencyBenchmark
             return 1;
         }
         var ticks = measured.Select(s => s.LatencyTicks).ToArray();
-        var p = Percentiles.Compute(ticks, ticks.Length, 50, 99, 99.9, 100);
-        Console.WriteLine($"  end-to-end latency ms: p50 {p[0]:F2}  p99 {p[1]:F2}  p99.9 {p[2]:F2}  max {p[3]:F2}");
+        var p = PrintPercentiles("end-to-end latency", ticks);
         // The produce half alone: a tail here and not above is the fetch side's (wake-ups), the reverse the produce side's.
         var firstMeasured = (int)Math.Min(acked, (long)(o.ProbeRate * o.WarmupSeconds));
-        if (acked > firstMeasured)
-        {
-            var a = Percentiles.Compute(acks.AsSpan(firstMeasured, (int)(acked - firstMeasured)).ToArray(), (int)(acked - firstMeasured), 50, 99, 99.9, 100);
-            Console.WriteLine($"  produce ack latency ms: p50 {a[0]:F2}  p99 {a[1]:F2}  p99.9 {a[2]:F2}  max {a[3]:F2}");
-        }
+        if (acked > firstMeasured) PrintPercentiles("produce ack latency", acks.AsSpan(firstMeasured, (int)(acked - firstMeasured)).ToArray());
         PrintHistogram(ticks);
         var plot = o.PlotPath ?? Path.Combine(Environment.CurrentDirectory, "latency.svg");
         LatencyPlot.Write(plot, measured, WindowSeconds,
@@ -80,6 +75,14 @@ public static class LatencyBenchmark
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Prints p50/p99/p99.9/max in ms of <paramref name="ticks"/> (sorted in place) and returns them.</summary>
+    private static double[] PrintPercentiles(string label, long[] ticks)
+    {
+        var p = Percentiles.Compute(ticks, ticks.Length, 50, 99, 99.9, 100);
+        Console.WriteLine($"  {label} ms: p50 {p[0]:F2}  p99 {p[1]:F2}  p99.9 {p[2]:F2}  max {p[3]:F2}");
+        return p;
     }
 
     /// <summary>One received probe: when it was sent (seconds since the run started) and how long it took to arrive.</summary>

@@ -64,13 +64,13 @@ public sealed partial class LocalBroker : IDisposable
     public static async Task<LocalBroker> StartAsync(int brokers = 1, string? binary = null)
     {
         var repo = FindRepoRoot();
-        var dll = binary ?? Path.Combine(repo, "src", "Brook.Host", "bin", "Release", "net10.0", "brook.dll");
-        if (binary is null && !File.Exists(dll))
+        var program = binary ?? Path.Combine(repo, "src", "Brook.Host", "bin", "Release", "net10.0", "brook.dll");
+        if (binary is null && !File.Exists(program))
         {
             Console.WriteLine("building src/Brook.Host (Release) ...");
             using var build = Process.Start("dotnet", ["build", Path.Combine(repo, "src", "Brook.Host", "Brook.Host.csproj"), "-c", "Release", "-v", "q", "-nologo"]);
             await build.WaitForExitAsync().ConfigureAwait(false);
-            if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException("building the broker failed");
+            if (build.ExitCode != 0 || !File.Exists(program)) throw new InvalidOperationException("building the broker failed");
         }
 
         var root = Path.Combine(Path.GetTempPath(), $"brook-bench-{Guid.NewGuid():N}");
@@ -94,11 +94,11 @@ public sealed partial class LocalBroker : IDisposable
                 overrides.Add("controller.listener.names=CONTROLLER");
                 overrides.Add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
                 overrides.Add($"controller.quorum.voters={voters}");
-                clusterId ??= (await RunAsync(dll, root, ["storage", "random-uuid"]).ConfigureAwait(false)).Trim();
-                await RunAsync(dll, root, ["storage", "format", "--cluster-id", clusterId, .. overrides.SelectMany(o => new[] { "--override", o })]).ConfigureAwait(false);
+                clusterId ??= (await RunAsync(program, root, ["storage", "random-uuid"]).ConfigureAwait(false)).Trim();
+                await RunAsync(program, root, ["storage", "format", "--cluster-id", clusterId, .. overrides.SelectMany(o => new[] { "--override", o })]).ConfigureAwait(false);
             }
             var log = new StreamWriter(Path.Combine(root, $"broker-{nodeId}.log")) { AutoFlush = true };
-            var psi = StartInfo(dll, root);
+            var psi = StartInfo(program, root);
             foreach (var o in overrides)
             {
                 psi.ArgumentList.Add("--override");
@@ -115,7 +115,7 @@ public sealed partial class LocalBroker : IDisposable
 
         var broker = new LocalBroker(nodes, root);
         foreach (var (process, log, port, nodeId) in nodes) await WaitUntilServingAsync(process, log, port, Path.Combine(root, $"broker-{nodeId}.log")).ConfigureAwait(false);
-        Console.WriteLine($"started {brokers} {Path.GetFileName(dll)} node(s) on {broker.BootstrapServers} (data and logs in {root})");
+        Console.WriteLine($"started {brokers} {Path.GetFileName(program)} node(s) on {broker.BootstrapServers} (data and logs in {root})");
         return broker;
     }
 
@@ -167,9 +167,9 @@ public sealed partial class LocalBroker : IDisposable
         return psi;
     }
 
-    private static async Task<string> RunAsync(string dll, string workingDirectory, IEnumerable<string> args)
+    private static async Task<string> RunAsync(string program, string workingDirectory, IEnumerable<string> args)
     {
-        var psi = StartInfo(dll, workingDirectory);
+        var psi = StartInfo(program, workingDirectory);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
