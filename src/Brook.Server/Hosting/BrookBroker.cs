@@ -94,6 +94,8 @@ public sealed class BrookBroker : IAsyncDisposable
         });
         ConfigureLogging(builder.Logging);
 
+        // Kestrel's transport takes its pipes' memory from the IMemoryPoolFactory in DI; the last registration wins.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         var bindings = new ListenerBindings(config);
         builder.Services.AddSingleton(bindings);
         builder.WebHost.ConfigureKestrel(kestrel =>
