@@ -1,6 +1,10 @@
 using Brook.Common.Config;
 using Brook.IntegrationTests.Infrastructure;
 using Brook.Server.Hosting;
+using Brook.Server.Network;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Brook.IntegrationTests;
@@ -70,5 +74,25 @@ public sealed class EmbeddedBrokerTests : IDisposable
             using var admin = KafkaTestClient.CreateAdmin(again.BootstrapServers);
             Assert.Equal(2, admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count);
         }
+    }
+
+    [Fact]
+    public async Task ConnectionsReadIntoLargeBlocksAndCarryMultiMegabyteRecords()
+    {
+        await using var node = await BrookBroker.StartAsync(Config(), Quiet);
+        var factory = Assert.IsType<LargeBlockMemoryPoolFactory>(node.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
+
+        // A 3 MB record: its produce request spans many 64 KiB blocks, and so does the fetch response that returns it.
+        var topic = KafkaTestClient.UniqueTopic("large-blocks");
+        await KafkaTestClient.CreateTopicAsync(node.BootstrapServers, topic, 1, configs: new() { ["max.message.bytes"] = "8000000" });
+        var value = new byte[3_000_000];
+        new Random(11).NextBytes(value);
+        var config = KafkaTestClient.ProducerConfig(node.BootstrapServers);
+        config.MessageMaxBytes = 8_000_000;
+        using (var producer = KafkaTestClient.CreateProducer(config))
+            Assert.Equal(0, (await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = value })).Offset.Value);
+        var record = Assert.Single(KafkaTestClient.ConsumeExactly(node.BootstrapServers, KafkaTestClient.Partitions(topic, 1), 1));
+        Assert.Equal(value, record.Message.Value);
+        Assert.True(factory.BlocksAllocated > 0, "Kestrel did not take its connection memory from LargeBlockMemoryPool");
     }
 }

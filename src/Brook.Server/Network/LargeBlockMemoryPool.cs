@@ -22,8 +22,17 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     private const int MaxRetained = 256;
 
     private readonly ConcurrentQueue<Block> free = new();
+    private readonly LargeBlockMemoryPoolFactory? factory;
     private int freeCount;
+    private long blocksAllocated;
     private volatile bool disposed;
+
+    public LargeBlockMemoryPool() { }
+
+    internal LargeBlockMemoryPool(LargeBlockMemoryPoolFactory factory) => this.factory = factory;
+
+    /// <summary>Blocks this pool has allocated (a reused block is not counted again).</summary>
+    public long BlocksAllocated => Interlocked.Read(ref blocksAllocated);
 
     public override int MaxBufferSize => BlockSize;
 
@@ -37,6 +46,8 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
             Interlocked.Decrement(ref freeCount);
             return block;
         }
+        Interlocked.Increment(ref blocksAllocated);
+        factory?.CountAllocation();
         return new Block(this, GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true));
     }
 
@@ -69,5 +80,12 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 /// <summary>Hands Kestrel a <see cref="LargeBlockMemoryPool"/> wherever it would create its own pool.</summary>
 public sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool();
+    private long blocksAllocated;
+
+    /// <summary>Blocks allocated by all the pools this factory created (how a test sees that Kestrel uses them).</summary>
+    public long BlocksAllocated => Interlocked.Read(ref blocksAllocated);
+
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(this);
+
+    internal void CountAllocation() => Interlocked.Increment(ref blocksAllocated);
 }
