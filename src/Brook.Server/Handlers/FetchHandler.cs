@@ -81,13 +81,18 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
     private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable, string listenerName)
     {
         var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
+        // One timer for the whole poll, disposed the moment it answers: a Task.Delay per wake-up would leave a timer
+        // queued until max.wait.ms for every time data arrived first, thousands a second for a busy consumer.
+        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), expired,
+            TimeSpan.FromMilliseconds(request.MaxWaitMs), Timeout.InfiniteTimeSpan);
         while (true)
         {
             var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero) break;
+            if (remaining <= TimeSpan.Zero || expired.Task.IsCompleted) break;
             var signals = new Task[waitable.Count + 1];
             for (var i = 0; i < waitable.Count; i++) signals[i] = waitable[i].HighWatermarkMoved.WaitTask;
-            signals[^1] = Task.Delay(remaining, time);
+            signals[^1] = expired.Task;
             // Read again once armed: a high watermark that moved between the last read and taking the wait tasks
             // pulsed signals nobody held, and would otherwise leave this fetch asleep until its deadline.
             var (armed, armedBytes, armedWaitable) = Read(version, request, listenerName);
@@ -189,7 +194,9 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
                 var size = pd.Records.SizeInBytes;
                 total += size;
                 budget -= size;
-                if (size == 0) waitable.Add(partition);
+                // A partition with room left in its limits still counts for min.bytes: what it appends next adds to the
+                // answer, so the poll waits on it too (Kafka's DelayedFetch sums the bytes ready across partitions).
+                if (size == 0 || (size < maxBytes && budget > 0)) waitable.Add(partition);
             }
         }
         if (hints is not null && version >= 16) response.NodeEndpoints.AddRange(hints.Endpoints);
