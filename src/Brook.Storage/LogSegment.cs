@@ -336,12 +336,21 @@ internal sealed class LogSegment : IDisposable
     /// </summary>
     public void Seal()
     {
+        Complete();
+        Log.Flush();
+    }
+
+    /// <summary>
+    /// <see cref="Seal"/> without its fsync, for a roll: the segment is complete and takes no more appends; its fsync
+    /// follows off the append path (<see cref="Flush"/>).
+    /// </summary>
+    public void Complete()
+    {
         var entries = TimeIndex.Count;
         TimeIndex.MaybeAppend(_maxTimestamp, _offsetOfMaxTimestamp);
         if (TimeIndex.Count != entries) IndexesDirty = true;
         if (IndexesDirty) WriteIndexes();
         if (Log.Length > Size) Log.SetLength(Size);
-        Log.Flush();
     }
 
     /// <summary>fsync of the log file (indexes are rebuilt after a crash, so they need not be synced here).</summary>

@@ -32,6 +32,9 @@ public sealed partial class PartitionLog : IDisposable
     private long _recoveryPoint;
     private long _lastFlushMs;
     private bool _closed;
+    /// <summary>The newest roll whose flush is still to run (<see cref="FlushRolled()"/>), and whether one is queued.</summary>
+    private long _rollFlushTarget = -1;
+    private int _rollFlushQueued;
 
     private PartitionLog(string directory, LogConfig config, ILogger logger, TimeProvider time, ILogFileSystem fs)
     {
@@ -202,18 +205,83 @@ public sealed partial class PartitionLog : IDisposable
         if (reason is not null) Roll(reason);
     }
 
-    /// <summary>Seals the active segment (indexes written, fsynced), snapshots producer state and starts a new segment.</summary>
+    /// <summary>
+    /// Completes the active segment (indexes written), snapshots producer state and starts a new segment. The old
+    /// segment's fsync and the recovery checkpoint follow on the thread pool (<see cref="FlushRolled"/>), as Kafka
+    /// schedules its flush after a roll: done here, under the append lock, they stalled every producer of the partition
+    /// for as long as the fsync took (2.6 ms on average, up to 13 ms, under a 200 MB/s load).
+    /// </summary>
     private void Roll(string reason)
     {
         var newBase = _logEndOffset;
-        Active.Seal();
+        Active.Complete();
         WriteProducerSnapshot(newBase, newBase);
         var segment = NewSegment(newBase, Config);
         _fs.SyncDirectory(Directory);
         Volatile.Write(ref _segments, [.. _segments, segment]);
-        if (newBase > _recoveryPoint) Volatile.Write(ref _recoveryPoint, newBase);
-        WriteRecoveryCheckpoint(newBase);
         _logger.LogInformation("Rolled {Directory} to a new segment at offset {Offset} ({Reason})", Directory, newBase, reason);
+        // One flush in flight per log at most, taking every roll made meanwhile: a burst of rolls must not queue a
+        // blocking fsync each on the thread pool ahead of everyone else's work.
+        if (newBase > Volatile.Read(ref _rollFlushTarget)) Volatile.Write(ref _rollFlushTarget, newBase);
+        if (Interlocked.Exchange(ref _rollFlushQueued, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.FlushRolled(), this, preferLocal: false);
+    }
+
+    /// <summary>The thread-pool work item of <see cref="Roll"/>: flushes up to the newest roll until no roll is left unflushed.</summary>
+    private void FlushRolled()
+    {
+        while (true)
+        {
+            var target = Volatile.Read(ref _rollFlushTarget);
+            FlushRolled(target);
+            Volatile.Write(ref _rollFlushQueued, 0);
+            // A roll after the read above found the flag still set and queued nothing: go again for it.
+            if (Volatile.Read(ref _rollFlushTarget) <= target || Interlocked.Exchange(ref _rollFlushQueued, 1) != 0) return;
+        }
+    }
+
+    /// <summary>
+    /// After a roll at <paramref name="rolledAt"/>: fsyncs the segments below it that are not durable yet, then moves the
+    /// recovery point and its checkpoint up to it. Never throws (it runs on the thread pool): a failure leaves the
+    /// recovery point where it was, so a crash recovers those segments, and the next flush meets the error again.
+    /// </summary>
+    private void FlushRolled(long rolledAt)
+    {
+        try
+        {
+            lock (_flushLock)
+            {
+                LogSegment[] segments;
+                long from;
+                lock (_lock)
+                {
+                    if (_closed) return;
+                    from = _recoveryPoint;
+                    segments = _segments;
+                    rolledAt = Math.Min(rolledAt, _logEndOffset); // a truncation may have come first
+                }
+                if (rolledAt > from)
+                    for (var i = FloorSegmentIndex(segments, from); i < segments.Length && segments[i].BaseOffset < rolledAt; i++) segments[i].Flush();
+                // The checkpoint before the recovery point, so whoever sees the new recovery point finds it on disk too.
+                // Never above the active segment's base, as a roll always wrote it; truncations and closes, which
+                // could move things back, take the flush lock this holds.
+                var point = Math.Max(RecoveryPoint, rolledAt);
+                WriteRecoveryCheckpoint(Math.Min(point, Active.BaseOffset));
+                lock (_lock)
+                {
+                    if (point > _recoveryPoint) Volatile.Write(ref _recoveryPoint, point);
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // A segment replaced by compaction or removed by retention meanwhile: the next flush covers what is left.
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Flushing {Directory} after its roll at offset {Offset} failed; the recovery point stays at {RecoveryPoint}",
+                Directory, rolledAt, RecoveryPoint);
+        }
     }
 
     /// <summary>A new active segment with its segment.jitter.ms drawn (Kafka draws it per segment too).</summary>
@@ -417,6 +485,9 @@ public sealed partial class PartitionLog : IDisposable
             _closed = true;
             try
             {
+                // Rolled segments whose background flush has not run yet, then the active one.
+                var segments = _segments;
+                for (var i = FloorSegmentIndex(segments, _recoveryPoint); i < segments.Length - 1; i++) segments[i].Flush();
                 Active.Seal();
                 WriteProducerSnapshot(_logEndOffset, Active.BaseOffset);
                 WriteRecoveryCheckpoint(_logEndOffset);

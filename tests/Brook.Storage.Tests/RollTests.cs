@@ -23,7 +23,10 @@ public sealed class RollTests : LogTestBase
         Assert.Equal(size * 3, first.Records.SizeInBytes);
         Assert.Equal(12, TestBatches.Parse(log.Read(12, 1 << 20, long.MaxValue, true).Records.ToBytes())[0].BaseOffset);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 2L), ReadAll(log).Select(b => b.BaseOffset));
-        Assert.Equal(18, log.RecoveryPoint); // a roll seals (fsyncs) the old segments
+        // A roll's fsync of the old segments runs off the append path; the recovery point follows once it is done.
+        Assert.True(SpinWait.SpinUntil(() => log.RecoveryPoint == 18, TimeSpan.FromSeconds(10)), $"recovery point {log.RecoveryPoint}");
+        // The checkpoint file follows too: its first 8 bytes are the recovery point, big-endian.
+        Assert.True(SpinWait.SpinUntil(() => RecoveryCheckpoint() == 18, TimeSpan.FromSeconds(10)), $"checkpoint {RecoveryCheckpoint()}");
     }
 
     [Fact]
@@ -75,5 +78,11 @@ public sealed class RollTests : LogTestBase
     {
         using var log = Open(LogConfig.Default with { SegmentBytes = 100 });
         Assert.Equal(Common.ErrorCode.RecordListTooLarge, Append(log, TestBatches.Build(5)).Error);
+    }
+
+    private long RecoveryCheckpoint()
+    {
+        var path = Path.Combine(Dir, "recovery-point-offset-checkpoint");
+        return File.Exists(path) ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(File.ReadAllBytes(path)) : -1;
     }
 }
