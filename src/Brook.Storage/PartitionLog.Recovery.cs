@@ -142,6 +142,8 @@ public sealed partial class PartitionLog
             }
             WriteRecoveryCheckpoint(_logEndOffset);
         }
+        // Otherwise the checkpoint on disk is the one read (a clean close wrote the log end).
+        else _checkpointed = clean ? _logEndOffset : recoverFrom;
         _recoveryPoint = _logEndOffset;
 
         if (clean) _fs.DeleteFile(Path.Combine(Directory, LogFileNames.CleanShutdown));
@@ -346,8 +348,11 @@ public sealed partial class PartitionLog
         }
     }
 
-    private void WriteRecoveryCheckpoint(long offset) =>
+    private void WriteRecoveryCheckpoint(long offset)
+    {
         CheckpointFile.Write(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, offset);
+        Volatile.Write(ref _checkpointed, offset);
+    }
 
     private long? ReadRecoveryCheckpoint() =>
         CheckpointFile.ReadSingle(_fs, Directory, LogFileNames.RecoveryPointCheckpoint, _logger, "Recovery checkpoint", "recovering every segment");

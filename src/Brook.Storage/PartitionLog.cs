@@ -32,9 +32,11 @@ public sealed partial class PartitionLog : IDisposable
     private long _recoveryPoint;
     private long _lastFlushMs;
     private bool _closed;
-    /// <summary>The newest roll whose flush is still to run (<see cref="FlushRolled()"/>), and whether one is queued.</summary>
-    private long _rollFlushTarget = -1;
+    /// <summary>Rolls so far, and whether a <see cref="FlushRolled"/> is queued or running for them.</summary>
+    private long _rolls;
     private int _rollFlushQueued;
+    /// <summary>The recovery point last written to its checkpoint file (long.MaxValue until one is written).</summary>
+    private long _checkpointed = long.MaxValue;
 
     private PartitionLog(string directory, LogConfig config, ILogger logger, TimeProvider time, ILogFileSystem fs)
     {
@@ -215,14 +217,16 @@ public sealed partial class PartitionLog : IDisposable
     {
         var newBase = _logEndOffset;
         Active.Complete();
-        WriteProducerSnapshot(newBase, newBase);
+        // Recovery after a crash replays producer state from the newest snapshot at or below the checkpoint, which may
+        // still be below this roll until its flush has run: that snapshot is kept too.
+        WriteProducerSnapshot(newBase, Math.Min(newBase, Volatile.Read(ref _checkpointed)));
         var segment = NewSegment(newBase, Config);
         _fs.SyncDirectory(Directory);
         Volatile.Write(ref _segments, [.. _segments, segment]);
         _logger.LogInformation("Rolled {Directory} to a new segment at offset {Offset} ({Reason})", Directory, newBase, reason);
         // One flush in flight per log at most, taking every roll made meanwhile: a burst of rolls must not queue a
         // blocking fsync each on the thread pool ahead of everyone else's work.
-        if (newBase > Volatile.Read(ref _rollFlushTarget)) Volatile.Write(ref _rollFlushTarget, newBase);
+        Interlocked.Increment(ref _rolls);
         if (Interlocked.Exchange(ref _rollFlushQueued, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(static log => log.FlushRolled(), this, preferLocal: false);
     }
@@ -232,55 +236,62 @@ public sealed partial class PartitionLog : IDisposable
     {
         while (true)
         {
-            var target = Volatile.Read(ref _rollFlushTarget);
-            FlushRolled(target);
-            Volatile.Write(ref _rollFlushQueued, 0);
-            // A roll after the read above found the flag still set and queued nothing: go again for it.
-            if (Volatile.Read(ref _rollFlushTarget) <= target || Interlocked.Exchange(ref _rollFlushQueued, 1) != 0) return;
+            var seen = Interlocked.Read(ref _rolls);
+            FlushToActiveBase();
+            // A full fence, so the re-check reads the roll count after the flag is down: a roll that saw the flag still
+            // up queued nothing, and this loop goes again for it.
+            Interlocked.Exchange(ref _rollFlushQueued, 0);
+            if (Interlocked.Read(ref _rolls) == seen || Interlocked.Exchange(ref _rollFlushQueued, 1) != 0) return;
         }
     }
 
     /// <summary>
-    /// After a roll at <paramref name="rolledAt"/>: fsyncs the segments below it that are not durable yet, then moves the
-    /// recovery point and its checkpoint up to it. Never throws (it runs on the thread pool): a failure leaves the
-    /// recovery point where it was, so a crash recovers those segments, and the next flush meets the error again.
+    /// After a roll: fsyncs the segments below the active one that are not durable yet, writes the recovery checkpoint
+    /// at the active segment's base, then moves the recovery point there. Never throws (it runs on the thread pool): a
+    /// failure leaves the recovery point where it was, so a crash recovers those segments, and the next flush meets the
+    /// error again.
     /// </summary>
-    private void FlushRolled(long rolledAt)
+    private void FlushToActiveBase()
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            lock (_flushLock)
+            try
             {
-                LogSegment[] segments;
-                long from;
-                lock (_lock)
+                lock (_flushLock)
                 {
-                    if (_closed) return;
-                    from = _recoveryPoint;
-                    segments = _segments;
-                    rolledAt = Math.Min(rolledAt, _logEndOffset); // a truncation may have come first
+                    LogSegment[] segments;
+                    long from;
+                    lock (_lock)
+                    {
+                        if (_closed) return;
+                        from = _recoveryPoint;
+                        segments = _segments;
+                    }
+                    // The newest roll is where the active segment starts, whatever truncations came between.
+                    var rolledAt = segments[^1].BaseOffset;
+                    if (rolledAt > from)
+                        for (var i = FloorSegmentIndex(segments, from); i < segments.Length - 1; i++) segments[i].Flush();
+                    // The checkpoint before the recovery point, so whoever sees the new recovery point finds it on disk
+                    // too. Truncations and closes, which could move either back, take the flush lock this holds.
+                    var point = Math.Max(RecoveryPoint, rolledAt);
+                    WriteRecoveryCheckpoint(rolledAt);
+                    lock (_lock)
+                    {
+                        if (point > _recoveryPoint) Volatile.Write(ref _recoveryPoint, point);
+                    }
                 }
-                if (rolledAt > from)
-                    for (var i = FloorSegmentIndex(segments, from); i < segments.Length && segments[i].BaseOffset < rolledAt; i++) segments[i].Flush();
-                // The checkpoint before the recovery point, so whoever sees the new recovery point finds it on disk too.
-                // Never above the active segment's base, as a roll always wrote it; truncations and closes, which
-                // could move things back, take the flush lock this holds.
-                var point = Math.Max(RecoveryPoint, rolledAt);
-                WriteRecoveryCheckpoint(Math.Min(point, Active.BaseOffset));
-                lock (_lock)
-                {
-                    if (point > _recoveryPoint) Volatile.Write(ref _recoveryPoint, point);
-                }
+                return;
             }
-        }
-        catch (ObjectDisposedException)
-        {
-            // A segment replaced by compaction or removed by retention meanwhile: the next flush covers what is left.
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Flushing {Directory} after its roll at offset {Offset} failed; the recovery point stays at {RecoveryPoint}",
-                Directory, rolledAt, RecoveryPoint);
+            catch (ObjectDisposedException) when (attempt < 2)
+            {
+                // A segment replaced by compaction or removed by retention meanwhile: take the segments again.
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Flushing {Directory} after a segment roll failed; the recovery point stays at {RecoveryPoint}",
+                    Directory, RecoveryPoint);
+                return;
+            }
         }
     }
 

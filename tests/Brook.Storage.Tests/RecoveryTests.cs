@@ -138,6 +138,27 @@ public sealed class RecoveryTests : LogTestBase
         Assert.Equal(segments, reopened.SegmentBaseOffsets);
     }
 
+    [Fact]
+    public void A_crash_before_the_rolls_flushes_ran_recovers_every_record()
+    {
+        // Slow fsyncs keep the rolls' background flushes pending when the process dies: the checkpoint on disk is
+        // still older than the rolls, and recovery must rebuild everything above it, producer state included.
+        var fs = new FaultInjectingFileSystem { FlushDelay = TimeSpan.FromMilliseconds(200) };
+        var log = Open(_smallSegments, fs);
+        for (var i = 0; i < 30; i++) AppendOk(log, TestBatches.Build(3, baseTimestamp: 100 * i));
+        var before = ReadAll(log);
+        var segments = log.SegmentBaseOffsets;
+        Assert.True(segments.Count > 3);
+        Assert.True(log.RecoveryPoint < segments[^1], "the rolls' flushes had already run");
+        Crash(log, fs);
+
+        using var reopened = Open(_smallSegments);
+        Assert.Equal(90, reopened.LogEndOffset);
+        Assert.Equal(segments, reopened.SegmentBaseOffsets);
+        Assert.Equal(before.Select(b => b.Item3), ReadAll(reopened).Select(b => b.Bytes));
+        Assert.Equal(90, AppendOk(reopened, TestBatches.Build(1)).FirstOffset);
+    }
+
     [Theory]
     [InlineData(".index", "missing")]
     [InlineData(".timeindex", "missing")]
