@@ -22,14 +22,9 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
     private const int MaxRetained = 256;
 
     private readonly ConcurrentQueue<Block> free = new();
-    private readonly LargeBlockMemoryPoolFactory? factory;
     private int freeCount;
     private long blocksAllocated;
     private volatile bool disposed;
-
-    public LargeBlockMemoryPool() { }
-
-    internal LargeBlockMemoryPool(LargeBlockMemoryPoolFactory factory) => this.factory = factory;
 
     /// <summary>Blocks this pool has allocated (a reused block is not counted again).</summary>
     public long BlocksAllocated => Interlocked.Read(ref blocksAllocated);
@@ -47,7 +42,6 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
             return block;
         }
         Interlocked.Increment(ref blocksAllocated);
-        factory?.CountAllocation();
         return new Block(this, GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true));
     }
 
@@ -80,12 +74,16 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 /// <summary>Hands Kestrel a <see cref="LargeBlockMemoryPool"/> wherever it would create its own pool.</summary>
 public sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
-    private long blocksAllocated;
+    // Kestrel creates a few pools (per listener and I/O queue), each living as long as the server.
+    private readonly ConcurrentBag<LargeBlockMemoryPool> pools = [];
 
     /// <summary>Blocks allocated by all the pools this factory created (how a test sees that Kestrel uses them).</summary>
-    public long BlocksAllocated => Interlocked.Read(ref blocksAllocated);
+    public long BlocksAllocated => pools.Sum(p => p.BlocksAllocated);
 
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(this);
-
-    internal void CountAllocation() => Interlocked.Increment(ref blocksAllocated);
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null)
+    {
+        var pool = new LargeBlockMemoryPool();
+        pools.Add(pool);
+        return pool;
+    }
 }
