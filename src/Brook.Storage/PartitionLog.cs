@@ -267,17 +267,15 @@ public sealed partial class PartitionLog : IDisposable
                         from = _recoveryPoint;
                         segments = _segments;
                     }
-                    // The newest roll is where the active segment starts, whatever truncations came between.
-                    var rolledAt = segments[^1].BaseOffset;
-                    if (rolledAt > from)
-                        for (var i = FloorSegmentIndex(segments, from); i < segments.Length - 1; i++) segments[i].Flush();
-                    // The checkpoint before the recovery point, so whoever sees the new recovery point finds it on disk
+                    FlushRolledSegments(segments, from);
+                    // The newest roll is where the active segment starts, whatever truncations came between. The
+                    // checkpoint goes before the recovery point, so whoever sees the new recovery point finds it on disk
                     // too. Truncations and closes, which could move either back, take the flush lock this holds.
-                    var point = Math.Max(RecoveryPoint, rolledAt);
+                    var rolledAt = segments[^1].BaseOffset;
                     WriteRecoveryCheckpoint(rolledAt);
                     lock (_lock)
                     {
-                        if (point > _recoveryPoint) Volatile.Write(ref _recoveryPoint, point);
+                        if (rolledAt > _recoveryPoint) Volatile.Write(ref _recoveryPoint, rolledAt);
                     }
                 }
                 return;
@@ -293,6 +291,12 @@ public sealed partial class PartitionLog : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>fsyncs the segments below the active one, from the one holding <paramref name="from"/> (the recovery point) on.</summary>
+    private static void FlushRolledSegments(LogSegment[] segments, long from)
+    {
+        for (var i = FloorSegmentIndex(segments, from); i < segments.Length - 1; i++) segments[i].Flush();
     }
 
     /// <summary>A new active segment with its segment.jitter.ms drawn (Kafka draws it per segment too).</summary>
@@ -497,8 +501,7 @@ public sealed partial class PartitionLog : IDisposable
             try
             {
                 // Rolled segments whose background flush has not run yet, then the active one.
-                var segments = _segments;
-                for (var i = FloorSegmentIndex(segments, _recoveryPoint); i < segments.Length - 1; i++) segments[i].Flush();
+                FlushRolledSegments(_segments, _recoveryPoint);
                 Active.Seal();
                 WriteProducerSnapshot(_logEndOffset, Active.BaseOffset);
                 WriteRecoveryCheckpoint(_logEndOffset);
