@@ -80,16 +80,13 @@ public sealed class FetchHandler(MetadataView metadata, ReplicaManager replicas,
 
     private async ValueTask<IMessage?> LongPollAsync(short version, FetchRequest request, List<Partition> waitable, string listenerName)
     {
-        var deadline = time.GetTimestamp() + (long)(request.MaxWaitMs / 1000.0 * time.TimestampFrequency);
-        // One timer for the whole poll, disposed the moment it answers: a Task.Delay per wake-up would leave a timer
-        // queued until max.wait.ms for every time data arrived first, thousands a second for a busy consumer.
+        // One timer for the whole poll (its deadline), disposed the moment it answers: a Task.Delay per wake-up would
+        // leave a timer queued until max.wait.ms for every time data arrived first, thousands a second for a busy consumer.
         var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timer = time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), expired,
             TimeSpan.FromMilliseconds(request.MaxWaitMs), Timeout.InfiniteTimeSpan);
-        while (true)
+        while (!expired.Task.IsCompleted)
         {
-            var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero || expired.Task.IsCompleted) break;
             var signals = new Task[waitable.Count + 1];
             for (var i = 0; i < waitable.Count; i++) signals[i] = waitable[i].HighWatermarkMoved.WaitTask;
             signals[^1] = expired.Task;
